@@ -1,0 +1,13 @@
+"""The one command, `frontliner`. Each layer contributes a Typer sub-app; this module only
+assembles them, so every command stays thin: parse, call one operation, render."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="frontliner",
+    help="Frontliner: a customer-service desk where no customer hears \"I can't\".",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)

@@ -1,0 +1,351 @@
+"""The desk's entities: plain dataclasses, persistence-ignorant.
+
+`store/` maps these classes onto tables (SQLAlchemy imperative mapping), so the domain
+rules in `desk/` run the same against the in-memory fakes of the unit tests and against
+SQLite or PostgreSQL. Entities reference each other by id, never by object, which keeps
+every aggregate small and every load explicit.
+
+Money is in integer minor units (cents) of the desk's single currency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    CUSTOMER = "customer"
+    AGENT = "agent"  # a front-liner
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    WEB = "web"
+    CHAT = "chat"
+    PHONE = "phone"
+    API = "api"
+
+
+class ContactKind(StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+class CaseStatus(StrEnum):
+    NEW = "new"  # owned, not yet acknowledged by its owner
+    OPEN = "open"
+    WAITING_ON_CUSTOMER = "waiting_on_customer"
+    ESCALATED = "escalated"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Size(StrEnum):
+    SMALL = "small"  # this agent can solve it here and now
+    BIG = "big"  # needs more authority or expertise
+
+
+class RemedyKind(StrEnum):
+    REFUND = "refund"
+    CREDIT = "credit"
+    REPLACEMENT = "replacement"
+    EXPEDITE = "expedite"
+    WAIVE_FEE = "waive_fee"
+    EXTRA_TIME = "extra_time"
+    DISCOUNT = "discount"
+
+
+class RemedyStatus(StrEnum):
+    APPLIED = "applied"
+    PENDING_APPROVAL = "pending_approval"
+    DECLINED = "declined"
+
+
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class HandoverStatus(StrEnum):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"  # from the customer
+    OUTBOUND = "outbound"  # to the customer
+    NOTE = "note"  # internal, never shown to the customer
+
+
+class ArticleStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class KudosKind(StrEnum):
+    KUDOS = "kudos"
+    FIX_CREDIT = "fix_credit"  # a once-and-for-all fix in the fire log
+
+
+@dataclass(eq=False)
+class Team:
+    name: str
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class User:
+    name: str
+    email: str
+    role: Role
+    team_id: int | None = None
+    skills: list[str] = field(default_factory=list)
+    password_hash: str | None = None
+    active: bool = True
+    customer_id: int | None = None  # set for customer logins: whose cases they may see
+    created_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Customer:
+    name: str
+    created_at: datetime | None = None
+    merged_into_id: int | None = None  # set when this record was merged into another
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Contact:
+    customer_id: int
+    kind: ContactKind
+    value: str  # normalised: lower-cased e-mail, digits-and-plus phone
+    is_primary: bool = False
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class EmpowermentProfile:
+    """What an agent may give without asking. Exactly one of role / user_id is set:
+    a role's profile, or one agent's override of it."""
+
+    name: str
+    role: Role | None = None
+    user_id: int | None = None
+    money_per_case: int = 0  # cents
+    money_per_day: int = 0  # cents
+    extra_days: int = 0  # extra time the agent may grant (deadline extensions)
+    remedy_kinds: list[str] = field(default_factory=list)
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Case:
+    ref: str  # unguessable public reference
+    customer_id: int
+    nature: str  # what the problem is, in the customer's terms
+    channel: Channel
+    opened_at: datetime
+    status: CaseStatus = CaseStatus.NEW
+    owner_id: int | None = None
+    handler_id: int | None = None  # escalation handler; the owner stays the owner
+    category: str | None = None
+    size: Size = Size.SMALL
+    size_reasons: list[str] = field(default_factory=list)
+    required_skill: str | None = None
+    people_involved: list[dict[str, str]] = field(default_factory=list)  # name + contact
+    contact_name: str = ""  # customer's name as given at intake
+    contact_value: str = ""  # customer's contact as given at intake
+    plan_shared: bool = False
+    permission_asked: bool = False
+    satisfaction_asked: bool = False
+    confirmed_by_customer: bool = False
+    exception_by_id: int | None = None  # lead who signed a closing exception
+    exception_reason: str | None = None
+    lesson: str | None = None  # "what did you learn?"
+    fire_id: int | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 1  # optimistic concurrency; store bumps it on every update
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class AuditEntry:
+    case_id: int
+    at: datetime
+    action: str
+    actor_id: int | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Interaction:
+    """One message or note on a case, from any channel."""
+
+    case_id: int
+    customer_id: int
+    at: datetime
+    channel: Channel
+    direction: Direction
+    body: str
+    author_id: int | None = None  # the user who wrote it (agent, or customer login)
+    analysis: dict[str, Any] | None = None  # the coach's reading of an inbound message
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Handover:
+    case_id: int
+    from_user_id: int
+    to_user_id: int
+    offered_at: datetime
+    status: HandoverStatus = HandoverStatus.OFFERED
+    note: str = ""
+    answered_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Remedy:
+    case_id: int
+    kind: RemedyKind
+    requested_by_id: int
+    requested_at: datetime
+    amount: int = 0  # cents
+    days: int = 0
+    note: str = ""
+    status: RemedyStatus = RemedyStatus.PENDING_APPROVAL
+    applied_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class ApprovalRequest:
+    case_id: int
+    remedy_id: int
+    requested_by_id: int
+    created_at: datetime
+    reason: str = ""  # why it needs a lead: which limit it is above
+    status: ApprovalStatus = ApprovalStatus.PENDING
+    decided_by_id: int | None = None
+    decided_at: datetime | None = None
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Escalation:
+    case_id: int
+    handler_id: int
+    escalated_by_id: int
+    at: datetime
+    reason: str
+    facts: dict[str, Any] = field(default_factory=dict)  # date, time, details, people
+    resolved_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class FollowUp:
+    case_id: int
+    owner_id: int
+    due_at: datetime
+    note: str = ""
+    done_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class SatisfactionRating:
+    case_id: int
+    customer_id: int
+    score: int  # 1..5
+    at: datetime
+    comment: str = ""
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Fire:
+    """A recurring problem in the fire log."""
+
+    title: str
+    key: str  # normalised signature used to group similar cases
+    created_at: datetime
+    fixed_for_good: bool = False
+    fixed_by_id: int | None = None
+    fixed_at: datetime | None = None
+    fix: str = ""
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class FireNote:
+    """A signed note: date, time, problem, solution, author."""
+
+    fire_id: int
+    author_id: int
+    at: datetime
+    problem: str
+    solution: str
+    case_id: int | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class KnowledgeArticle:
+    title: str
+    body: str
+    author_id: int
+    created_at: datetime
+    status: ArticleStatus = ArticleStatus.DRAFT
+    source_case_id: int | None = None
+    updated_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class PreparedReply:
+    title: str
+    body: str
+    author_id: int
+    created_at: datetime
+    tags: list[str] = field(default_factory=list)
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Kudos:
+    to_user_id: int
+    at: datetime
+    message: str
+    kind: KudosKind = KudosKind.KUDOS
+    from_user_id: int | None = None
+    from_customer_id: int | None = None
+    case_id: int | None = None
+    fire_id: int | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class ApiToken:
+    user_id: int
+    name: str
+    token_hash: str  # sha256 of the secret; the secret is shown once and never stored
+    prefix: str  # first characters, to let a user tell tokens apart
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+    id: int | None = None

@@ -1,0 +1,74 @@
+"""The seam between the desk and storage.
+
+Desk operations receive a `UnitOfWork`; `store/` implements it on SQLAlchemy, and the
+unit tests use an in-memory fake (`tests/unit/fakes.py`). Only the queries the domain
+rules themselves need live here; the read side of the API (lists, pages, search) is in
+`store/queries.py` and never goes through the domain.
+
+Every query here is bounded: none loads a whole table.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from frontliner.desk.model import (
+    Case,
+    Contact,
+    ContactKind,
+    EmpowermentProfile,
+    Fire,
+    FollowUp,
+    Handover,
+    Role,
+    User,
+)
+
+T = TypeVar("T")
+
+
+class UnitOfWork(Protocol):
+    """One transaction. `commit` makes every change durable at once, or none of them."""
+
+    def add(self, obj: Any) -> None:
+        """Stage a new entity; its `id` is set by the time `flush` returns."""
+
+    def flush(self) -> None: ...
+
+    def get(self, kind: type[T], id: int) -> T | None: ...
+
+    def find(self, kind: type[T], limit: int = 100, **equals: Any) -> list[T]:
+        """Entities whose attributes equal the given values, oldest first, at most `limit`."""
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    # --- queries the domain rules need -------------------------------------------------
+
+    def case_by_ref(self, ref: str) -> Case | None: ...
+
+    def contact_by_value(self, kind: ContactKind, value: str) -> Contact | None: ...
+
+    def cases_opened_since(self, customer_id: int, since: datetime) -> int:
+        """How many cases this customer opened since `since` (repeat contact)."""
+
+    def money_given_since(self, user_id: int, since: datetime) -> int:
+        """Cents of remedies this user applied since `since` (daily empowerment limit)."""
+
+    def money_given_on_case(self, case_id: int) -> int:
+        """Cents of remedies already applied on this case (per-case empowerment limit)."""
+
+    def profile_for(self, user: User) -> EmpowermentProfile | None:
+        """The user's own override if any, else their role's profile."""
+
+    def least_loaded(self, roles: tuple[Role, ...], skill: str | None = None) -> User | None:
+        """The active user with one of `roles` (and `skill`, when given) owning or handling
+        the fewest unresolved cases; ties go to the lowest id."""
+
+    def open_handover(self, case_id: int) -> Handover | None: ...
+
+    def open_follow_ups(self, case_id: int) -> list[FollowUp]: ...
+
+    def fire_by_key(self, key: str) -> Fire | None: ...
