@@ -1,0 +1,32 @@
+"""Imperative mapping of the desk's dataclasses onto the tables.
+
+The domain classes stay plain (the unit tests never need a database); this module
+teaches SQLAlchemy to load and save them. `Case.version` is the optimistic-concurrency
+column: every UPDATE of a case says `WHERE version = <the version I read>` and bumps it,
+so a write based on a stale read matches no row and raises instead of overwriting.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+from sqlalchemy.orm import registry
+
+from frontliner.desk import model as m
+from frontliner.store.tables import TABLES, cases
+
+mapper_registry = registry(metadata=next(iter(TABLES.values())).metadata)
+_lock = threading.Lock()
+
+
+def map_entities() -> None:
+    """Map every entity once; later calls do nothing, so every entry point may call it."""
+    with _lock:
+        for entity, table in TABLES.items():
+            if sa.inspect(entity, raiseerr=False) is not None:
+                continue
+            if entity is m.Case:
+                mapper_registry.map_imperatively(entity, table, version_id_col=cases.c.version)
+            else:
+                mapper_registry.map_imperatively(entity, table)

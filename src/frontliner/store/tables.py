@@ -1,0 +1,381 @@
+"""The tables behind every entity of `desk/model.py`.
+
+Lists the API offers are keyset-paginated by (sort column, id), so each list has an
+index that ends with those two columns after its filters. Enums are strings limited by a
+CHECK; lists and dicts are JSON; every timestamp is an aware UTC datetime.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from frontliner.desk import model as m
+from frontliner.store.types import UtcDateTime, enum_of, json_dict, json_list
+
+# Stable constraint names, so migrations can name what they alter on both databases.
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _id() -> sa.Column[int]:
+    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
+
+
+def _fk(name: str, target: str, nullable: bool = True, cascade: bool = False) -> sa.Column[int]:
+    ondelete = "CASCADE" if cascade else None
+    return sa.Column(name, sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable)
+
+
+def _at(name: str, nullable: bool = False) -> sa.Column[object]:
+    return sa.Column(name, UtcDateTime(), nullable=nullable)
+
+
+teams = sa.Table(
+    "teams",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+)
+
+customers = sa.Table(
+    "customers",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String(200), nullable=False),
+    _at("created_at", nullable=True),
+    _fk("merged_into_id", "customers.id"),
+    # customers list and search, sorted by name
+    sa.Index(None, "name", "id"),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False, unique=True),
+    sa.Column("role", enum_of(m.Role, "role"), nullable=False),
+    _fk("team_id", "teams.id"),
+    sa.Column("skills", json_list(), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False),
+    _fk("customer_id", "customers.id"),
+    _at("created_at", nullable=True),
+    # users list by role; least_loaded picks among active users of some roles
+    sa.Index(None, "role", "active", "id"),
+    sa.Index(None, "customer_id"),
+)
+
+contacts = sa.Table(
+    "contacts",
+    metadata,
+    _id(),
+    _fk("customer_id", "customers.id", nullable=False, cascade=True),
+    sa.Column("kind", enum_of(m.ContactKind, "contact_kind"), nullable=False),
+    sa.Column("value", sa.String(320), nullable=False),
+    sa.Column("is_primary", sa.Boolean, nullable=False),
+    # one contact belongs to one customer: this is what finds duplicates to merge
+    sa.UniqueConstraint("kind", "value"),
+    sa.Index(None, "customer_id", "id"),
+)
+
+empowerment_profiles = sa.Table(
+    "empowerment_profiles",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("role", enum_of(m.Role, "role"), nullable=True, unique=True),
+    _fk("user_id", "users.id", cascade=True),
+    sa.Column("money_per_case", sa.Integer, nullable=False),
+    sa.Column("money_per_day", sa.Integer, nullable=False),
+    sa.Column("extra_days", sa.Integer, nullable=False),
+    sa.Column("remedy_kinds", json_list(), nullable=False),
+    sa.UniqueConstraint("user_id"),
+    # a role's profile or one agent's override, never both or neither
+    sa.CheckConstraint("(role IS NULL) <> (user_id IS NULL)", name="role_xor_user"),
+    sa.CheckConstraint(
+        "money_per_case >= 0 AND money_per_day >= 0 AND extra_days >= 0", name="limits"
+    ),
+)
+
+fires = sa.Table(
+    "fires",
+    metadata,
+    _id(),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("key", sa.String(300), nullable=False, unique=True),
+    _at("created_at"),
+    sa.Column("fixed_for_good", sa.Boolean, nullable=False),
+    _fk("fixed_by_id", "users.id"),
+    _at("fixed_at", nullable=True),
+    sa.Column("fix", sa.Text, nullable=False),
+    sa.Index(None, "created_at", "id"),
+)
+
+cases = sa.Table(
+    "cases",
+    metadata,
+    _id(),
+    sa.Column("ref", sa.String(64), nullable=False, unique=True),
+    _fk("customer_id", "customers.id", nullable=False),
+    sa.Column("nature", sa.Text, nullable=False),
+    sa.Column("channel", enum_of(m.Channel, "channel"), nullable=False),
+    _at("opened_at"),
+    sa.Column("status", enum_of(m.CaseStatus, "case_status"), nullable=False),
+    _fk("owner_id", "users.id"),
+    _fk("handler_id", "users.id"),
+    sa.Column("category", sa.String(100), nullable=True),
+    sa.Column("size", enum_of(m.Size, "size"), nullable=False),
+    sa.Column("size_reasons", json_list(), nullable=False),
+    sa.Column("required_skill", sa.String(100), nullable=True),
+    sa.Column("people_involved", json_list(), nullable=False),
+    sa.Column("contact_name", sa.String(200), nullable=False),
+    sa.Column("contact_value", sa.String(320), nullable=False),
+    sa.Column("plan_shared", sa.Boolean, nullable=False),
+    sa.Column("permission_asked", sa.Boolean, nullable=False),
+    sa.Column("satisfaction_asked", sa.Boolean, nullable=False),
+    sa.Column("confirmed_by_customer", sa.Boolean, nullable=False),
+    _fk("exception_by_id", "users.id"),
+    sa.Column("exception_reason", sa.Text, nullable=True),
+    sa.Column("lesson", sa.Text, nullable=True),
+    _fk("fire_id", "fires.id"),
+    _at("resolved_at", nullable=True),
+    _at("closed_at", nullable=True),
+    _at("updated_at", nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    # the lists of cases the API offers, each sorted by (updated_at | opened_at, id)
+    sa.Index(None, "owner_id", "status", "updated_at", "id"),
+    sa.Index(None, "handler_id", "status", "updated_at", "id"),
+    sa.Index(None, "status", "updated_at", "id"),
+    sa.Index(None, "customer_id", "opened_at", "id"),
+    sa.Index(None, "updated_at", "id"),
+    sa.Index(None, "fire_id"),
+)
+
+audit_entries = sa.Table(
+    "audit_entries",
+    metadata,
+    _id(),
+    _fk("case_id", "cases.id", nullable=False),
+    _at("at"),
+    sa.Column("action", sa.String(100), nullable=False),
+    _fk("actor_id", "users.id"),
+    sa.Column("detail", json_dict(), nullable=False),
+    sa.Index(None, "case_id", "at", "id"),
+)
+
+interactions = sa.Table(
+    "interactions",
+    metadata,
+    _id(),
+    _fk("case_id", "cases.id", nullable=False),
+    _fk("customer_id", "customers.id", nullable=False),
+    _at("at"),
+    sa.Column("channel", enum_of(m.Channel, "channel"), nullable=False),
+    sa.Column("direction", enum_of(m.Direction, "direction"), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    _fk("author_id", "users.id"),
+    sa.Column("analysis", json_dict(nullable=True), nullable=True),
+    sa.Index(None, "case_id", "at", "id"),
+    # the customer's timeline across every case and channel
+    sa.Index(None, "customer_id", "at", "id"),
+)
+
+handovers = sa.Table(
+    "handovers",
+    metadata,
+    _id(),
+    _fk("case_id", "cases.id", nullable=False),
+    _fk("from_user_id", "users.id", nullable=False),
+    _fk("to_user_id", "users.id", nullable=False),
+    _at("offered_at"),
+    sa.Column("status", enum_of(m.HandoverStatus, "handover_status"), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    _at("answered_at", nullable=True),
+    sa.Index(None, "case_id", "status"),
+    # handovers offered to me, waiting for my answer
+    sa.Index(None, "to_user_id", "status", "offered_at", "id"),
+)
+
+remedies = sa.Table(
+    "remedies",
+    metadata,
+    _id(),
+    _fk("case_id", "cases.id", nullable=False),
+    sa.Column("kind", enum_of(m.RemedyKind, "remedy_kind"), nullable=False),
+    _fk("requested_by_id", "users.id", nullable=False),
+    _at("requested_at"),
+    sa.Column("amount", sa.Integer, nullable=False),
+    sa.Column("days", sa.Integer, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("status", enum_of(m.RemedyStatus, "remedy_status"), nullable=False),
+    _at("applied_at", nullable=True),
+    sa.CheckConstraint("amount >= 0 AND days >= 0", name="not_negative"),
+    sa.Index(None, "case_id", "status"),
+    # money given by one agent today (daily empowerment limit)
+    sa.Index(None, "requested_by_id", "status", "applied_at"),
+)
+
+approval_requests = sa.Table(
+    "approval_requests",
+    metadata,
+    _id(),
+    _fk("case_id", "cases.id", nullable=False),
+    _fk("remedy_id", "remedies.id", nullable=False),
+    _fk("requested_by_id", "users.id", nullable=False),
+    _at("created_at"),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("status", enum_of(m.ApprovalStatus, "approval_status"), nullable=False),
+    _fk("decided_by_id", "users.id"),
+    _at("decided_at", nullable=True),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Index(None, "status", "created_at", "id"),
+    sa.Index(None, "case_id"),
+    sa.Index(None, "remedy_id"),
+)
+
+escalations = sa.Table(
+    "escalations",
+    metadata,
+    _id(),
+    _fk("case_id", "cases.id", nullable=False),
+    _fk("handler_id", "users.id", nullable=False),
+    _fk("escalated_by_id", "users.id", nullable=False),
+    _at("at"),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("facts", json_dict(), nullable=False),
+    _at("resolved_at", nullable=True),
+    sa.Index(None, "handler_id", "at", "id"),
+    sa.Index(None, "at", "id"),
+    sa.Index(None, "case_id"),
+)
+
+follow_ups = sa.Table(
+    "follow_ups",
+    metadata,
+    _id(),
+    _fk("case_id", "cases.id", nullable=False),
+    _fk("owner_id", "users.id", nullable=False),
+    _at("due_at"),
+    sa.Column("note", sa.Text, nullable=False),
+    _at("done_at", nullable=True),
+    # follow-ups due for an owner, soonest first
+    sa.Index(None, "owner_id", "due_at", "id"),
+    sa.Index(None, "case_id"),
+)
+
+satisfaction_ratings = sa.Table(
+    "satisfaction_ratings",
+    metadata,
+    _id(),
+    _fk("case_id", "cases.id", nullable=False),
+    _fk("customer_id", "customers.id", nullable=False),
+    sa.Column("score", sa.Integer, nullable=False),
+    _at("at"),
+    sa.Column("comment", sa.Text, nullable=False),
+    sa.CheckConstraint("score BETWEEN 1 AND 5", name="score_1_to_5"),
+    sa.Index(None, "case_id"),
+    sa.Index(None, "customer_id"),
+)
+
+fire_notes = sa.Table(
+    "fire_notes",
+    metadata,
+    _id(),
+    _fk("fire_id", "fires.id", nullable=False),
+    _fk("author_id", "users.id", nullable=False),
+    _at("at"),
+    sa.Column("problem", sa.Text, nullable=False),
+    sa.Column("solution", sa.Text, nullable=False),
+    _fk("case_id", "cases.id"),
+    sa.Index(None, "fire_id", "at", "id"),
+    sa.Index(None, "case_id"),
+)
+
+knowledge_articles = sa.Table(
+    "knowledge_articles",
+    metadata,
+    _id(),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    _fk("author_id", "users.id", nullable=False),
+    _at("created_at"),
+    sa.Column("status", enum_of(m.ArticleStatus, "article_status"), nullable=False),
+    _fk("source_case_id", "cases.id"),
+    _at("updated_at", nullable=True),
+    sa.Index(None, "status", "created_at", "id"),
+    sa.Index(None, "created_at", "id"),
+    sa.Index(None, "source_case_id"),
+)
+
+prepared_replies = sa.Table(
+    "prepared_replies",
+    metadata,
+    _id(),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    _fk("author_id", "users.id", nullable=False),
+    _at("created_at"),
+    sa.Column("tags", json_list(), nullable=False),
+    sa.Index(None, "created_at", "id"),
+)
+
+kudos = sa.Table(
+    "kudos",
+    metadata,
+    _id(),
+    _fk("to_user_id", "users.id", nullable=False),
+    _at("at"),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("kind", enum_of(m.KudosKind, "kudos_kind"), nullable=False),
+    _fk("from_user_id", "users.id"),
+    _fk("from_customer_id", "customers.id"),
+    _fk("case_id", "cases.id"),
+    _fk("fire_id", "fires.id"),
+    sa.Index(None, "to_user_id", "at", "id"),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    _id(),
+    _fk("user_id", "users.id", nullable=False, cascade=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("token_hash", sa.String(128), nullable=False, unique=True),
+    sa.Column("prefix", sa.String(32), nullable=False),
+    _at("created_at"),
+    _at("last_used_at", nullable=True),
+    _at("revoked_at", nullable=True),
+    sa.Index(None, "user_id"),
+)
+
+# Entity class -> its table; the mapping and the tests walk this.
+TABLES: dict[type, sa.Table] = {
+    m.Team: teams,
+    m.Customer: customers,
+    m.User: users,
+    m.Contact: contacts,
+    m.EmpowermentProfile: empowerment_profiles,
+    m.Fire: fires,
+    m.Case: cases,
+    m.AuditEntry: audit_entries,
+    m.Interaction: interactions,
+    m.Handover: handovers,
+    m.Remedy: remedies,
+    m.ApprovalRequest: approval_requests,
+    m.Escalation: escalations,
+    m.FollowUp: follow_ups,
+    m.SatisfactionRating: satisfaction_ratings,
+    m.FireNote: fire_notes,
+    m.KnowledgeArticle: knowledge_articles,
+    m.PreparedReply: prepared_replies,
+    m.Kudos: kudos,
+    m.ApiToken: api_tokens,
+}

@@ -1,0 +1,244 @@
+"""The desk's unit of work (`desk/ports.py`) on a SQLAlchemy session.
+
+Usage, from the web or the CLI (desk operations never commit themselves):
+
+    with factory() as uow:
+        case = open_case(uow, actor, ...)
+        uow.commit()
+
+Leaving the block without `commit` rolls everything back. A write based on a stale read
+of a case raises `desk.errors.Conflict` (the web answers 409), never a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from types import TracebackType
+from typing import Any, TypeVar, cast
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from frontliner.desk.errors import Conflict, Invalid
+from frontliner.desk.model import (
+    Case,
+    CaseStatus,
+    Contact,
+    ContactKind,
+    EmpowermentProfile,
+    Fire,
+    FollowUp,
+    Handover,
+    HandoverStatus,
+    RemedyStatus,
+    Role,
+    User,
+)
+from frontliner.store.mapping import map_entities
+from frontliner.store.tables import (
+    TABLES,
+    cases,
+    empowerment_profiles,
+    follow_ups,
+    handovers,
+    remedies,
+    users,
+)
+
+T = TypeVar("T")
+
+UNRESOLVED = tuple(s for s in CaseStatus if s not in (CaseStatus.RESOLVED, CaseStatus.CLOSED))
+# `find` never returns more than this, whatever the caller asks.
+MAX_FIND = 1000
+
+
+class SqlUnitOfWork:
+    """One transaction on one session; implements `frontliner.desk.ports.UnitOfWork`."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._committed = False
+
+    def __enter__(self) -> SqlUnitOfWork:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed or exc_type is not None:
+                self.session.rollback()
+        finally:
+            self.session.close()
+
+    # --- the transaction ---------------------------------------------------------------
+
+    def add(self, obj: Any) -> None:
+        self.session.add(obj)
+
+    def flush(self) -> None:
+        with self._translated():
+            self.session.flush()
+
+    def commit(self) -> None:
+        with self._translated():
+            self.session.commit()
+        self._committed = True
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def get(self, kind: type[T], id: int) -> T | None:
+        with self._translated():
+            return self.session.get(kind, id)
+
+    def find(self, kind: type[T], limit: int = 100, **equals: Any) -> list[T]:
+        limit = max(0, min(limit, MAX_FIND))
+        query = sa.select(kind).filter_by(**equals).order_by(TABLES[kind].c.id).limit(limit)
+        return self._all(query)
+
+    # --- queries the domain rules need -------------------------------------------------
+
+    def case_by_ref(self, ref: str) -> Case | None:
+        return self._first(Case, sa.select(Case).filter_by(ref=ref))
+
+    def contact_by_value(self, kind: ContactKind, value: str) -> Contact | None:
+        return self._first(Contact, sa.select(Contact).filter_by(kind=kind, value=value))
+
+    def cases_opened_since(self, customer_id: int, since: datetime) -> int:
+        query = sa.select(sa.func.count()).where(
+            cases.c.customer_id == customer_id, cases.c.opened_at >= since
+        )
+        return int(self._scalar(query) or 0)
+
+    def money_given_since(self, user_id: int, since: datetime) -> int:
+        return self._money_applied(
+            remedies.c.requested_by_id == user_id, remedies.c.applied_at >= since
+        )
+
+    def money_given_on_case(self, case_id: int) -> int:
+        return self._money_applied(remedies.c.case_id == case_id)
+
+    def profile_for(self, user: User) -> EmpowermentProfile | None:
+        if user.id is not None:
+            mine = empowerment_profiles.c.user_id == user.id
+            own = self._first(EmpowermentProfile, sa.select(EmpowermentProfile).where(mine))
+            if own is not None:
+                return own
+        for_role = empowerment_profiles.c.role == user.role
+        return self._first(EmpowermentProfile, sa.select(EmpowermentProfile).where(for_role))
+
+    def least_loaded(self, roles: tuple[Role, ...], skill: str | None = None) -> User | None:
+        load = (
+            sa.select(sa.func.count(cases.c.id))
+            .where(
+                sa.or_(cases.c.owner_id == users.c.id, cases.c.handler_id == users.c.id),
+                cases.c.status.in_(UNRESOLVED),
+            )
+            .scalar_subquery()
+        )
+        query = sa.select(User).where(users.c.active.is_(True), users.c.role.in_(roles))
+        if skill is not None:
+            query = query.where(_has_skill(skill))
+        candidates = self._all(query.order_by(load, users.c.id).limit(50))
+        # The text match on JSON only narrows the search; the list itself decides.
+        return next((u for u in candidates if skill is None or skill in u.skills), None)
+
+    def open_handover(self, case_id: int) -> Handover | None:
+        query = (
+            sa.select(Handover)
+            .filter_by(case_id=case_id, status=HandoverStatus.OFFERED)
+            .order_by(handovers.c.id.desc())
+        )
+        return self._first(Handover, query)
+
+    def open_follow_ups(self, case_id: int) -> list[FollowUp]:
+        query = (
+            sa.select(FollowUp)
+            .where(follow_ups.c.case_id == case_id, follow_ups.c.done_at.is_(None))
+            .order_by(follow_ups.c.due_at, follow_ups.c.id)
+            .limit(MAX_FIND)
+        )
+        return self._all(query)
+
+    def fire_by_key(self, key: str) -> Fire | None:
+        return self._first(Fire, sa.select(Fire).filter_by(key=key))
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _money_applied(self, *conditions: Any) -> int:
+        query = sa.select(sa.func.coalesce(sa.func.sum(remedies.c.amount), 0)).where(
+            remedies.c.status == RemedyStatus.APPLIED, *conditions
+        )
+        return int(self._scalar(query) or 0)
+
+    def _first(self, kind: type[T], query: Any) -> T | None:
+        with self._translated():
+            return cast("T | None", self.session.scalars(query.limit(1)).first())
+
+    def _all(self, query: Any) -> list[Any]:
+        with self._translated():
+            return list(self.session.scalars(query))
+
+    def _scalar(self, query: Any) -> Any:
+        with self._translated():
+            return self.session.scalar(query)
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Storage failures the user can act on become desk errors; the session is rolled
+        back so the unit of work is never left half-written. (Queries autoflush, so they
+        can surface a stale write too.)"""
+        try:
+            yield
+        except StaleDataError as error:
+            stale = _dirty_case_versions(self.session)
+            self.session.rollback()
+            raise Conflict(
+                "This case was changed by someone else meanwhile; reload it and try again.",
+                {"stale": stale},
+            ) from error
+        except IntegrityError as error:
+            self.session.rollback()
+            raise _integrity_error(error) from error
+
+
+def _dirty_case_versions(session: Session) -> list[dict[str, Any]]:
+    return [
+        {"ref": obj.ref, "version": obj.version} for obj in session.dirty if isinstance(obj, Case)
+    ]
+
+
+def _has_skill(skill: str) -> sa.ColumnElement[bool]:
+    needle = json.dumps(skill).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.cast(users.c.skills, sa.Text).like(f"%{needle}%", escape="\\")
+
+
+def _integrity_error(error: IntegrityError) -> Conflict | Invalid:
+    text = str(error.orig).lower()
+    if "unique" in text or "duplicate" in text:
+        return Conflict("That already exists (a unique value is taken).", {"reason": "unique"})
+    if "foreign key" in text:
+        return Invalid("It refers to something that does not exist.", {"reference": "not found"})
+    return Invalid("The data breaks a storage rule.", {"value": "out of range or missing"})
+
+
+def uow_factory(engine: Engine) -> Callable[[], SqlUnitOfWork]:
+    """Units of work on `engine`. Objects stay readable after commit (no expiry), so the
+    caller can render what an operation returned once the transaction is over."""
+    map_entities()
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def factory() -> SqlUnitOfWork:
+        return SqlUnitOfWork(sessions())
+
+    return factory
