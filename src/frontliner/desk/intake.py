@@ -1,0 +1,248 @@
+"""Intake: opening a case, and amending the facts triage rests on.
+
+A case is opened only with the nature of the problem, the customer's name and a
+contact; if any are missing the error names every one of them. Date and time are
+captured automatically. The case gets its owner at once and is sized by triage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+from frontliner.desk import access
+from frontliner.desk.audit import record
+from frontliner.desk.clock import resolve_now
+from frontliner.desk.customers import current_customer, customer_by_contact, parse_contact
+from frontliner.desk.empowerment import limits_for
+from frontliner.desk.errors import Conflict, Forbidden, Invalid
+from frontliner.desk.firelog import fire_key
+from frontliner.desk.interactions import analyse
+from frontliner.desk.model import (
+    Case,
+    Channel,
+    Contact,
+    Customer,
+    Direction,
+    Interaction,
+    Role,
+    User,
+)
+from frontliner.desk.ports import UnitOfWork
+from frontliner.desk.refs import new_case_ref
+from frontliner.desk.triage import REPEAT_WINDOW_DAYS, TriageFacts, triage
+
+MAX_NATURE = 2_000
+_REF_ATTEMPTS = 5
+
+
+def open_case(
+    uow: UnitOfWork,
+    actor: User | None,
+    *,
+    nature: str,
+    customer_name: str = "",
+    contact: str = "",
+    channel: Channel = Channel.WEB,
+    category: str | None = None,
+    required_skill: str | None = None,
+    people_involved: Sequence[Mapping[str, str]] = (),
+    remedy_requested: int = 0,
+    message: str | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Open a case for a customer found (or created) by contact, owned at once.
+
+    A customer opening their own case may leave name and contact empty: their record
+    supplies them. `message` is the customer's own words, kept as the first inbound
+    message. `remedy_requested` (cents) is what the customer asks for, if known.
+    """
+    at = resolve_now(now)
+    access.require_active(actor)
+    customer_name, contact = _fill_from_own_record(uow, actor, customer_name, contact)
+    people = _check_intake(nature, customer_name, contact, people_involved)
+    customer = _customer_for(uow, actor, customer_name, contact, at)
+    assert customer.id is not None
+    recent = uow.cases_opened_since(customer.id, at - timedelta(days=REPEAT_WINDOW_DAYS))
+    owner = choose_owner(uow, actor, required_skill)
+    case = Case(
+        ref=_unique_ref(uow), customer_id=customer.id, nature=" ".join(nature.split()),
+        channel=Channel(channel), opened_at=at, owner_id=owner.id, category=category or None,
+        required_skill=required_skill or None, people_involved=people,
+        contact_name=" ".join(customer_name.split()), contact_value=contact.strip(),
+        updated_at=at,
+    )
+    assert_sized(uow, case, owner, remedy_requested, recent_cases=recent + 1)
+    fire = uow.fire_by_key(fire_key(case.nature))
+    case.fire_id = None if fire is None else fire.id
+    uow.add(case)
+    uow.flush()
+    record(uow, case, "opened", actor, at, owner_id=owner.id, channel=case.channel.value,
+           size=case.size.value, reasons=list(case.size_reasons), fire_id=case.fire_id)
+    if message and message.strip():
+        _first_message(uow, actor, case, message, at)
+    return case
+
+
+def amend_case(
+    uow: UnitOfWork,
+    actor: User,
+    case_id: int,
+    *,
+    category: str | None = None,
+    required_skill: str | None = None,
+    people_involved: Sequence[Mapping[str, str]] | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Record more of the facts (category, needed skill, people involved) and re-run
+    triage, e.g. to gather the people involved before a big case is escalated."""
+    at = resolve_now(now)
+    case = access.load_case(uow, actor, case_id, expected_version)
+    access.require_works_case(actor, case)
+    access.require_unresolved(case)
+    changed: dict[str, object] = {}
+    if category is not None:
+        case.category = category.strip() or None
+        changed["category"] = case.category
+    if required_skill is not None:
+        case.required_skill = required_skill.strip() or None
+        changed["required_skill"] = case.required_skill
+    if people_involved is not None:
+        case.people_involved = check_people(people_involved)
+        changed["people_involved"] = case.people_involved
+    assert case.owner_id is not None
+    owner = access.load_user(uow, case.owner_id, "owner")
+    recent = uow.cases_opened_since(case.customer_id, case.opened_at - timedelta(
+        days=REPEAT_WINDOW_DAYS))
+    assert_sized(uow, case, owner, 0, recent_cases=max(recent, 1))
+    record(uow, case, "amended", actor, at, size=case.size.value,
+           reasons=list(case.size_reasons), **changed)
+    return case
+
+
+def assert_sized(
+    uow: UnitOfWork, case: Case, owner: User, remedy_requested: int, recent_cases: int
+) -> None:
+    """Set the case's size and reasons from triage; an approval already needed keeps it big."""
+    kept = [r for r in case.size_reasons if r.startswith("a remedy needs a lead's approval")]
+    result = triage(
+        TriageFacts(
+            nature=case.nature, owner_name=owner.name, owner_skills=frozenset(owner.skills),
+            required_skill=case.required_skill, remedy_requested=remedy_requested,
+            money_per_case=limits_for(uow, owner).money_per_case,
+            parties=len(case.people_involved), recent_cases=recent_cases,
+            extra_reasons=tuple(kept),
+        )
+    )
+    case.size, case.size_reasons = result.size, list(result.reasons)
+
+
+def choose_owner(uow: UnitOfWork, actor: User | None, skill: str | None) -> User:
+    """The agent or lead taking the case in; otherwise the least-loaded active agent
+    with the skill, then any agent, then a lead."""
+    if actor is not None and actor.role in (Role.AGENT, Role.LEAD):
+        return actor
+    attempts = (((Role.AGENT,), skill), ((Role.AGENT,), None), ((Role.LEAD,), skill),
+                ((Role.LEAD, Role.ADMIN), None))
+    for roles, needed in dict.fromkeys(attempts):
+        owner = uow.least_loaded(roles, needed)
+        if owner is not None:
+            return owner
+    raise Conflict("No active agent or lead can own a new case; add one first.",
+                   {"reason": "no_owner_available"})
+
+
+def check_people(people: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
+    """Each person involved needs a name and a contact (the seeds' big-case facts)."""
+    cleaned: list[dict[str, str]] = []
+    problems: dict[str, str] = {}
+    for i, person in enumerate(people):
+        entry = {str(k): " ".join(str(v).split()) for k, v in person.items()}
+        for key, what in (("name", "a name"), ("contact", "a contact")):
+            if not entry.get(key):
+                problems[f"people_involved[{i}].{key}"] = f"{what} for person {i + 1}"
+        cleaned.append(entry)
+    if problems:
+        raise Invalid.missing(problems)
+    return cleaned
+
+
+def _fill_from_own_record(
+    uow: UnitOfWork, actor: User | None, name: str, contact: str
+) -> tuple[str, str]:
+    if actor is None or actor.role != Role.CUSTOMER or actor.customer_id is None:
+        return name, contact
+    customer = uow.get(Customer, actor.customer_id)
+    if customer is None:
+        return name, contact
+    if not contact.strip():
+        found = uow.find(Contact, limit=20, customer_id=customer.id)
+        primary = [c for c in found if c.is_primary] or found
+        contact = primary[0].value if primary else ""
+    return (name if name.strip() else customer.name), contact
+
+
+def _check_intake(
+    nature: str, name: str, contact: str, people: Sequence[Mapping[str, str]]
+) -> list[dict[str, str]]:
+    missing: dict[str, str] = {}
+    if not nature.strip():
+        missing["nature"] = "the nature of the problem"
+    if not name.strip():
+        missing["customer_name"] = "the customer's name"
+    if not contact.strip():
+        missing["contact"] = "a contact for the customer (e-mail or phone)"
+    if missing:
+        raise Invalid.missing(missing)
+    if len(nature) > MAX_NATURE:
+        raise Invalid(f"The nature of the problem is longer than {MAX_NATURE} characters; "
+                      "put the full story in the message.", {"nature": "too long"})
+    try:
+        parse_contact(contact)
+    except Invalid as bad:
+        raise Invalid(f"The contact is not usable: {bad.message}", {"contact": bad.message}) \
+            from None
+    return check_people(people)
+
+
+def _customer_for(
+    uow: UnitOfWork, actor: User | None, name: str, contact: str, at: datetime
+) -> Customer:
+    """A customer login always opens for itself; otherwise find by contact or create."""
+    if actor is not None and actor.role == Role.CUSTOMER:
+        own = uow.get(Customer, actor.customer_id) if actor.customer_id is not None else None
+        if own is None:
+            raise Forbidden("This login is not linked to a customer record.")
+        return current_customer(uow, own)
+    found = customer_by_contact(uow, contact)
+    if found is not None:
+        return found
+    customer = Customer(name=" ".join(name.split()), created_at=at)
+    uow.add(customer)
+    uow.flush()
+    assert customer.id is not None
+    kind, value = parse_contact(contact)
+    uow.add(Contact(customer_id=customer.id, kind=kind, value=value, is_primary=True))
+    uow.flush()
+    return customer
+
+
+def _unique_ref(uow: UnitOfWork) -> str:
+    for _ in range(_REF_ATTEMPTS):
+        ref = new_case_ref()
+        if uow.case_by_ref(ref) is None:
+            return ref
+    raise RuntimeError("could not draw an unused case reference")  # 2**79 space: never
+
+
+def _first_message(
+    uow: UnitOfWork, actor: User | None, case: Case, message: str, at: datetime
+) -> None:
+    assert case.id is not None
+    body = message.strip()
+    uow.add(Interaction(case_id=case.id, customer_id=case.customer_id, at=at,
+                        channel=case.channel, direction=Direction.INBOUND, body=body,
+                        author_id=None if actor is None else actor.id,
+                        analysis=analyse(body)))
+    record(uow, case, "message_received", actor, at, channel=case.channel.value)

@@ -1,0 +1,155 @@
+"""Messages on a case: what the customer wrote (inbound), what we wrote (outbound), and
+internal notes. A new message from the customer on a resolved or closed case reopens it:
+the customer is the one who says whether it is solved.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from typing import Any
+
+from frontliner.desk import access
+from frontliner.desk.audit import record, transition
+from frontliner.desk.clock import resolve_now
+from frontliner.desk.errors import Forbidden, Invalid
+from frontliner.desk.model import (
+    Case,
+    CaseStatus,
+    Channel,
+    Direction,
+    Interaction,
+    Role,
+    User,
+)
+from frontliner.desk.ports import UnitOfWork
+
+MAX_BODY = 100_000
+
+
+def analyse(body: str) -> dict[str, Any] | None:
+    """The coach's reading of a customer's message (complaint, frustration, urgency...),
+    or None while the coach offers no `read` function. Looked up at call time so the
+    desk works before the coach exists and uses it as soon as it does."""
+    try:
+        coach = importlib.import_module("frontliner.coach")
+    except ImportError:
+        return None
+    read = getattr(coach, "read", None)
+    if read is None:
+        return None
+    result: Any = read(body)
+    as_dict: dict[str, Any] = result.to_dict()
+    return as_dict
+
+
+def record_inbound(
+    uow: UnitOfWork,
+    actor: User | None,
+    case_id: int,
+    body: str,
+    channel: Channel = Channel.WEB,
+    now: datetime | None = None,
+) -> Interaction:
+    """The customer's message, written by them (portal), taken in by a channel (actor
+    None), or typed by staff from a phone call. Reopens a resolved or closed case; a
+    reply on a case waiting on the customer puts it back to open."""
+    at = resolve_now(now)
+    case = access.load_case(uow, actor, case_id)
+    if not (access.is_staff(actor) or access.is_case_customer(actor, case)):
+        raise Forbidden("Only the customer or staff may add the customer's message.")
+    message = _add(uow, actor, case, Direction.INBOUND, body, Channel(channel), at)
+    message.analysis = analyse(message.body)
+    record(uow, case, "message_received", actor, at, interaction_id=message.id,
+           channel=message.channel.value)
+    if case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+        reopen(uow, actor, case, at, reason="the customer wrote again")
+    elif case.status == CaseStatus.WAITING_ON_CUSTOMER:
+        transition(uow, case, CaseStatus.OPEN, actor, at, "customer_replied")
+    return message
+
+
+def record_outbound(
+    uow: UnitOfWork,
+    actor: User | None,
+    case_id: int,
+    body: str,
+    channel: Channel = Channel.EMAIL,
+    wait_for_reply: bool = False,
+    now: datetime | None = None,
+) -> Interaction:
+    """Our reply to the customer. The owner's first reply acknowledges a new case;
+    `wait_for_reply` marks the case as waiting on the customer."""
+    at = resolve_now(now)
+    case = access.load_case(uow, actor, case_id)
+    access.require_staff(actor)
+    message = _add(uow, actor, case, Direction.OUTBOUND, body, Channel(channel), at)
+    record(uow, case, "reply_sent", actor, at, interaction_id=message.id,
+           channel=message.channel.value)
+    if case.status == CaseStatus.NEW and actor is not None and actor.id == case.owner_id:
+        transition(uow, case, CaseStatus.OPEN, actor, at, "acknowledged")
+    if wait_for_reply and case.status == CaseStatus.OPEN:
+        transition(uow, case, CaseStatus.WAITING_ON_CUSTOMER, actor, at, "waiting_on_customer")
+    return message
+
+
+def add_note(
+    uow: UnitOfWork,
+    actor: User | None,
+    case_id: int,
+    body: str,
+    now: datetime | None = None,
+) -> Interaction:
+    """An internal note: staff only, never shown to the customer."""
+    at = resolve_now(now)
+    case = access.load_case(uow, actor, case_id)
+    access.require_staff(actor)
+    note = _add(uow, actor, case, Direction.NOTE, body, Channel.API, at)
+    record(uow, case, "note_added", actor, at, interaction_id=note.id)
+    return note
+
+
+def reopen(uow: UnitOfWork, actor: User | None, case: Case, at: datetime, reason: str) -> None:
+    """Back to open with the closing facts cleared; the owner (still the owner) is
+    replaced only if their account was deactivated meanwhile."""
+    transition(uow, case, CaseStatus.OPEN, actor, at, "reopened", reason=reason)
+    case.confirmed_by_customer = False
+    case.exception_by_id, case.exception_reason = None, None
+    case.resolved_at, case.closed_at = None, None
+    owner = uow.get(User, case.owner_id) if case.owner_id is not None else None
+    if owner is None or not owner.active:
+        replacement = uow.least_loaded((Role.AGENT,), case.required_skill) or uow.least_loaded(
+            (Role.AGENT, Role.LEAD), None)
+        if replacement is not None:
+            record(uow, case, "owner_replaced", actor, at, from_owner_id=case.owner_id,
+                   to_owner_id=replacement.id, reason="the previous owner is inactive")
+            case.owner_id = replacement.id
+
+
+def visible_to_customer(message: Interaction) -> bool:
+    return message.direction != Direction.NOTE
+
+
+def _add(
+    uow: UnitOfWork,
+    actor: User | None,
+    case: Case,
+    direction: Direction,
+    body: str,
+    channel: Channel,
+    at: datetime,
+) -> Interaction:
+    text = body.strip()
+    if not text:
+        raise Invalid.missing({"body": "the text of the message"})
+    if len(text) > MAX_BODY:
+        raise Invalid(f"The message is longer than {MAX_BODY} characters.", {"body": "too long"})
+    assert case.id is not None
+    message = Interaction(case_id=case.id, customer_id=case.customer_id, at=at, channel=channel,
+                          direction=direction, body=text,
+                          author_id=None if actor is None else actor.id)
+    uow.add(message)
+    uow.flush()
+    return message
+
+
