@@ -1,0 +1,245 @@
+"""Closing protocol: a case is resolved only when the customer confirmed the fix, or a
+lead signed an exception with a reason; nobody is left on bad terms. The record keeps
+whether the plan was shared, permission asked and satisfaction asked. Resolving asks
+"what did you learn?"; the answer can become a draft knowledge article.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from frontliner.desk import access
+from frontliner.desk.audit import record, transition
+from frontliner.desk.clock import resolve_now
+from frontliner.desk.errors import Conflict, Forbidden, Invalid
+from frontliner.desk.model import (
+    ArticleStatus,
+    Case,
+    CaseStatus,
+    Escalation,
+    HandoverStatus,
+    KnowledgeArticle,
+    SatisfactionRating,
+    User,
+)
+from frontliner.desk.ports import UnitOfWork
+
+MAX_COMMENT = 5_000
+
+
+class ClosingStep(StrEnum):
+    PLAN_SHARED = "plan_shared"
+    PERMISSION_ASKED = "permission_asked"
+    SATISFACTION_ASKED = "satisfaction_asked"
+
+
+def mark_closing_step(
+    uow: UnitOfWork,
+    actor: User,
+    case_id: int,
+    step: ClosingStep | str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Record that the plan was shared, permission asked, or satisfaction asked."""
+    at = resolve_now(now)
+    case = access.load_case(uow, actor, case_id, expected_version)
+    access.require_works_case(actor, case)
+    try:
+        done = ClosingStep(step)
+    except ValueError:
+        raise Invalid(f"Unknown closing step {step!r}.",
+                      {"step": f"one of {[s.value for s in ClosingStep]}"}) from None
+    setattr(case, done.value, True)
+    record(uow, case, done.value, actor, at)
+    return case
+
+
+def request_confirmation(
+    uow: UnitOfWork,
+    actor: User,
+    case_id: int,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """We believe it is fixed; the customer is asked to confirm."""
+    at = resolve_now(now)
+    case = access.load_case(uow, actor, case_id, expected_version)
+    access.require_works_case(actor, case)
+    if case.status == CaseStatus.AWAITING_CONFIRMATION:
+        raise Conflict(f"Case {case.ref} is already awaiting confirmation.")
+    if case.status == CaseStatus.NEW:
+        raise Conflict(f"Case {case.ref} is new: its owner acknowledges it first.",
+                       {"status": case.status.value})
+    transition(uow, case, CaseStatus.AWAITING_CONFIRMATION, actor, at, "confirmation_requested")
+    return case
+
+
+def confirm_fixed(
+    uow: UnitOfWork,
+    actor: User | None,
+    case_id: int,
+    evidence: str = "",
+    now: datetime | None = None,
+) -> Case:
+    """The customer confirms the problem is solved -> RESOLVED. Staff may record a
+    confirmation the customer gave elsewhere (a call), but must say what they said."""
+    at = resolve_now(now)
+    case = access.load_case(uow, actor, case_id)
+    access.require_unresolved(case)
+    by_customer = access.is_case_customer(actor, case)
+    if not by_customer:
+        if not access.works_case(actor, case):
+            raise Forbidden("Only the customer, or staff working the case, record a confirmation.")
+        if not evidence.strip():
+            raise Invalid.missing({"evidence": "what the customer said to confirm, and where"})
+    case.confirmed_by_customer = True
+    resolve(uow, actor, case, at, "confirmed_by_customer", by_customer=by_customer,
+            evidence=evidence.strip())
+    return case
+
+
+def report_not_fixed(
+    uow: UnitOfWork,
+    actor: User | None,
+    case_id: int,
+    note: str = "",
+    now: datetime | None = None,
+) -> Case:
+    """The customer says it is not fixed: back to OPEN, the owner still owns it."""
+    at = resolve_now(now)
+    case = access.load_case(uow, actor, case_id)
+    if not (access.is_case_customer(actor, case) or access.works_case(actor, case)):
+        raise Forbidden("Only the customer, or staff working the case, may report this.")
+    if case.status != CaseStatus.AWAITING_CONFIRMATION:
+        raise Conflict(f"Case {case.ref} is not awaiting confirmation.",
+                       {"status": case.status.value})
+    transition(uow, case, CaseStatus.OPEN, actor, at, "not_fixed", note=note.strip())
+    return case
+
+
+def sign_exception(
+    uow: UnitOfWork,
+    actor: User,
+    case_id: int,
+    reason: str,
+    now: datetime | None = None,
+) -> Case:
+    """A lead resolves without the customer's confirmation, signing why."""
+    at = resolve_now(now)
+    case = access.load_case(uow, actor, case_id)
+    access.require_authority(actor)
+    access.require_unresolved(case)
+    if not reason.strip():
+        raise Invalid.missing({"reason": "why the case is resolved without the customer's "
+                                         "confirmation"})
+    case.exception_by_id, case.exception_reason = actor.id, reason.strip()
+    resolve(uow, actor, case, at, "exception_signed", reason=case.exception_reason)
+    return case
+
+
+def resolve(
+    uow: UnitOfWork, actor: User | None, case: Case, at: datetime, action: str,
+    **detail: object,
+) -> None:
+    """The one way to RESOLVED; callers have checked the confirmation or the exception."""
+    assert case.confirmed_by_customer or case.exception_by_id is not None
+    transition(uow, case, CaseStatus.RESOLVED, actor, at, action, **detail)
+    case.resolved_at = at
+    for follow_up in uow.open_follow_ups(_id(case)):
+        follow_up.done_at = at
+        record(uow, case, "follow_up_done", actor, at, follow_up_id=follow_up.id,
+               note="the case is resolved")
+    for escalation in uow.find(Escalation, limit=50, case_id=case.id, resolved_at=None):
+        escalation.resolved_at = at
+    pending = uow.open_handover(_id(case))
+    if pending is not None:
+        pending.status, pending.answered_at = HandoverStatus.WITHDRAWN, at
+        record(uow, case, "handover_withdrawn", actor, at, handover_id=pending.id,
+               note="the case is resolved")
+
+
+def record_lesson(
+    uow: UnitOfWork,
+    actor: User,
+    case_id: int,
+    lesson: str,
+    draft_article: bool = False,
+    title: str | None = None,
+    now: datetime | None = None,
+) -> KnowledgeArticle | None:
+    """The answer to "what did you learn?"; optionally a draft knowledge article."""
+    at = resolve_now(now)
+    case = access.load_case(uow, actor, case_id)
+    access.require_works_case(actor, case)
+    if not lesson.strip():
+        raise Invalid.missing({"lesson": "what you learned from this case"})
+    case.lesson = lesson.strip()
+    record(uow, case, "lesson_recorded", actor, at)
+    if not draft_article:
+        return None
+    assert actor.id is not None
+    article = KnowledgeArticle(title=(title or "").strip() or case.nature[:120],
+                               body=case.lesson, author_id=actor.id, created_at=at,
+                               status=ArticleStatus.DRAFT, source_case_id=case.id,
+                               updated_at=at)
+    uow.add(article)
+    uow.flush()
+    record(uow, case, "article_drafted", actor, at, article_id=article.id)
+    return article
+
+
+def close_case(
+    uow: UnitOfWork,
+    actor: User | None,
+    case_id: int,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """RESOLVED -> CLOSED. A later message from the customer still reopens it."""
+    at = resolve_now(now)
+    case = access.load_case(uow, actor, case_id, expected_version)
+    access.require_works_case(actor, case)
+    if case.status != CaseStatus.RESOLVED:
+        raise Conflict(f"Only a resolved case can be closed; case {case.ref} is "
+                       f"{case.status.value}.", {"status": case.status.value})
+    transition(uow, case, CaseStatus.CLOSED, actor, at, "closed")
+    case.closed_at = at
+    return case
+
+
+def rate_satisfaction(
+    uow: UnitOfWork,
+    actor: User,
+    case_id: int,
+    score: int,
+    comment: str = "",
+    now: datetime | None = None,
+) -> SatisfactionRating:
+    """The case's customer rates the service 1..5, once, after resolution."""
+    at = resolve_now(now)
+    case = access.load_case(uow, actor, case_id)
+    if not access.is_case_customer(actor, case):
+        raise Forbidden("Only the case's customer rates it.")
+    if case.status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+        raise Conflict(f"Case {case.ref} can be rated once it is resolved.",
+                       {"status": case.status.value})
+    if not 1 <= score <= 5:
+        raise Invalid("The rating is a whole number from 1 to 5.", {"score": "1 to 5"})
+    if len(comment) > MAX_COMMENT:
+        raise Invalid(f"The comment is longer than {MAX_COMMENT} characters.",
+                      {"comment": "too long"})
+    if uow.find(SatisfactionRating, limit=1, case_id=case.id):
+        raise Conflict(f"Case {case.ref} was already rated.")
+    rating = SatisfactionRating(case_id=_id(case), customer_id=case.customer_id, score=score,
+                                at=at, comment=comment.strip())
+    uow.add(rating)
+    uow.flush()
+    record(uow, case, "rated", actor, at, score=score)
+    return rating
+
+
+def _id(case: Case) -> int:
+    assert case.id is not None
+    return case.id
