@@ -1,0 +1,146 @@
+"""The inbound analyser: what a customer's message says beyond its words.
+
+Complaint (explicit or indirect), frustration 0..1, urgency, and abuse by kind. Abuse
+(attacks on people) is read separately from frustration (anger at a situation, harsh
+criticism, threats to leave, sue or go public): frustration never counts as abuse.
+The lexicons are data files next to this module; nothing is fetched at run time.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from frontliner.coach.model import ABUSE_KINDS, Reading, Urgency
+from frontliner.coach.text import prepare_customer
+
+LEXICONS = Path(__file__).with_name("lexicons")
+_CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
+_WORD = re.compile(r"\b\w+\b")
+_SHOUT = re.compile(r"[!?]{2,}")
+# Frustration is a sum of signals, each counted once and capped at 1.
+WEIGHTS = {
+    "problem": 0.15,
+    "dissatisfied": 0.35,
+    "second_dissatisfied": 0.15,
+    "indirect": 0.2,
+    "profanity": 0.25,
+    "repeated": 0.15,
+    "shouting": 0.15,
+    "caps": 0.15,
+    "abuse": 0.2,
+}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    problem: re.Pattern[str]
+    dissatisfied: re.Pattern[str]
+    indirect: re.Pattern[str]
+    request: re.Pattern[str]
+    self_caused: re.Pattern[str]
+    process_failing: re.Pattern[str]
+    profanity: re.Pattern[str]
+    repeated: re.Pattern[str]
+    urgent: re.Pattern[str]
+    not_urgent: re.Pattern[str]
+    abuse: dict[str, re.Pattern[str]]
+
+
+def _compile(patterns: list[str], where: str) -> re.Pattern[str]:
+    if not patterns:
+        raise ValueError(f"lexicon {where} is empty")
+    body = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])", re.IGNORECASE)
+
+
+def _slurs() -> list[str]:
+    with (LEXICONS / "slurs.csv").open(encoding="utf-8") as handle:
+        rows = [row for row in csv.reader(line for line in handle if not line.startswith("#"))]
+    return [row[0] for row in rows[1:] if row]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data: dict[str, Any] = yaml.safe_load((LEXICONS / "inbound.yml").read_text("utf-8"))
+    abuse_data: dict[str, list[str]] = data["abuse"]
+    abuse = {kind: _compile(abuse_data[kind], kind) for kind in ABUSE_KINDS if kind != "slur"}
+    abuse["slur"] = _compile(_slurs(), "slur")
+    fields = {
+        name: _compile(data[name], name)
+        for name in Lexicon.__dataclass_fields__
+        if name != "abuse"
+    }
+    return Lexicon(abuse=abuse, **fields)
+
+
+def _abuse_kinds(lex: Lexicon, text: str) -> tuple[str, ...]:
+    return tuple(kind for kind in ABUSE_KINDS if lex.abuse[kind].search(text))
+
+
+def _is_complaint(lex: Lexicon, text: str, dissatisfied: bool, indirect: bool) -> bool:
+    if dissatisfied or indirect:
+        return True
+    if not lex.problem.search(text):
+        return False
+    # Their own slip asked about neutrally is not a complaint, until our side fails them.
+    return not lex.self_caused.search(text) or bool(lex.process_failing.search(text))
+
+
+def _shouting(original: str) -> tuple[bool, bool]:
+    words = _WORD.findall(original)
+    caps = _CAPS_WORD.findall(original)
+    mostly_caps = len(words) >= 4 and len(caps) >= 3 and len(caps) / len(words) >= 0.4
+    return bool(_SHOUT.search(original)), mostly_caps
+
+
+def _frustration(signals: dict[str, bool]) -> float:
+    total = sum(WEIGHTS[name] for name, present in signals.items() if present)
+    return round(min(1.0, total), 2)
+
+
+def _urgency(lex: Lexicon, text: str, complaint: bool) -> Urgency:
+    if lex.urgent.search(text):
+        return "high"
+    if not complaint and lex.not_urgent.search(text):
+        return "low"
+    return "normal"
+
+
+def read(message: str) -> Reading:
+    """Read one customer message (pure; callers bound its size)."""
+    lex = lexicon()
+    text = prepare_customer(message)
+    dissatisfied_hits = len(lex.dissatisfied.findall(text))
+    indirect = bool(lex.indirect.search(text))
+    problem = bool(lex.problem.search(text))
+    complaint = _is_complaint(lex, text, dissatisfied_hits > 0, indirect)
+    # Indirect: the dissatisfaction comes sideways and the company is asked for nothing.
+    indirect = indirect and complaint and not lex.request.search(text)
+    kinds = _abuse_kinds(lex, text)
+    shouting, caps = _shouting(text)
+    signals = {
+        "problem": problem,
+        "dissatisfied": dissatisfied_hits > 0,
+        "second_dissatisfied": dissatisfied_hits > 1,
+        "indirect": indirect,
+        "profanity": bool(lex.profanity.search(text)),
+        "repeated": complaint and bool(lex.repeated.search(text)),
+        "shouting": shouting,
+        "caps": caps,
+        "abuse": bool(kinds),
+    }
+    return Reading(
+        complaint=complaint,
+        indirect=indirect,
+        frustration=_frustration(signals) if complaint or kinds else 0.0,
+        abuse=bool(kinds),
+        abuse_kinds=kinds,
+        urgency=_urgency(lex, text, complaint),
+    )

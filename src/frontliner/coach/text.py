@@ -1,0 +1,172 @@
+"""Finding the agent's own words in a draft, and its sentences.
+
+Every transformation here keeps the text's length, so an offset into the prepared text is
+an offset into the draft the agent typed: findings point at the right characters without
+any offset bookkeeping. What is not the agent's voice (quoted customer text, signatures,
+Twitter @handles, links, "^AB" or "1/2" sign-offs) is blanked with spaces; a link leaves a
+`<url>`-shaped marker behind, because a link can be the alternative or next step a rule
+looks for.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# Curly apostrophes and quotes become straight ones, one character for one.
+_QUOTE_MAP = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"'}
+)
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]']")
+_HANDLE = re.compile(r"(?<![\w.])@\w{1,30}")
+_QUOTE_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+# The start of a quoted earlier message in an e-mail: everything from here on is theirs.
+_QUOTE_HEADER = re.compile(
+    r"^[ \t]*(?:On\b[^\n]{0,200}\bwrote:|-{2,}\s*Original Message\s*-{2,}|From:[^\n]+\nSent:)",
+    re.MULTILINE | re.IGNORECASE,
+)
+_SIG_DELIMITER = re.compile(r"^-- ?$", re.MULTILINE)
+_VALEDICTION = re.compile(
+    r"^[ \t]*(?:(?:best|kind|warm|warmest)(?: regards| wishes)?|regards|cheers|sincerely|"
+    r"yours(?: sincerely| truly)?|many thanks|thanks(?: again)?|thank you)[ \t]*[,.!]?[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+# Twitter sign-offs: "^AB", "*TB", "/OP", "~ O", "-Ronnie", "1/2", "Roopa-HP Social Media ..."
+_SIGNOFFS = (
+    re.compile(r"\^\s?[A-Za-z]{1,12}\b"),
+    re.compile(r"(?<=\s)(?:[*/~]\s?[A-Z]{1,3}|-[A-Z][a-z]{1,15})\s*$"),
+    re.compile(r"(?<=\s)\d/\d\s*$"),
+    re.compile(r"(?<=\s)[A-Z][a-z]+-[A-Z]{2,5} Social Media(?: Tech)? Support\.?\s*$"),
+)
+_SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|\n\s*\n|\n(?=\s*[-*\u2022]|\s*\d+[.)])")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+MAX_SIGNATURE_LINES = 4
+MAX_SIGNATURE_LINE = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str  # the prepared text of the sentence (same offsets as the draft)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A draft ready for the rules: same length as the original."""
+
+    original: str
+    text: str  # normalised, with everything that is not the agent's voice blanked
+    sentences: tuple[Sentence, ...]
+    starts: tuple[int, ...]  # sentence starts, for finding a position's sentence
+
+    def words(self) -> int:
+        return sum(1 for _ in _WORD.finditer(self.text))
+
+    def sentence_at(self, position: int) -> int:
+        """Index of the sentence holding `position` (or the last one starting before it)."""
+        return max(bisect_right(self.starts, position) - 1, 0)
+
+    def has_words(self) -> bool:
+        return bool(self.sentences)
+
+
+def normalise(text: str) -> str:
+    """Straight apostrophes and quotes; same length as the input."""
+    return text.translate(_QUOTE_MAP)
+
+
+def _spaces(match: re.Match[str]) -> str:
+    """Spaces for a matched span, keeping newlines so line structure survives."""
+    return "".join("\n" if ch == "\n" else " " for ch in match.group())
+
+
+def _url_marker(match: re.Match[str]) -> str:
+    width = match.end() - match.start()
+    return "<url" + " " * (width - 5) + ">" if width >= 5 else " " * width
+
+
+def _blank_from(text: str, start: int) -> str:
+    tail = "".join("\n" if ch == "\n" else " " for ch in text[start:])
+    return text[:start] + tail
+
+
+def _blank_quoted(text: str) -> str:
+    header = _QUOTE_HEADER.search(text)
+    if header:
+        text = _blank_from(text, header.start())
+    return _QUOTE_LINE.sub(_spaces, text)
+
+
+def _blank_signature(text: str) -> str:
+    delimiter = _SIG_DELIMITER.search(text)
+    if delimiter:
+        return _blank_from(text, delimiter.start())
+    # A valediction followed by a few short lines: the lines are a name and a title. The
+    # valediction itself stays, because "Thanks," still thanks the customer.
+    for match in _VALEDICTION.finditer(text):
+        rest = text[match.end() :].strip("\n")
+        lines = [line for line in rest.split("\n") if line.strip()]
+        if len(lines) <= MAX_SIGNATURE_LINES and all(
+            len(line) <= MAX_SIGNATURE_LINE for line in lines
+        ):
+            return _blank_from(text, match.end())
+    return text
+
+
+def _blank_twitter(text: str) -> str:
+    text = _URL.sub(_url_marker, text)
+    text = _HANDLE.sub(_spaces, text)
+    for pattern in _SIGNOFFS:
+        text = pattern.sub(_spaces, text)
+    return text
+
+
+def agent_words(draft: str) -> str:
+    """The draft with only the agent's own words left (same length)."""
+    text = normalise(draft)
+    if ">" in text or "wrote:" in text or "Original Message" in text or "From:" in text:
+        text = _blank_quoted(text)
+    if "\n" in text:
+        text = _blank_signature(text)
+    if "@" in text or "http" in text or "www." in text or "^" in text or "/" in text:
+        text = _blank_twitter(text)
+    return text
+
+
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Sentence spans over prepared text; blank stretches make no sentence."""
+    sentences: list[Sentence] = []
+    start = 0
+    for end_match in _SENTENCE_END.finditer(text):
+        _add_sentence(sentences, text, start, end_match.end())
+        start = end_match.end()
+    _add_sentence(sentences, text, start, len(text))
+    return tuple(sentences)
+
+
+def _add_sentence(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if not stripped or not any(ch.isalnum() for ch in stripped):
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    trail = len(chunk) - len(chunk.rstrip())
+    sentences.append(Sentence(start + lead, end - trail, stripped))
+
+
+def prepare(draft: str) -> Prepared:
+    text = agent_words(draft)
+    sentences = split_sentences(text)
+    return Prepared(draft, text, sentences, tuple(s.start for s in sentences))
+
+
+def prepare_customer(message: str) -> str:
+    """A customer's message for the analyser: normalised, quotes and links blanked."""
+    text = normalise(message)
+    if ">" in text or "wrote:" in text:
+        text = _blank_quoted(text)
+    return text
