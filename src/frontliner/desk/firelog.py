@@ -37,9 +37,13 @@ def fire_key(text: str) -> str:
 
 
 def _stem(word: str) -> str:
+    """Crude English stemming, enough for "stopped", "stops" and "stopping" to meet."""
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)]
+            stem = word[: -len(suffix)]
+            if suffix in ("ing", "ed") and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                stem = stem[:-1]  # stopp(ed) -> stop
+            return stem
     return word
 
 

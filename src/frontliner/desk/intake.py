@@ -64,11 +64,12 @@ def open_case(
     customer = _customer_for(uow, actor, customer_name, contact, at)
     assert customer.id is not None
     recent = uow.cases_opened_since(customer.id, at - timedelta(days=REPEAT_WINDOW_DAYS))
-    owner = choose_owner(uow, actor, required_skill)
+    skill = (required_skill or "").strip().lower() or None
+    owner = choose_owner(uow, actor, skill)
     case = Case(
         ref=_unique_ref(uow), customer_id=customer.id, nature=" ".join(nature.split()),
         channel=Channel(channel), opened_at=at, owner_id=owner.id, category=category or None,
-        required_skill=required_skill or None, people_involved=people,
+        required_skill=skill, people_involved=people,
         contact_name=" ".join(customer_name.split()), contact_value=contact.strip(),
         updated_at=at,
     )
@@ -106,7 +107,7 @@ def amend_case(
         case.category = category.strip() or None
         changed["category"] = case.category
     if required_skill is not None:
-        case.required_skill = required_skill.strip() or None
+        case.required_skill = required_skill.strip().lower() or None
         changed["required_skill"] = case.required_skill
     if people_involved is not None:
         case.people_involved = check_people(people_involved)

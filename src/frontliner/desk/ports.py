@@ -38,10 +38,11 @@ class UnitOfWork(Protocol):
 
     def get(self, kind: type[T], id: int) -> T | None: ...
 
-    def find(self, kind: type[T], limit: int = 100, **equals: Any) -> list[T]:
+    def find(self, kind: type[T], /, limit: int = 100, **equals: Any) -> list[T]:
         """Entities whose attributes equal the given values, oldest (lowest id) first, at
         most `limit`. A value of None matches NULL (the desk asks e.g. for escalations with
-        `resolved_at=None`, profiles with `user_id=None`)."""
+        `resolved_at=None`, profiles with `user_id=None`). `kind` is positional-only so an
+        entity's own `kind` attribute can be matched: `find(Contact, kind=ContactKind.EMAIL)`."""
 
     def commit(self) -> None: ...
 
