@@ -13,11 +13,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from frontliner.desk.model import (
+    Case,
+    Channel,
+    Contact,
+    ContactKind,
+    Customer,
+    Role,
+    Team,
+    User,
+)
 from frontliner.store.engine import make_engine, normalise_url
 from frontliner.store.migrate import upgrade
 from frontliner.store.tables import metadata
@@ -25,7 +37,8 @@ from frontliner.store.uow import SqlUnitOfWork
 from frontliner.store.uow import uow_factory as make_uow_factory
 
 PG_ENV = "FRONTLINER_TEST_DATABASE_URL"
-DB_FIXTURES = {"database_url", "engine", "uow_factory", "migrated_database"}
+DB_FIXTURES = {"database_url", "engine", "uow_factory", "migrated_database", "seeded"}
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a Monday morning; tests count from here
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -96,3 +109,77 @@ def engine(database_url: str, migrated_database: tuple[str, Engine]) -> Engine:
 def uow_factory(engine: Engine) -> Callable[[], SqlUnitOfWork]:
     """`with uow_factory() as uow: ...; uow.commit()` - units of work on the test database."""
     return make_uow_factory(engine)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """Ids of a minimal desk: one team, an agent and a lead in it, a customer with an
+    e-mail contact and a customer login, and one case the agent owns."""
+
+    team_id: int
+    agent_id: int
+    lead_id: int
+    customer_id: int
+    customer_user_id: int
+    contact_id: int
+    case_id: int
+    case_ref: str
+
+
+@pytest.fixture
+def seeded(uow_factory: Callable[[], SqlUnitOfWork]) -> Seeded:
+    """A minimal desk written through the real unit of work (and committed)."""
+    with uow_factory() as uow:
+        team = Team(name="Billing")
+        customer = Customer(name="Ann Lee", created_at=T0)
+        uow.add(team)
+        uow.add(customer)
+        uow.flush()
+        agent = User(
+            name="Sam Agent",
+            email="sam@desk.test",
+            role=Role.AGENT,
+            team_id=team.id,
+            skills=["billing"],
+            created_at=T0,
+        )
+        lead = User(
+            name="Lee Lead",
+            email="lee@desk.test",
+            role=Role.LEAD,
+            team_id=team.id,
+            skills=["billing", "legal"],
+            created_at=T0,
+        )
+        login = User(
+            name="Ann Lee",
+            email="ann@example.com",
+            role=Role.CUSTOMER,
+            customer_id=customer.id,
+            created_at=T0,
+        )
+        contact = Contact(
+            customer_id=customer.id or 0,
+            kind=ContactKind.EMAIL,
+            value="ann@example.com",
+            is_primary=True,
+        )
+        for obj in (agent, lead, login, contact):
+            uow.add(obj)
+        uow.flush()
+        case = Case(
+            ref="C-SEEDED01",
+            customer_id=customer.id or 0,
+            nature="charged twice for one order",
+            channel=Channel.EMAIL,
+            opened_at=T0,
+            owner_id=agent.id,
+            contact_name="Ann Lee",
+            contact_value="ann@example.com",
+            updated_at=T0,
+        )
+        uow.add(case)
+        uow.commit()
+    ids = (team.id, agent.id, lead.id, customer.id, login.id, contact.id, case.id)
+    assert all(i is not None for i in ids)
+    return Seeded(*(int(i or 0) for i in ids), case_ref=case.ref)

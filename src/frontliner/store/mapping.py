@@ -9,6 +9,7 @@ so a write based on a stale read matches no row and raises instead of overwritin
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import registry
@@ -20,6 +21,13 @@ mapper_registry = registry(metadata=next(iter(TABLES.values())).metadata)
 _lock = threading.Lock()
 
 
+def _fill_updated_at(_mapper: Any, _connection: Any, case: m.Case) -> None:
+    # Case lists page by (updated_at, id); a NULL there would drop the case from every
+    # page. The desk stamps updated_at itself (with its own clock); this only fills gaps.
+    if case.updated_at is None:
+        case.updated_at = case.opened_at
+
+
 def map_entities() -> None:
     """Map every entity once; later calls do nothing, so every entry point may call it."""
     with _lock:
@@ -28,5 +36,7 @@ def map_entities() -> None:
                 continue
             if entity is m.Case:
                 mapper_registry.map_imperatively(entity, table, version_id_col=cases.c.version)
+                sa.event.listen(m.Case, "before_insert", _fill_updated_at)
+                sa.event.listen(m.Case, "before_update", _fill_updated_at)
             else:
                 mapper_registry.map_imperatively(entity, table)

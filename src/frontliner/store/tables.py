@@ -150,11 +150,11 @@ cases = sa.Table(
     _at("closed_at", nullable=True),
     _at("updated_at", nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
-    # the lists of cases the API offers, each sorted by (updated_at | opened_at, id)
+    # the lists of cases the API offers, each sorted by (updated_at, id)
     sa.Index(None, "owner_id", "status", "updated_at", "id"),
     sa.Index(None, "handler_id", "status", "updated_at", "id"),
     sa.Index(None, "status", "updated_at", "id"),
-    sa.Index(None, "customer_id", "opened_at", "id"),
+    sa.Index(None, "customer_id", "updated_at", "id"),
     sa.Index(None, "updated_at", "id"),
     sa.Index(None, "fire_id"),
 )

@@ -6,6 +6,7 @@ datetimes, so one type makes both databases hand back the same thing.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -68,3 +69,14 @@ def json_list() -> Any:
 def json_dict(nullable: bool = False) -> Any:
     """A JSON object whose in-place changes (`d[k] = v`) are saved on commit."""
     return MutableDict.as_mutable(sa.JSON(none_as_null=nullable))
+
+
+def json_list_contains(column: sa.ColumnElement[Any], item: str) -> sa.ColumnElement[bool]:
+    """Whether a JSON list of strings holds `item`, on both databases.
+
+    The list is stored as JSON text written by one serializer, so the item appears in it
+    exactly as `json.dumps(item)` (quotes included, inner quotes escaped): a match on
+    that text is a match on a whole element, never on part of one.
+    """
+    needle = json.dumps(item).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.cast(column, sa.Text).like(f"%{needle}%", escape="\\")

@@ -12,7 +12,6 @@ of a case raises `desk.errors.Conflict` (the web answers 409), never a silent ov
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -50,6 +49,7 @@ from frontliner.store.tables import (
     remedies,
     users,
 )
+from frontliner.store.types import json_list_contains
 
 T = TypeVar("T")
 
@@ -64,6 +64,11 @@ class SqlUnitOfWork:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._committed = False
+        self._wrote = False
+        sa.event.listen(session, "after_flush", self._note_write)
+
+    def _note_write(self, *_: Any) -> None:
+        self._wrote = True
 
     def __enter__(self) -> SqlUnitOfWork:
         return self
@@ -74,11 +79,18 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        # Uncommitted writes are rolled back, which also expires the objects they touched
+        # (nobody should render a change that was never saved). A unit of work that only
+        # read keeps its objects readable after the block; closing ends its transaction.
         try:
-            if not self._committed or exc_type is not None:
+            if exc_type is not None or (not self._committed and self._has_writes()):
                 self.session.rollback()
         finally:
             self.session.close()
+
+    def _has_writes(self) -> bool:
+        s = self.session
+        return self._wrote or bool(s.new) or bool(s.dirty) or bool(s.deleted)
 
     # --- the transaction ---------------------------------------------------------------
 
@@ -93,6 +105,7 @@ class SqlUnitOfWork:
         with self._translated():
             self.session.commit()
         self._committed = True
+        self._wrote = False
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -148,7 +161,7 @@ class SqlUnitOfWork:
         )
         query = sa.select(User).where(users.c.active.is_(True), users.c.role.in_(roles))
         if skill is not None:
-            query = query.where(_has_skill(skill))
+            query = query.where(json_list_contains(users.c.skills, skill))
         candidates = self._all(query.order_by(load, users.c.id).limit(50))
         # The text match on JSON only narrows the search; the list itself decides.
         return next((u for u in candidates if skill is None or skill in u.skills), None)
@@ -216,11 +229,6 @@ def _dirty_case_versions(session: Session) -> list[dict[str, Any]]:
     return [
         {"ref": obj.ref, "version": obj.version} for obj in session.dirty if isinstance(obj, Case)
     ]
-
-
-def _has_skill(skill: str) -> sa.ColumnElement[bool]:
-    needle = json.dumps(skill).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return sa.cast(users.c.skills, sa.Text).like(f"%{needle}%", escape="\\")
 
 
 def _integrity_error(error: IntegrityError) -> Conflict | Invalid:

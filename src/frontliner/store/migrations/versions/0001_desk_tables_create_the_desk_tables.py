@@ -280,9 +280,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("ref", name=op.f("uq_cases_ref")),
     )
     op.create_index(
-        op.f("ix_cases_customer_id_opened_at_id"),
+        op.f("ix_cases_customer_id_updated_at_id"),
         "cases",
-        ["customer_id", "opened_at", "id"],
+        ["customer_id", "updated_at", "id"],
         unique=False,
     )
     op.create_index(op.f("ix_cases_fire_id"), "cases", ["fire_id"], unique=False)
@@ -769,7 +769,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_cases_owner_id_status_updated_at_id"), table_name="cases")
     op.drop_index(op.f("ix_cases_handler_id_status_updated_at_id"), table_name="cases")
     op.drop_index(op.f("ix_cases_fire_id"), table_name="cases")
-    op.drop_index(op.f("ix_cases_customer_id_opened_at_id"), table_name="cases")
+    op.drop_index(op.f("ix_cases_customer_id_updated_at_id"), table_name="cases")
     op.drop_table("cases")
     op.drop_index(op.f("ix_prepared_replies_created_at_id"), table_name="prepared_replies")
     op.drop_table("prepared_replies")
