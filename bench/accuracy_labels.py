@@ -1,0 +1,186 @@
+"""The hand labels and the conversations they describe, and the checks that make the
+labels trustworthy: format in bench/labels/README.md, rule ids and values in DESIGN.md.
+
+A label file that refers to a missing conversation, repeats one or uses a value outside
+the contract would skew every score silently, so `validate` lists every such problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# The rule ids of DESIGN.md's table; a label may use only these.
+RULES = (
+    "cant",
+    "cant-help",
+    "bare-no",
+    "policy",
+    "blame",
+    "hollow-empathy",
+    "feelings",
+    "guess",
+    "argue",
+    "no-apology",
+    "no-thanks",
+    "no-next-step",
+    "too-long",
+)
+ABUSE_KINDS = ("insult", "slur", "threat", "harassment", "doxxing")
+FRUSTRATION = ("low", "medium", "high")
+URGENCY = ("low", "normal", "high")
+CUSTOMER_KEYS = {"complaint", "indirect", "abuse", "abuse_kinds", "frustration", "urgency"}
+LABEL_KEYS = {"id", "reply", "customer", "note"}
+HOLDOUT_BELOW = 52  # first byte of sha256(sessionID): about one conversation in five
+INBOUND_FLAGS = ("complaint", "indirect", "abuse")
+
+
+class UnusableInput(Exception):
+    """The data or label files cannot be read at all (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: str
+    customer: str | None  # last customer message before the final agent reply
+    reply: str  # the final agent reply
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    reply: frozenset[str]
+    customer: dict[str, Any]
+    where: str  # file:line, for error messages
+
+
+def is_holdout(session_id: str) -> bool:
+    return hashlib.sha256(session_id.encode("utf-8")).digest()[0] < HOLDOUT_BELOW
+
+
+# --- reading the data and the labels ---------------------------------------------------
+
+
+def load_conversations(path: Path) -> dict[str, Conversation]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UnusableInput(f"cannot read the data file {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise UnusableInput(f"{path} is not JSON: {exc}") from None
+    if not isinstance(raw, list):
+        raise UnusableInput(f"{path}: expected a JSON list of conversations")
+    out: dict[str, Conversation] = {}
+    for n, item in enumerate(raw):
+        try:
+            conversation = _conversation(item)
+        except (KeyError, TypeError) as exc:
+            raise UnusableInput(f"{path}: conversation {n} lacks {exc}") from None
+        out[conversation.id] = conversation
+    return out
+
+
+def _conversation(item: dict[str, Any]) -> Conversation:
+    messages = item["dialogContent"]
+    customer = [m["message"] for m in messages if "client" in m]
+    return Conversation(
+        id=item["dialogHeader"]["sessionID"],
+        customer=customer[-1] if customer else None,
+        reply=item["agentURL"]["url_utterance"],
+    )
+
+
+def read_label_lines(folder: Path) -> list[tuple[str, Any]]:
+    """(file:line, parsed JSON or the parse error text) for every non-blank line."""
+    files = sorted(folder.glob("*.jsonl"))
+    if not files:
+        raise UnusableInput(f"no *.jsonl label files in {folder}")
+    lines: list[tuple[str, Any]] = []
+    for file in files:
+        for n, text in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+            if text.strip():
+                lines.append((f"{file.name}:{n}", _parse(text)))
+    return lines
+
+
+def _parse(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        return ParseError(str(exc))
+
+
+class ParseError(str):
+    """A label line that is not JSON; kept as a value so validation can report it."""
+
+
+def validate(lines: list[tuple[str, Any]], known_ids: set[str]) -> list[str]:
+    """Every problem in the label files, each prefixed with file:line."""
+    problems: list[str] = []
+    first_seen: dict[str, str] = {}
+    for where, obj in lines:
+        found = _label_problems(obj, known_ids)
+        problems.extend(f"{where}: {p}" for p in found)
+        label_id = obj.get("id") if isinstance(obj, dict) else None
+        if isinstance(label_id, str):
+            if label_id in first_seen:
+                first = first_seen[label_id]
+                problems.append(f"{where}: duplicate id {label_id} (first at {first})")
+            first_seen.setdefault(label_id, where)
+    return problems
+
+
+def _label_problems(obj: Any, known_ids: set[str]) -> list[str]:
+    if isinstance(obj, ParseError):
+        return [f"not JSON ({obj})"]
+    if not isinstance(obj, dict):
+        return ["a label must be a JSON object"]
+    problems = [f"unknown key {k!r}" for k in sorted(set(obj) - LABEL_KEYS)]
+    if not isinstance(obj.get("id"), str):
+        problems.append("id must be a string (the sessionID)")
+    elif obj["id"] not in known_ids:
+        problems.append(f"id {obj['id']} is not in the data")
+    problems += _reply_problems(obj.get("reply"))
+    problems += _customer_problems(obj.get("customer"))
+    if "note" in obj and not isinstance(obj["note"], str):
+        problems.append("note must be a string")
+    return problems
+
+
+def _reply_problems(reply: Any) -> list[str]:
+    if not isinstance(reply, list) or not all(isinstance(r, str) for r in reply):
+        return ["reply must be a list of rule ids"]
+    problems = [f"unknown rule id {r!r}" for r in reply if r not in RULES]
+    if len(set(reply)) != len(reply):
+        problems.append("reply lists a rule twice")
+    if "cant-help" in reply and "cant" not in reply:
+        problems.append("cant-help also counts as cant: list both")
+    return problems
+
+
+def _customer_problems(customer: Any) -> list[str]:
+    if not isinstance(customer, dict):
+        return ["customer must be an object"]
+    problems = [f"customer lacks {k}" for k in sorted(CUSTOMER_KEYS - set(customer))]
+    problems += [f"customer has unknown key {k!r}" for k in sorted(set(customer) - CUSTOMER_KEYS)]
+    for flag in INBOUND_FLAGS:
+        if flag in customer and not isinstance(customer[flag], bool):
+            problems.append(f"customer.{flag} must be true or false")
+    kinds = customer.get("abuse_kinds", [])
+    if not isinstance(kinds, list) or any(k not in ABUSE_KINDS for k in kinds):
+        problems.append(f"customer.abuse_kinds must be a list drawn from {', '.join(ABUSE_KINDS)}")
+    elif bool(kinds) != bool(customer.get("abuse")):
+        problems.append("customer.abuse_kinds must be non-empty exactly when abuse is true")
+    if customer.get("indirect") is True and customer.get("complaint") is not True:
+        problems.append("an indirect complaint is a complaint: set complaint true")
+    for key, allowed in (("frustration", FRUSTRATION), ("urgency", URGENCY)):
+        if key in customer and customer[key] not in allowed:
+            problems.append(f"customer.{key} must be one of {', '.join(allowed)}")
+    return problems
+
+
+def to_labels(lines: list[tuple[str, Any]]) -> list[Label]:
+    return [Label(o["id"], frozenset(o["reply"]), o["customer"], where) for where, o in lines]
