@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typer
 
+from frontliner.cli_coach import app as coach_app
 from frontliner.cli_db import app as db_app
 
 app = typer.Typer(
@@ -15,3 +16,4 @@ app = typer.Typer(
 )
 
 app.add_typer(db_app, name="db")
+app.add_typer(coach_app, name="coach")
