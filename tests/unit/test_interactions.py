@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from frontliner.desk.closing import close_case, confirm_fixed
+from frontliner.desk.errors import Forbidden, Invalid, NotFound
+from frontliner.desk.interactions import add_note, record_inbound, record_outbound
+from frontliner.desk.model import AuditEntry, CaseStatus, Channel, Direction
+from frontliner.desk.ownership import acknowledge
+from frontliner.desk.users import deactivate_user
+from tests.unit.conftest import MONDAY, Desk
+
+
+def test_inbound_message_reopens_resolved_case(desk: Desk) -> None:
+    case = desk.open()
+    confirm_fixed(desk.uow, desk.ann_login, case.id, now=MONDAY)
+    record_inbound(desk.uow, desk.ann_login, case.id, "It broke again this morning.",
+                   now=desk.later(days=2))
+    assert case.status == CaseStatus.OPEN
+    assert not case.confirmed_by_customer and case.resolved_at is None
+    assert case.owner_id == desk.agent.id
+    assert desk.uow.find(AuditEntry, case_id=case.id, action="reopened")
+
+
+def test_inbound_message_reopens_closed_case_from_a_channel(desk: Desk) -> None:
+    case = desk.open()
+    confirm_fixed(desk.uow, desk.ann_login, case.id, now=MONDAY)
+    close_case(desk.uow, desk.agent, case.id, now=MONDAY)
+    record_inbound(desk.uow, None, case.id, "Still broken", channel=Channel.EMAIL, now=MONDAY)
+    assert case.status == CaseStatus.OPEN and case.closed_at is None
+
+
+def test_reopened_case_of_a_departed_owner_gets_a_new_owner(desk: Desk) -> None:
+    case = desk.open()
+    confirm_fixed(desk.uow, desk.ann_login, case.id, now=MONDAY)
+    deactivate_user(desk.uow, desk.admin, desk.agent.id)
+    record_inbound(desk.uow, desk.ann_login, case.id, "Again!", now=MONDAY)
+    assert case.owner_id not in (None, desk.agent.id)
+
+
+def test_reply_to_a_case_waiting_on_the_customer_reopens_it(desk: Desk) -> None:
+    case = desk.open()
+    record_outbound(desk.uow, desk.agent, case.id, "Could you send a photo of the label?",
+                    wait_for_reply=True, now=MONDAY)
+    assert case.status == CaseStatus.WAITING_ON_CUSTOMER
+    record_inbound(desk.uow, desk.ann_login, case.id, "Here it is", now=MONDAY)
+    assert case.status == CaseStatus.OPEN
+
+
+def test_owners_first_reply_acknowledges_the_case(desk: Desk) -> None:
+    case = desk.open()
+    record_outbound(desk.uow, desk.agent, case.id, "Thank you for telling us.", now=MONDAY)
+    assert case.status == CaseStatus.OPEN
+
+
+def test_customers_cannot_post_replies_or_notes(desk: Desk) -> None:
+    case = desk.open()
+    with pytest.raises(Forbidden):
+        record_outbound(desk.uow, desk.ann_login, case.id, "hi", now=MONDAY)
+    with pytest.raises(Forbidden):
+        add_note(desk.uow, desk.ann_login, case.id, "hi", now=MONDAY)
+    with pytest.raises(NotFound):
+        record_inbound(desk.uow, desk.bob_login, case.id, "hi", now=MONDAY)
+
+
+def test_empty_message_is_refused(desk: Desk) -> None:
+    case = desk.open()
+    with pytest.raises(Invalid) as err:
+        record_inbound(desk.uow, desk.ann_login, case.id, "   ", now=MONDAY)
+    assert list(err.value.fields) == ["body"]
+
+
+def test_note_is_internal(desk: Desk) -> None:
+    case = desk.open()
+    acknowledge(desk.uow, desk.agent, case.id, now=MONDAY)
+    note = add_note(desk.uow, desk.other_agent, case.id, "Customer is a long-time client",
+                    now=MONDAY)
+    assert note.direction == Direction.NOTE
+
+
+def test_inbound_message_carries_the_coachs_reading_when_the_coach_reads(desk: Desk) -> None:
+    case = desk.open()
+    message = record_inbound(desk.uow, desk.ann_login, case.id, "This is the third time!!",
+                             now=MONDAY)
+    read = getattr(importlib.import_module("frontliner.coach"), "read", None)
+    if read is None:
+        assert message.analysis is None
+    else:
+        assert message.analysis == read("This is the third time!!").to_dict()
+        assert set(message.analysis) >= {"complaint", "frustration", "urgency"}
