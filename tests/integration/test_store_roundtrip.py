@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from tests.conftest import T0, Seeded
 
 from frontliner.desk import model as m
 from frontliner.desk.errors import Conflict, Invalid
 from frontliner.store.uow import SqlUnitOfWork
-from tests.conftest import T0, Seeded
 
 UowFactory = Callable[[], SqlUnitOfWork]
 
@@ -21,31 +22,76 @@ def _others(s: Seeded) -> list[Any]:
     """One of every entity not already in `seeded`, with every field set."""
     later = T0 + timedelta(hours=2)
     return [
-        m.EmpowermentProfile(name="Agents", role=m.Role.AGENT, money_per_case=5000,
-                             money_per_day=20000, extra_days=3,
-                             remedy_kinds=["refund", "credit"]),
+        m.EmpowermentProfile(
+            name="Agents",
+            role=m.Role.AGENT,
+            money_per_case=5000,
+            money_per_day=20000,
+            extra_days=3,
+            remedy_kinds=["refund", "credit"],
+        ),
         m.EmpowermentProfile(name="Sam's override", user_id=s.agent_id, money_per_case=9000),
-        m.AuditEntry(case_id=s.case_id, at=T0, action="opened", actor_id=s.agent_id,
-                     detail={"channel": "email", "size": "small"}),
-        m.Interaction(case_id=s.case_id, customer_id=s.customer_id, at=T0,
-                      channel=m.Channel.EMAIL, direction=m.Direction.INBOUND,
-                      body="I was charged twice.", author_id=s.customer_user_id,
-                      analysis={"complaint": True, "frustration": 0.4}),
-        m.Handover(case_id=s.case_id, from_user_id=s.agent_id, to_user_id=s.lead_id,
-                   offered_at=T0, status=m.HandoverStatus.DECLINED, note="on leave",
-                   answered_at=later),
-        m.Escalation(case_id=s.case_id, handler_id=s.lead_id, escalated_by_id=s.agent_id,
-                     at=T0, reason="refund above my limit",
-                     facts={"people": [{"name": "Bo", "contact": "bo@x.test"}]},
-                     resolved_at=later),
-        m.FollowUp(case_id=s.case_id, owner_id=s.agent_id, due_at=later, note="call back",
-                   done_at=later),
-        m.SatisfactionRating(case_id=s.case_id, customer_id=s.customer_id, score=5, at=later,
-                             comment="quick and kind"),
-        m.PreparedReply(title="Double charge", body="Thank you for telling us...",
-                        author_id=s.lead_id, created_at=T0, tags=["billing", "refund"]),
-        m.ApiToken(user_id=s.agent_id, name="laptop", token_hash="ab" * 32, prefix="fl_ab",
-                   created_at=T0, last_used_at=later, revoked_at=later),
+        m.AuditEntry(
+            case_id=s.case_id,
+            at=T0,
+            action="opened",
+            actor_id=s.agent_id,
+            detail={"channel": "email", "size": "small"},
+        ),
+        m.Interaction(
+            case_id=s.case_id,
+            customer_id=s.customer_id,
+            at=T0,
+            channel=m.Channel.EMAIL,
+            direction=m.Direction.INBOUND,
+            body="I was charged twice.",
+            author_id=s.customer_user_id,
+            analysis={"complaint": True, "frustration": 0.4},
+        ),
+        m.Handover(
+            case_id=s.case_id,
+            from_user_id=s.agent_id,
+            to_user_id=s.lead_id,
+            offered_at=T0,
+            status=m.HandoverStatus.DECLINED,
+            note="on leave",
+            answered_at=later,
+        ),
+        m.Escalation(
+            case_id=s.case_id,
+            handler_id=s.lead_id,
+            escalated_by_id=s.agent_id,
+            at=T0,
+            reason="refund above my limit",
+            facts={"people": [{"name": "Bo", "contact": "bo@x.test"}]},
+            resolved_at=later,
+        ),
+        m.FollowUp(
+            case_id=s.case_id, owner_id=s.agent_id, due_at=later, note="call back", done_at=later
+        ),
+        m.SatisfactionRating(
+            case_id=s.case_id,
+            customer_id=s.customer_id,
+            score=5,
+            at=later,
+            comment="quick and kind",
+        ),
+        m.PreparedReply(
+            title="Double charge",
+            body="Thank you for telling us...",
+            author_id=s.lead_id,
+            created_at=T0,
+            tags=["billing", "refund"],
+        ),
+        m.ApiToken(
+            user_id=s.agent_id,
+            name="laptop",
+            token_hash="ab" * 32,
+            prefix="fl_ab",
+            created_at=T0,
+            last_used_at=later,
+            revoked_at=later,
+        ),
     ]
 
 
@@ -58,23 +104,39 @@ def _reloaded(uow_factory: UowFactory, kind: type[Any], id: int) -> Any:
         return uow.get(kind, id)
 
 
-def test_every_entity_round_trips_with_every_field(
-    uow_factory: UowFactory, seeded: Seeded
-) -> None:
+def test_every_entity_round_trips_with_every_field(uow_factory: UowFactory, seeded: Seeded) -> None:
     with uow_factory() as uow:
-        fire = m.Fire(title="Double charges", key="double-charge", created_at=T0,
-                      fixed_for_good=True, fixed_by_id=seeded.lead_id, fixed_at=T0,
-                      fix="payment retry made idempotent")
+        fire = m.Fire(
+            title="Double charges",
+            key="double-charge",
+            created_at=T0,
+            fixed_for_good=True,
+            fixed_by_id=seeded.lead_id,
+            fixed_at=T0,
+            fix="payment retry made idempotent",
+        )
         uow.add(fire)
         uow.flush()
-        remedy = m.Remedy(case_id=seeded.case_id, kind=m.RemedyKind.REFUND,
-                          requested_by_id=seeded.agent_id, requested_at=T0, amount=12000,
-                          days=0, note="second charge", status=m.RemedyStatus.APPLIED,
-                          applied_at=T0)
-        article = m.KnowledgeArticle(title="Double charges", body="Check the retry log.",
-                                     author_id=seeded.agent_id, created_at=T0,
-                                     status=m.ArticleStatus.PUBLISHED,
-                                     source_case_id=seeded.case_id, updated_at=T0)
+        remedy = m.Remedy(
+            case_id=seeded.case_id,
+            kind=m.RemedyKind.REFUND,
+            requested_by_id=seeded.agent_id,
+            requested_at=T0,
+            amount=12000,
+            days=0,
+            note="second charge",
+            status=m.RemedyStatus.APPLIED,
+            applied_at=T0,
+        )
+        article = m.KnowledgeArticle(
+            title="Double charges",
+            body="Check the retry log.",
+            author_id=seeded.agent_id,
+            created_at=T0,
+            status=m.ArticleStatus.PUBLISHED,
+            source_case_id=seeded.case_id,
+            updated_at=T0,
+        )
         uow.add(remedy)
         uow.add(article)
         uow.flush()
@@ -83,30 +145,51 @@ def test_every_entity_round_trips_with_every_field(
             remedy,
             article,
             fire,
-            m.ApprovalRequest(case_id=seeded.case_id, remedy_id=remedy.id or 0,
-                              requested_by_id=seeded.agent_id, created_at=T0,
-                              reason="above 50.00 per case", status=m.ApprovalStatus.APPROVED,
-                              decided_by_id=seeded.lead_id, decided_at=T0, note="fine"),
-            m.FireNote(fire_id=fire.id or 0, author_id=seeded.agent_id, at=T0,
-                       problem="charged twice", solution="refunded", case_id=seeded.case_id),
-            m.Kudos(to_user_id=seeded.agent_id, at=T0, message="fixed it for good",
-                    kind=m.KudosKind.FIX_CREDIT, from_user_id=seeded.lead_id,
-                    from_customer_id=seeded.customer_id, case_id=seeded.case_id,
-                    fire_id=fire.id),
+            m.ApprovalRequest(
+                case_id=seeded.case_id,
+                remedy_id=remedy.id or 0,
+                requested_by_id=seeded.agent_id,
+                created_at=T0,
+                reason="above 50.00 per case",
+                status=m.ApprovalStatus.APPROVED,
+                decided_by_id=seeded.lead_id,
+                decided_at=T0,
+                note="fine",
+            ),
+            m.FireNote(
+                fire_id=fire.id or 0,
+                author_id=seeded.agent_id,
+                at=T0,
+                problem="charged twice",
+                solution="refunded",
+                case_id=seeded.case_id,
+            ),
+            m.Kudos(
+                to_user_id=seeded.agent_id,
+                at=T0,
+                message="fixed it for good",
+                kind=m.KudosKind.FIX_CREDIT,
+                from_user_id=seeded.lead_id,
+                from_customer_id=seeded.customer_id,
+                case_id=seeded.case_id,
+                fire_id=fire.id,
+            ),
         ]
         for obj in saved:
             uow.add(obj)
         uow.commit()
     expected = [(type(obj), _fields(obj)) for obj in saved]
-    assert {kind for kind, _ in expected} | {m.Team, m.User, m.Customer, m.Contact, m.Case} \
-        == set(vars(m).get(name) for name in _entity_names())
+    assert {kind for kind, _ in expected} | {m.Team, m.User, m.Customer, m.Contact, m.Case} == set(
+        vars(m).get(name) for name in _entity_names()
+    )
     for kind, fields in expected:
         assert _fields(_reloaded(uow_factory, kind, fields["id"])) == fields, kind.__name__
 
 
 def _entity_names() -> list[str]:
     return [
-        name for name, value in vars(m).items()
+        name
+        for name, value in vars(m).items()
         if dataclasses.is_dataclass(value) and isinstance(value, type)
     ]
 
@@ -163,8 +246,11 @@ def test_times_in_other_zones_come_back_as_the_same_instant_in_utc(
 ) -> None:
     paris = timezone(timedelta(hours=1))
     with uow_factory() as uow:
-        follow_up = m.FollowUp(case_id=seeded.case_id, owner_id=seeded.agent_id,
-                               due_at=datetime(2026, 3, 2, 11, 0, tzinfo=paris))
+        follow_up = m.FollowUp(
+            case_id=seeded.case_id,
+            owner_id=seeded.agent_id,
+            due_at=datetime(2026, 3, 2, 11, 0, tzinfo=paris),
+        )
         uow.add(follow_up)
         uow.commit()
     due = _reloaded(uow_factory, m.FollowUp, follow_up.id or 0).due_at
@@ -176,8 +262,11 @@ def test_a_naive_time_is_refused_and_nothing_is_saved(
     uow_factory: UowFactory, seeded: Seeded
 ) -> None:
     with uow_factory() as uow:
-        uow.add(m.FollowUp(case_id=seeded.case_id, owner_id=seeded.agent_id,
-                           due_at=datetime(2026, 3, 2, 11, 0)))
+        uow.add(
+            m.FollowUp(
+                case_id=seeded.case_id, owner_id=seeded.agent_id, due_at=datetime(2026, 3, 2, 11, 0)
+            )
+        )
         with pytest.raises(Exception, match="naive datetime"):
             uow.commit()
     with uow_factory() as uow:
@@ -196,8 +285,11 @@ def test_a_contact_already_taken_is_a_conflict_not_a_crash(
     uow_factory: UowFactory, seeded: Seeded
 ) -> None:
     with uow_factory() as uow:
-        uow.add(m.Contact(customer_id=seeded.customer_id, kind=m.ContactKind.EMAIL,
-                          value="ann@example.com"))
+        uow.add(
+            m.Contact(
+                customer_id=seeded.customer_id, kind=m.ContactKind.EMAIL, value="ann@example.com"
+            )
+        )
         with pytest.raises(Conflict):
             uow.commit()
 
@@ -211,7 +303,30 @@ def test_a_reference_to_a_missing_row_is_invalid(uow_factory: UowFactory, seeded
 
 def test_a_rating_outside_one_to_five_is_refused(uow_factory: UowFactory, seeded: Seeded) -> None:
     with uow_factory() as uow:
-        uow.add(m.SatisfactionRating(case_id=seeded.case_id, customer_id=seeded.customer_id,
-                                     score=9, at=T0))
+        uow.add(
+            m.SatisfactionRating(
+                case_id=seeded.case_id, customer_id=seeded.customer_id, score=9, at=T0
+            )
+        )
         with pytest.raises(Invalid):
             uow.commit()
+
+
+def test_appending_to_the_list_of_an_object_no_variable_holds_is_saved(
+    uow_factory: UowFactory, seeded: Seeded
+) -> None:
+    with uow_factory() as uow:
+        user = uow.get(m.User, seeded.agent_id)
+        assert user is not None
+        user.skills.append("refunds")
+        del user
+        gc.collect()  # the session alone would hold the object only weakly
+        uow.commit()
+    assert _reloaded(uow_factory, m.User, seeded.agent_id).skills == ["billing", "refunds"]
+
+
+def test_the_same_row_is_the_same_object_within_a_unit_of_work(
+    uow_factory: UowFactory, seeded: Seeded
+) -> None:
+    with uow_factory() as uow:
+        assert uow.get(m.Case, seeded.case_id) is uow.case_by_ref(seeded.case_ref)

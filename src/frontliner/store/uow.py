@@ -65,7 +65,25 @@ class SqlUnitOfWork:
         self.session = session
         self._committed = False
         self._wrote = False
+        self._flushing_cases: list[dict[str, Any]] = []
+        # The session only holds unmodified objects weakly; an in-place change to a JSON
+        # list of an object nobody references any more (`uow.get(Case, 1).tags.append(x)`)
+        # would be lost with it. Holding every object for the unit of work's short life
+        # keeps such changes, and makes `get` return the same object each time, like the
+        # in-memory fake of the unit tests.
+        self._held: list[Any] = []
+        sa.event.listen(session, "loaded_as_persistent", self._hold)
+        sa.event.listen(session, "pending_to_persistent", self._hold)
+        sa.event.listen(session, "before_flush", self._note_cases)
         sa.event.listen(session, "after_flush", self._note_write)
+
+    def _hold(self, _session: Session, obj: Any) -> None:
+        self._held.append(obj)
+
+    def _note_cases(self, *_: Any) -> None:
+        # Remember which cases (and the versions they were read at) this flush writes,
+        # so a stale-version failure can say which case changed underneath.
+        self._flushing_cases = _dirty_case_versions(self.session)
 
     def _note_write(self, *_: Any) -> None:
         self._wrote = True
@@ -87,6 +105,7 @@ class SqlUnitOfWork:
                 self.session.rollback()
         finally:
             self.session.close()
+            self._held.clear()
 
     def _has_writes(self) -> bool:
         s = self.session
@@ -114,7 +133,9 @@ class SqlUnitOfWork:
         with self._translated():
             return self.session.get(kind, id)
 
-    def find(self, kind: type[T], limit: int = 100, **equals: Any) -> list[T]:
+    def find(self, kind: type[T], /, limit: int = 100, **equals: Any) -> list[T]:
+        """Entities whose attributes equal the given values (None matches NULL), lowest
+        id first, at most `limit` (and never more than MAX_FIND)."""
         limit = max(0, min(limit, MAX_FIND))
         query = sa.select(kind).filter_by(**equals).order_by(TABLES[kind].c.id).limit(limit)
         return self._all(query)
@@ -214,7 +235,7 @@ class SqlUnitOfWork:
         try:
             yield
         except StaleDataError as error:
-            stale = _dirty_case_versions(self.session)
+            stale = self._flushing_cases
             self.session.rollback()
             raise Conflict(
                 "This case was changed by someone else meanwhile; reload it and try again.",
