@@ -44,6 +44,7 @@ class Lexicon:
     dissatisfied: re.Pattern[str]
     indirect: re.Pattern[str]
     request: re.Pattern[str]
+    addressed: re.Pattern[str]
     self_caused: re.Pattern[str]
     process_failing: re.Pattern[str]
     profanity: re.Pattern[str]
@@ -118,11 +119,16 @@ def read(message: str) -> Reading:
     lex = lexicon()
     text = prepare_customer(message)
     dissatisfied_hits = len(lex.dissatisfied.findall(text))
-    indirect = bool(lex.indirect.search(text))
+    sideways = bool(lex.indirect.search(text))
     problem = bool(lex.problem.search(text))
-    complaint = _is_complaint(lex, text, dissatisfied_hits > 0, indirect)
-    # Indirect: the dissatisfaction comes sideways and the company is asked for nothing.
-    indirect = indirect and complaint and not lex.request.search(text)
+    complaint = _is_complaint(lex, text, dissatisfied_hits > 0, sideways)
+    # Indirect: the company is asked for nothing, and the dissatisfaction comes sideways
+    # (sarcasm, resignation) or is said about the company rather than to it.
+    indirect = (
+        complaint
+        and not lex.request.search(text)
+        and (sideways or (dissatisfied_hits > 0 and not lex.addressed.search(text)))
+    )
     kinds = _abuse_kinds(lex, text)
     shouting, caps = _shouting(text)
     signals = {
