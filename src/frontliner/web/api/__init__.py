@@ -1,0 +1,23 @@
+"""The REST API under /api/v1: one router per area of the desk."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from frontliner.web.api import (
+    auth,
+    cases,
+    closing,
+    customers,
+    escalations,
+    firelog,
+    handovers,
+    knowledge,
+    remedies,
+    users,
+)
+
+router = APIRouter()
+for area in (auth, customers, users, cases, handovers, remedies, escalations, closing,
+             firelog, knowledge):
+    router.include_router(area.router)

@@ -1,0 +1,135 @@
+"""Users, teams, skills, empowerment profiles and kudos."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from frontliner.desk import access, empowerment, recognition, users
+from frontliner.desk.errors import NotFound
+from frontliner.desk.model import Role, Team
+from frontliner.store import queries
+from frontliner.web.deps import AdminUser, CurrentUser, PageDep, StaffUser, UowDep
+from frontliner.web.lookup import case_for, case_id, render, render_page, session_of
+from frontliner.web.schemas.common import ERRORS, PageOut
+from frontliner.web.schemas.users import (
+    KudosIn,
+    KudosOut,
+    PasswordIn,
+    ProfileIn,
+    ProfileOut,
+    RoleIn,
+    SkillsIn,
+    TeamIn,
+    TeamOut,
+    UserIn,
+    UserOut,
+)
+
+router = APIRouter(tags=["users"], responses=ERRORS)
+MAX_TEAMS = 200
+
+
+@router.get("/users", response_model=PageOut[UserOut], summary="Users (staff)")
+def list_users(
+    user: StaffUser, uow: UowDep, page: PageDep, role: Role | None = None,
+    active: bool | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="part of a name or e-mail")] = None,
+) -> Any:
+    found = queries.list_users(session_of(uow), role, active, q, page.cursor, page.limit)
+    return render_page(found, UserOut)
+
+
+@router.post("/users", response_model=UserOut, status_code=201, summary="Add a user (admin)")
+def create_user(body: UserIn, user: AdminUser, uow: UowDep) -> Any:
+    created = users.create_user(uow, user, name=body.name, email=body.email, role=body.role,
+                                password=body.password, team_id=body.team_id,
+                                skills=body.skills, customer_id=body.customer_id)
+    uow.commit()
+    return render(UserOut, created)
+
+
+@router.get("/users/{user_id}", response_model=UserOut, summary="A user (staff, or yourself)")
+def get_user(user_id: int, user: CurrentUser, uow: UowDep) -> Any:
+    if user.id != user_id and not access.is_staff(user):
+        raise NotFound(f"No user with id {user_id}.", {"user_id": user_id})
+    return render(UserOut, access.load_user(uow, user_id))
+
+
+@router.put("/users/{user_id}/role", response_model=UserOut, summary="Change a role (admin)")
+def set_role(user_id: int, body: RoleIn, user: AdminUser, uow: UowDep) -> Any:
+    changed = users.set_role(uow, user, user_id, body.role)
+    uow.commit()
+    return render(UserOut, changed)
+
+
+@router.put("/users/{user_id}/skills", response_model=UserOut, summary="Set skills (lead)")
+def set_skills(user_id: int, body: SkillsIn, user: StaffUser, uow: UowDep) -> Any:
+    changed = users.set_skills(uow, user, user_id, body.skills)
+    uow.commit()
+    return render(UserOut, changed)
+
+
+@router.put("/users/{user_id}/password", status_code=204,
+            summary="Set a password (yours, or anyone's as admin)")
+def set_password(user_id: int, body: PasswordIn, user: CurrentUser, uow: UowDep) -> None:
+    if user.id != user_id and user.role != Role.ADMIN:
+        raise NotFound(f"No user with id {user_id}.", {"user_id": user_id})
+    users.set_password(uow, user, user_id, body.password)
+    uow.commit()
+
+
+@router.post("/users/{user_id}/deactivate", response_model=UserOut,
+             summary="Deactivate a user who owns no unresolved case (admin)")
+def deactivate(user_id: int, user: AdminUser, uow: UowDep) -> Any:
+    changed = users.deactivate_user(uow, user, user_id)
+    uow.commit()
+    return render(UserOut, changed)
+
+
+@router.get("/users/{user_id}/limits", response_model=ProfileOut,
+            summary="The empowerment limits that apply to a user (staff)")
+def limits(user_id: int, user: StaffUser, uow: UowDep) -> Any:
+    return render(ProfileOut, empowerment.limits_for(uow, access.load_user(uow, user_id)))
+
+
+@router.get("/users/{user_id}/kudos", response_model=PageOut[KudosOut],
+            summary="Kudos and fix credits a colleague received (staff)")
+def kudos_received(user_id: int, user: StaffUser, uow: UowDep, page: PageDep) -> Any:
+    target = access.load_user(uow, user_id)
+    assert target.id is not None
+    return render_page(queries.kudos_for(session_of(uow), target.id, page.cursor, page.limit),
+                       KudosOut)
+
+
+@router.get("/teams", response_model=list[TeamOut], summary="Teams (staff; at most 200)")
+def list_teams(user: StaffUser, uow: UowDep) -> Any:
+    return [render(TeamOut, t) for t in uow.find(Team, limit=MAX_TEAMS)]
+
+
+@router.post("/teams", response_model=TeamOut, status_code=201, summary="Add a team (admin)")
+def create_team(body: TeamIn, user: AdminUser, uow: UowDep) -> Any:
+    team = users.create_team(uow, user, body.name)
+    uow.commit()
+    return render(TeamOut, team)
+
+
+@router.put("/empowerment/profiles", response_model=ProfileOut,
+            summary="Set a role's limits or one agent's override (lead: agents; admin: all)")
+def set_profile(body: ProfileIn, user: StaffUser, uow: UowDep) -> Any:
+    profile = empowerment.set_profile(
+        uow, user, role=body.role, user_id=body.user_id, money_per_case=body.money_per_case,
+        money_per_day=body.money_per_day, extra_days=body.extra_days,
+        remedy_kinds=body.remedy_kinds)
+    uow.commit()
+    return render(ProfileOut, profile)
+
+
+@router.post("/kudos", response_model=KudosOut, status_code=201,
+             summary="Thank a colleague (leads), or the agent who helped you (customers)")
+def give_kudos(body: KudosIn, user: CurrentUser, uow: UowDep) -> Any:
+    on_case = None if body.case_ref is None else case_id(case_for(uow, user, body.case_ref))
+    kudos = recognition.give_kudos(uow, user, body.to_user_id, body.message, case_id=on_case)
+    uow.commit()
+    return render(KudosOut, kudos)

@@ -1,0 +1,72 @@
+"""The FastAPI application: `create_app(settings)` builds one, nothing happens at import.
+
+Storage comes from `store/` (engine + unit-of-work factory); tests may hand in their own
+factory so the same app runs on SQLite or PostgreSQL. The schema is upgraded on start
+when `settings.upgrade_on_start` asks for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+
+from frontliner.config import Settings, get_settings
+from frontliner.web.api import router as api_router
+from frontliner.web.deps import UowFactory
+from frontliner.web.errors import install_error_handlers
+from frontliner.web.health import router as health_router
+from frontliner.web.storage import Storage, open_storage
+
+log = logging.getLogger("frontliner.web")
+
+SESSION_COOKIE = "frontliner_session"
+SESSION_MAX_AGE = 12 * 3600  # a working day, then log in again
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    uow_factory: UowFactory | None = None,
+    health_check: Callable[[], Any] | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    storage: Storage | None = None
+    if uow_factory is None:
+        storage = open_storage(settings)
+        uow_factory, health_check = storage.uow_factory, storage.ping
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.upgrade_on_start and storage is not None:
+            storage.upgrade()
+        yield
+        if storage is not None:
+            storage.dispose()
+
+    app = FastAPI(
+        title="Frontliner",
+        summary="Customer-service desk API: cases, owners, empowerment, escalations, closing.",
+        version="1",
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.uow_factory = uow_factory
+    app.state.health_check = health_check
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=settings.environment == "production",
+    )
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(api_router, prefix="/api/v1")
+    return app

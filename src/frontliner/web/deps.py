@@ -1,0 +1,162 @@
+"""FastAPI dependencies as `Annotated` aliases: one unit of work per request, the caller.
+
+`CurrentUser` accepts either an API token (`Authorization: Bearer fl_...`) or the signed
+session cookie set by `POST /api/v1/auth/login`. Anything else is a 401 with the same
+message whether the token is unknown, revoked or malformed, so probing learns nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+
+from frontliner.config import Settings
+from frontliner.desk.model import ApiToken, Role, User
+from frontliner.desk.ports import UnitOfWork
+from frontliner.web.errors import ApiError, unauthorized
+from frontliner.web.tokens import hash_token, looks_like_token
+
+UowFactory = Callable[[], AbstractContextManager[UnitOfWork]]
+
+SESSION_USER = "uid"
+SESSION_FINGERPRINT = "pwf"
+# Recording every use would turn each read into a write; once an hour is enough to
+# tell a live token from a forgotten one.
+LAST_USED_GRANULARITY = timedelta(hours=1)
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_uow(request: Request) -> Iterator[UnitOfWork]:
+    factory: UowFactory = request.app.state.uow_factory
+    with factory() as uow:
+        yield uow
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def password_fingerprint(user: User) -> str:
+    """Ties a session to the password it was opened with: changing it ends old sessions."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def _user_for_token(uow: UnitOfWork, secret: str) -> User:
+    if not looks_like_token(secret):
+        raise unauthorized("The API token is not valid.")
+    digest = hash_token(secret)
+    found = uow.find(ApiToken, limit=1, token_hash=digest)
+    token = found[0] if found else None
+    if token is None or token.revoked_at is not None:
+        raise unauthorized("The API token is not valid.")
+    user = uow.get(User, token.user_id)
+    if user is None or not user.active:
+        raise unauthorized("The API token is not valid.")
+    _note_token_use(uow, token)
+    return user
+
+
+def _note_token_use(uow: UnitOfWork, token: ApiToken) -> None:
+    now = datetime.now(UTC)
+    last = token.last_used_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    if last is None or now - last > LAST_USED_GRANULARITY:
+        token.last_used_at = now
+        uow.commit()
+
+
+def _user_for_session(request: Request, uow: UnitOfWork) -> User:
+    user_id = request.session.get(SESSION_USER)
+    if not isinstance(user_id, int):
+        raise unauthorized()
+    user = uow.get(User, user_id)
+    if user is None or not user.active:
+        request.session.clear()
+        raise unauthorized("Your session has ended; please log in again.")
+    if request.session.get(SESSION_FINGERPRINT) != password_fingerprint(user):
+        request.session.clear()
+        raise unauthorized("Your session has ended; please log in again.")
+    return user
+
+
+def current_user(
+    request: Request,
+    uow: UowDep,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> User:
+    if authorization:
+        scheme, _, secret = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise unauthorized("Use 'Authorization: Bearer <token>'.")
+        return _user_for_token(uow, secret.strip())
+    return _user_for_session(request, uow)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_roles(*roles: Role) -> Callable[[User], User]:
+    """Coarse gate for whole routers; the desk's access rules still decide per object."""
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise ApiError(403, "forbidden", "Your role may not use this endpoint.")
+        return user
+
+    return check
+
+
+StaffUser = Annotated[User, Depends(require_roles(Role.AGENT, Role.LEAD, Role.ADMIN))]
+LeadUser = Annotated[User, Depends(require_roles(Role.LEAD, Role.ADMIN))]
+AdminUser = Annotated[User, Depends(require_roles(Role.ADMIN))]
+
+
+class Page:
+    """`?limit=&cursor=`: bounded page size and the opaque cursor of the previous page."""
+
+    def __init__(
+        self,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Items per page")] = (
+            DEFAULT_PAGE
+        ),
+        cursor: Annotated[
+            str | None, Query(max_length=500, description="next_cursor of the previous page")
+        ] = None,
+    ) -> None:
+        self.limit = limit
+        self.cursor = cursor
+
+
+PageDep = Annotated[Page, Depends()]
+
+
+def if_match_version(
+    if_match: Annotated[str | None, Header(description="Case version (ETag) you last read")] = None,
+) -> int | None:
+    """`If-Match: "7"` (or `W/"7"`, or `7`) -> 7. Absent -> None (no check)."""
+    if if_match is None:
+        return None
+    raw = if_match.strip()
+    if raw.startswith("W/"):
+        raw = raw[2:]
+    raw = raw.strip('"')
+    if not raw.isdigit():
+        raise ApiError(
+            400, "bad_request", 'If-Match must be the case version, e.g. If-Match: "3".'
+        )
+    return int(raw)
+
+
+IfMatch = Annotated[int | None, Depends(if_match_version)]

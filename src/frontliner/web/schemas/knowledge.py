@@ -1,0 +1,93 @@
+"""Fire log, knowledge articles and prepared replies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from frontliner.desk.model import ArticleStatus
+from frontliner.web.schemas.common import In, Out
+
+
+class FireIn(In):
+    title: str = Field(max_length=500)
+
+
+class FireOut(Out):
+    id: int
+    title: str
+    key: str
+    created_at: datetime
+    fixed_for_good: bool
+    fixed_by_id: int | None
+    fixed_at: datetime | None
+    fix: str
+
+
+class FireNoteIn(In):
+    problem: str = Field(max_length=20_000)
+    solution: str = Field(max_length=20_000)
+    case_ref: str | None = Field(default=None, max_length=40)
+
+
+class FireNoteOut(Out):
+    id: int
+    fire_id: int
+    author_id: int
+    at: datetime
+    problem: str
+    solution: str
+    case_id: int | None
+
+
+class LinkCaseIn(In):
+    case_ref: str = Field(max_length=40)
+
+
+class FixedIn(In):
+    fix: str = Field(max_length=20_000)
+    author_id: int | None = Field(default=None, description="Who found the fix (default: you)")
+
+
+class ArticleIn(In):
+    title: str = Field(max_length=200)
+    body: str = Field(max_length=50_000)
+    source_case_ref: str | None = Field(default=None, max_length=40)
+
+
+class ArticleEditIn(In):
+    title: str | None = Field(default=None, max_length=200)
+    body: str | None = Field(default=None, max_length=50_000)
+
+
+class ArticleOut(Out):
+    id: int
+    title: str
+    body: str
+    author_id: int
+    created_at: datetime
+    status: ArticleStatus
+    source_case_id: int | None
+    updated_at: datetime | None
+
+
+class ReplyIn(In):
+    title: str = Field(max_length=200)
+    body: str = Field(max_length=50_000)
+    tags: list[str] = Field(default_factory=list, max_length=30)
+
+
+class ReplyEditIn(In):
+    title: str | None = Field(default=None, max_length=200)
+    body: str | None = Field(default=None, max_length=50_000)
+    tags: list[str] | None = Field(default=None, max_length=30)
+
+
+class ReplyOut(Out):
+    id: int
+    title: str
+    body: str
+    author_id: int
+    created_at: datetime
+    tags: list[str]
