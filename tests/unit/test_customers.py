@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import pytest
+
+from frontliner.desk.customers import (
+    add_contact,
+    create_customer,
+    merge_customers,
+    normalise_email,
+    normalise_phone,
+)
+from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
+from frontliner.desk.model import AuditEntry, Contact, Customer, User
+from tests.unit.conftest import MONDAY, Desk
+
+
+def test_contacts_are_normalised() -> None:
+    assert normalise_email("  Ann@Example.COM ") == "ann@example.com"
+    assert normalise_phone("+44 (20) 7946-0001") == "+442079460001"
+    with pytest.raises(Invalid):
+        normalise_email("ann at example")
+    with pytest.raises(Invalid):
+        normalise_phone("12")
+
+
+def test_customer_has_several_contacts_and_first_is_primary(desk: Desk) -> None:
+    contacts = desk.uow.find(Contact, customer_id=desk.ann.id)
+    assert [(c.kind.value, c.value, c.is_primary) for c in contacts] == [
+        ("email", "ann@example.com", True), ("phone", "+442079460001", False)]
+
+
+def test_a_contact_belongs_to_one_customer(desk: Desk) -> None:
+    with pytest.raises(Conflict) as err:
+        create_customer(desk.uow, desk.agent, "Ann Again", ["ANN@example.com"], now=MONDAY)
+    assert err.value.details["customer_id"] == desk.ann.id
+
+
+def test_customer_adds_a_contact_to_their_own_record_only(desk: Desk) -> None:
+    add_contact(desk.uow, desk.ann_login, desk.ann.id, "ann.work@example.com", now=MONDAY)
+    with pytest.raises(NotFound):
+        add_contact(desk.uow, desk.ann_login, desk.bob.id, "sneaky@example.com", now=MONDAY)
+
+
+def test_customers_cannot_create_customers(desk: Desk) -> None:
+    with pytest.raises(Forbidden):
+        create_customer(desk.uow, desk.ann_login, "Eve", ["eve@example.com"], now=MONDAY)
+
+
+def test_merge_moves_contacts_cases_and_logins_and_records_it(desk: Desk) -> None:
+    duplicate = create_customer(desk.uow, desk.agent, "A. Archer", ["archer@example.com"],
+                                now=MONDAY)
+    case = desk.open(contact="archer@example.com")
+    assert case.customer_id == duplicate.id
+    merge_customers(desk.uow, desk.agent, desk.ann.id, duplicate.id, now=MONDAY)
+    assert case.customer_id == desk.ann.id
+    assert {c.value for c in desk.uow.find(Contact, customer_id=desk.ann.id)} >= {
+        "archer@example.com", "ann@example.com"}
+    assert duplicate.merged_into_id == desk.ann.id
+    [entry] = desk.uow.find(AuditEntry, case_id=case.id, action="customer_merged")
+    assert entry.detail == {"from_customer_id": duplicate.id, "to_customer_id": desk.ann.id}
+    # the kept record keeps exactly one primary contact
+    assert sum(c.is_primary for c in desk.uow.find(Contact, customer_id=desk.ann.id)) == 1
+
+
+def test_after_merge_new_cases_from_the_old_contact_land_on_the_kept_record(desk: Desk) -> None:
+    duplicate = create_customer(desk.uow, desk.agent, "A. Archer", ["archer@example.com"],
+                                now=MONDAY)
+    merge_customers(desk.uow, desk.agent, desk.ann.id, duplicate.id, now=MONDAY)
+    assert desk.open(contact="archer@example.com").customer_id == desk.ann.id
+
+
+def test_merge_moves_a_customer_login_with_its_cases(desk: Desk) -> None:
+    merge_customers(desk.uow, desk.agent, desk.ann.id, desk.bob.id, now=MONDAY)
+    bob_login = desk.uow.get(User, desk.bob_login.id)
+    assert bob_login is not None and bob_login.customer_id == desk.ann.id
+
+
+def test_merge_refuses_itself_and_twice(desk: Desk) -> None:
+    with pytest.raises(Invalid):
+        merge_customers(desk.uow, desk.agent, desk.ann.id, desk.ann.id, now=MONDAY)
+    merge_customers(desk.uow, desk.agent, desk.ann.id, desk.bob.id, now=MONDAY)
+    with pytest.raises(Conflict):
+        merge_customers(desk.uow, desk.agent, desk.ann.id, desk.bob.id, now=MONDAY)
+    assert desk.uow.get(Customer, desk.bob.id) is not None  # kept, marked merged
