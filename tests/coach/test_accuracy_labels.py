@@ -162,3 +162,17 @@ def test_holdout_is_the_first_sha256_byte_below_52(accuracy: ModuleType) -> None
 
     assert held == [i for i in ids if hashlib.sha256(i.encode()).digest()[0] < 52]
     assert 20 < len(held) < 60  # about one in five
+
+
+def test_script_scores_the_real_coach_and_splits_dev_from_holdout(tmp_path: Path) -> None:
+    data, folder = write_case(tmp_path, [label("s1", ["no-thanks"]), label("s2", [])])
+
+    result = run_script("--data", str(data), "--labels", str(folder), "--json")
+
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    held = sum(hashlib.sha256(s.encode()).digest()[0] < 52 for s in ("s1", "s2"))
+    assert report["holdout"]["conversations"] == held
+    assert report["dev"]["conversations"] == 2 - held
+    assert report["all"]["rules"]["no-thanks"]["support"] == 1
+    assert report["all"]["inbound"]["read"] == 2
