@@ -1,0 +1,119 @@
+"""Fixtures for the REST API tests: the app on the shared test database (SQLite, and
+PostgreSQL in CI) and a small desk with one login per role, each with an API token.
+
+Test modules import the fixtures they use: `from api_support import api, desk`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from frontliner.config import Settings
+from frontliner.desk import customers, users
+from frontliner.desk.model import Role
+from frontliner.store.uow import SqlUnitOfWork
+from frontliner.web.app import create_app
+from frontliner.web.storage import ping_engine
+from frontliner.web.tokens import issue_token
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from fastapi.testclient import TestClient
+
+PASSWORD = "a long enough password"
+API = "/api/v1"
+
+
+@dataclass
+class Login:
+    id: int
+    email: str
+    token: str
+    customer_id: int | None = None
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class Desk:
+    admin: Login
+    lead: Login
+    agent: Login
+    agent2: Login
+    ann: Login  # customer login
+    bob: Login  # another customer's login
+
+
+def make_app(database_url: str, factory: Callable[[], SqlUnitOfWork], engine: Engine) -> Any:
+    settings = Settings(
+        environment="test",
+        database_url=database_url,
+        upgrade_on_start=False,
+        secret_key="test-secret-key-not-for-production",
+    )  # type: ignore[arg-type]
+    return create_app(settings, uow_factory=factory, health_check=lambda: ping_engine(engine))
+
+
+@pytest.fixture
+def api(
+    database_url: str, uow_factory: Callable[[], SqlUnitOfWork], engine: Engine
+) -> Iterator[TestClient]:
+    with TestClient(make_app(database_url, uow_factory, engine)) as client:
+        yield client
+
+
+def _login(uow: SqlUnitOfWork, name: str, email: str, role: Role, **extra: Any) -> Login:
+    user = users.create_user(
+        uow, None, name=name, email=email, role=role, password=PASSWORD, **extra
+    )
+    assert user.id is not None
+    token = issue_token(uow, None, user.id, "tests")
+    return Login(id=user.id, email=email, token=token.secret, customer_id=user.customer_id)
+
+
+@pytest.fixture
+def desk(uow_factory: Callable[[], SqlUnitOfWork]) -> Desk:
+    """Admin, lead, two agents (one with the billing skill) and two customers with logins;
+    the lead and the second agent also have the password PASSWORD."""
+    with uow_factory() as uow:
+        ann_record = customers.create_customer(uow, None, "Ann Lee", ["ann@example.com"])
+        bob_record = customers.create_customer(uow, None, "Bob Roe", ["bob@example.com"])
+        built = Desk(
+            admin=_login(uow, "Ada Admin", "ada@desk.test", Role.ADMIN),
+            lead=_login(uow, "Lee Lead", "lee@desk.test", Role.LEAD, PASSWORD),
+            agent=_login(uow, "Sam Agent", "sam@desk.test", Role.AGENT, skills=["billing"]),
+            agent2=_login(uow, "Kim Agent", "kim@desk.test", Role.AGENT, PASSWORD),
+            ann=_login(uow, "Ann Lee", "ann@example.com", Role.CUSTOMER, customer_id=ann_record.id),
+            bob=_login(uow, "Bob Roe", "bob@example.com", Role.CUSTOMER, customer_id=bob_record.id),
+        )
+        uow.commit()
+    return built
+
+
+def open_case(client: TestClient, who: Login, **fields: Any) -> dict[str, Any]:
+    body = {
+        "nature": "charged twice for one order",
+        "customer_name": "Ann Lee",
+        "contact": "ann@example.com",
+        **fields,
+    }
+    response = client.post(f"{API}/cases", json=body, headers=who.auth)
+    assert response.status_code == 201, response.text
+    case: dict[str, Any] = response.json()
+    return case
+
+
+def error(response: Any) -> dict[str, Any]:
+    """The error object every failed response carries."""
+    body: dict[str, Any] = response.json()
+    assert set(body) == {"error"}, body
+    assert {"code", "message", "details"} <= set(body["error"]), body
+    return body["error"]
