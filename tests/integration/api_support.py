@@ -1,7 +1,8 @@
 """Fixtures for the REST API tests: the app on the shared test database (SQLite, and
 PostgreSQL in CI) and a small desk with one login per role, each with an API token.
 
-Test modules import the fixtures they use: `from api_support import api, desk`.
+Test modules import the fixtures they use (registered under the names `api` and `desk`):
+`from api_support import api_fixture, desk_fixture  # noqa: F401`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from frontliner.config import Settings
@@ -57,30 +59,34 @@ def make_app(database_url: str, factory: Callable[[], SqlUnitOfWork], engine: En
         environment="test",
         database_url=database_url,
         upgrade_on_start=False,
-        secret_key="test-secret-key-not-for-production",
-    )  # type: ignore[arg-type]
+        secret_key=SecretStr("test-secret-key-not-for-production"),
+    )
     return create_app(settings, uow_factory=factory, health_check=lambda: ping_engine(engine))
 
 
-@pytest.fixture
-def api(
+@pytest.fixture(name="api")
+def api_fixture(
     database_url: str, uow_factory: Callable[[], SqlUnitOfWork], engine: Engine
 ) -> Iterator[TestClient]:
     with TestClient(make_app(database_url, uow_factory, engine)) as client:
         yield client
 
 
-def _login(uow: SqlUnitOfWork, name: str, email: str, role: Role, **extra: Any) -> Login:
+def _login(
+    uow: SqlUnitOfWork, name: str, email: str, role: Role, password: str | None = None,
+    **extra: Any,
+) -> Login:
+    # Only the logins the session tests use get a password: argon2 is slow on purpose.
     user = users.create_user(
-        uow, None, name=name, email=email, role=role, password=PASSWORD, **extra
+        uow, None, name=name, email=email, role=role, password=password, **extra
     )
     assert user.id is not None
     token = issue_token(uow, None, user.id, "tests")
     return Login(id=user.id, email=email, token=token.secret, customer_id=user.customer_id)
 
 
-@pytest.fixture
-def desk(uow_factory: Callable[[], SqlUnitOfWork]) -> Desk:
+@pytest.fixture(name="desk")
+def desk_fixture(uow_factory: Callable[[], SqlUnitOfWork]) -> Desk:
     """Admin, lead, two agents (one with the billing skill) and two customers with logins;
     the lead and the second agent also have the password PASSWORD."""
     with uow_factory() as uow:

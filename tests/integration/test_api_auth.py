@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api_support import API, PASSWORD, Desk, api, desk, error, make_app  # noqa: F401
+from api_support import API, PASSWORD, Desk, api_fixture, desk_fixture, error  # noqa: F401 - fixtures, used by name
 from fastapi.testclient import TestClient
 
 
