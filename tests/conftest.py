@@ -81,14 +81,20 @@ def migrated_database(
 
 
 def _empty_all_tables(engine: Engine) -> None:
-    tables = metadata.sorted_tables
+    # DELETE beats TRUNCATE by far on tables this small; ids then restart from 1 on both
+    # databases (SQLite reuses max(id) + 1 when a table is empty).
+    tables = list(reversed(metadata.sorted_tables))
+    statements = [f'DELETE FROM "{t.name}"' for t in tables]
+    if engine.dialect.name == "postgresql":
+        statements += [
+            f"SELECT setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), 1, false)" for t in tables
+        ]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                connection.execute(table.delete())
+            connection.exec_driver_sql("; ".join(statements))
+        else:  # the sqlite3 driver runs one statement per call
+            for statement in statements:
+                connection.exec_driver_sql(statement)
 
 
 @pytest.fixture
