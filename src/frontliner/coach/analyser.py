@@ -45,6 +45,7 @@ class Lexicon:
     indirect: re.Pattern[str]
     request: re.Pattern[str]
     addressed: re.Pattern[str]
+    third_person: re.Pattern[str]
     self_caused: re.Pattern[str]
     process_failing: re.Pattern[str]
     profanity: re.Pattern[str]
@@ -127,7 +128,7 @@ def read(message: str) -> Reading:
     indirect = (
         complaint
         and not lex.request.search(text)
-        and (sideways or (dissatisfied_hits > 0 and not lex.addressed.search(text)))
+        and (sideways or (not lex.addressed.search(text) and bool(lex.third_person.search(text))))
     )
     kinds = _abuse_kinds(lex, text)
     shouting, caps = _shouting(text)

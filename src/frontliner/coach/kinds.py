@@ -141,8 +141,9 @@ class Refusal(Phrase):
     def _served(self, ctx: Context, hit: Hit, offered: dict[int, list[tuple[int, int]]]) -> bool:
         index = ctx.draft.sentence_at(hit.start)
         for near in range(index - self.before, index + self.after + 1):
-            for start, end in offered.get(near, ()):
-                if start >= hit.end or end <= hit.start:
+            for start, _end in offered.get(near, ()):
+                # In the refusal's own sentence only what follows it answers it.
+                if near != index or start >= hit.end:
                     return True
         return False
 
