@@ -8,6 +8,7 @@ from frontliner.web.api import (
     auth,
     cases,
     closing,
+    coach,
     customers,
     escalations,
     firelog,
@@ -19,5 +20,5 @@ from frontliner.web.api import (
 
 router = APIRouter()
 for area in (auth, customers, users, cases, handovers, remedies, escalations, closing,
-             firelog, knowledge):
+             firelog, knowledge, coach):
     router.include_router(area.router)
