@@ -7,6 +7,7 @@ import typer
 
 from frontliner.cli_coach import app as coach_app
 from frontliner.cli_db import app as db_app
+from frontliner.cli_demo import demo
 from frontliner.cli_web import serve, token_app, user_app
 
 app = typer.Typer(
@@ -21,3 +22,4 @@ app.add_typer(coach_app, name="coach")
 app.command("serve")(serve)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.command("demo")(demo)
