@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TypeVar
 
 from frontliner.desk import (
@@ -20,14 +22,22 @@ from frontliner.desk import (
     empowerment,
     escalation,
     firelog,
-    interactions,
     intake,
+    interactions,
     knowledge,
     ownership,
     recognition,
     users,
 )
-from frontliner.desk.model import ApprovalRequest, ApprovalStatus, Case, CaseStatus, Channel, Role, User
+from frontliner.desk.model import (
+    ApprovalRequest,
+    ApprovalStatus,
+    Case,
+    CaseStatus,
+    Channel,
+    Role,
+    User,
+)
 from frontliner.desk.ports import UnitOfWork
 
 T = TypeVar("T")
@@ -125,11 +135,11 @@ class DemoSummary:
     token_email: str
 
 
-UowFactory = Callable[[], UnitOfWork]
+UowFactory = Callable[[], AbstractContextManager[UnitOfWork]]
 
 
 def _in_uow(uow_factory: UowFactory, work: Callable[[UnitOfWork], T]) -> T:
-    with uow_factory() as uow:  # type: ignore[attr-defined]
+    with uow_factory() as uow:
         result = work(uow)
         uow.commit()
         return result
@@ -192,7 +202,7 @@ def make_customers(uow: UnitOfWork, cast: DemoCast, count: int, rng: random.Rand
 def make_case(uow: UnitOfWork, cast: DemoCast, rng: random.Random, opened: datetime,
               target: CaseStatus) -> Case:
     """Open one case and walk it to `target` through the desk's operations."""
-    customer_id, login = rng.choice(cast.customers)
+    _, login = rng.choice(cast.customers)
     nature, category, skill, words = rng.choice(PROBLEMS)
     by_agent = rng.random() < 0.6
     opener = rng.choice(cast.agents) if by_agent else login
@@ -325,8 +335,8 @@ def decide_some_approvals(uow: UnitOfWork, cast: DemoCast, rng: random.Random,
 
 
 def pick_target(rng: random.Random) -> CaseStatus:
-    states, weights = zip(*TARGETS, strict=True)
-    return rng.choices(states, weights)[0]
+    states = [state for state, _ in TARGETS]
+    return rng.choices(states, [weight for _, weight in TARGETS])[0]
 
 
 def seed_demo(
@@ -354,7 +364,7 @@ def seed_demo(
                     for _ in range(cases))
     for when in opened:
         target = pick_target(rng)
-        _in_uow(uow_factory, lambda uow, w=when, t=target: make_case(uow, cast, rng, w, t))
+        _in_uow(uow_factory, partial(make_case, cast=cast, rng=rng, opened=when, target=target))
         on_case()
     def finish(uow: UnitOfWork) -> None:
         decide_some_approvals(uow, cast, rng, at - timedelta(days=2))
