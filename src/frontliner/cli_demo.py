@@ -47,7 +47,7 @@ def demo(
     finally:
         storage.dispose()
     if serve_after:
-        serve(host=None, port=None, workers=1)
+        serve(host=None, port=None, workers=1, access_log=True)
 
 
 def _print_logins(storage: object, summary: DemoSummary | None) -> None:

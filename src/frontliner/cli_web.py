@@ -38,6 +38,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface (default: FRONTLINER_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: FRONTLINER_PORT)")] = None,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request")] = True,
 ) -> None:
     """Run the web app and REST API with uvicorn (production-like: no auto-reload)."""
     import uvicorn
@@ -47,7 +48,8 @@ def serve(
     console.print(f"[green]Frontliner[/green] on http://{bind_host}:{bind_port} "
                   f"(API /api/v1, OpenAPI /openapi.json, {workers} worker(s))")
     uvicorn.run("frontliner.web.app:create_app", factory=True, host=bind_host, port=bind_port,
-                workers=workers, reload=False, proxy_headers=True, server_header=False)
+                workers=workers, reload=False, proxy_headers=True, server_header=False,
+                access_log=access_log)
 
 
 def _run(settings: Settings, operation: Callable[[UnitOfWork], T]) -> T:

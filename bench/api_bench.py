@@ -1,0 +1,213 @@
+"""API benchmark: create a case (1 and 8 clients), get one, list a page, at 100k cases.
+
+    python bench/api_bench.py [--database-url URL] [--cases 100000] [--seconds 10]
+
+The server runs as in production: `frontliner serve` in its own process (uvicorn, no
+reload), on SQLite by default or on the PostgreSQL given by --database-url (its tables
+are dropped and rebuilt by the migrations: give it a scratch database). The desk is
+first filled through the demo generator (real operations), then grown to --cases by
+bulk-copying those cases with fresh references and dates, so lists and indexes work on
+a realistic spread of owners, statuses and customers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import LoadResult, run_load  # noqa: E402
+
+from frontliner.demo_data import seed_demo  # noqa: E402
+from frontliner.desk.model import User  # noqa: E402
+from frontliner.store.engine import make_engine  # noqa: E402
+from frontliner.store.migrate import upgrade  # noqa: E402
+from frontliner.store.tables import cases, interactions, metadata  # noqa: E402
+from frontliner.store.uow import uow_factory  # noqa: E402
+from frontliner.web.tokens import issue_token  # noqa: E402
+
+console = Console()
+CHUNK = 5_000
+
+
+def reset(url: str) -> sa.Engine:
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        existing = sa.MetaData()
+        existing.reflect(engine)
+        with engine.begin() as connection:
+            for table in reversed(existing.sorted_tables):
+                connection.execute(sa.text(f'DROP TABLE IF EXISTS "{table.name}" CASCADE'))
+    upgrade(engine)
+    return engine
+
+
+def grow(engine: sa.Engine, total: int, rng: random.Random) -> None:
+    """Copy the demo's cases (and their first message) until there are `total`."""
+    with engine.connect() as connection:
+        templates = [dict(row._mapping) for row in connection.execute(sa.select(cases))]
+        firsts = {row.case_id: dict(row._mapping) for row in connection.execute(
+            sa.select(interactions).order_by(interactions.c.id))}
+        next_id = max(t["id"] for t in templates) + 1
+    now = datetime.now(UTC)
+    missing = total - len(templates)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task(f"Growing the desk to {total:,} cases", total=missing)
+        while missing > 0:
+            batch, messages = [], []
+            for _ in range(min(CHUNK, missing)):
+                template = rng.choice(templates)
+                opened = now - timedelta(minutes=rng.randrange(0, 60 * 24 * 365))
+                row = {**template, "id": next_id, "ref": secrets.token_urlsafe(12),
+                       "opened_at": opened, "updated_at": opened + timedelta(hours=2)}
+                batch.append(row)
+                if template["id"] in firsts:
+                    first = firsts[template["id"]]
+                    messages.append({**first, "id": None, "case_id": next_id, "at": opened})
+                next_id += 1
+            with engine.begin() as connection:
+                connection.execute(cases.insert(), batch)
+                for message in messages:
+                    message.pop("id")
+                if messages:
+                    connection.execute(interactions.insert(), messages)
+            missing -= len(batch)
+            progress.advance(task, len(batch))
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            for table in metadata.sorted_tables:
+                connection.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                    f"(SELECT coalesce(max(id), 1) FROM \"{table.name}\"))"))
+            connection.execute(sa.text("ANALYZE"))
+    else:
+        with engine.begin() as connection:
+            connection.execute(sa.text("ANALYZE"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "FRONTLINER_DATABASE_URL": url, "FRONTLINER_ENVIRONMENT": "production",
+           "FRONTLINER_SECRET_KEY": secrets.token_urlsafe(32),
+           "FRONTLINER_UPGRADE_ON_START": "false"}
+    command = [str(Path(sys.executable).with_name("frontliner")), "serve", "--port", str(port),
+               "--workers", str(workers), "--no-access-log"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
+    for _ in range(200):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("the server did not come up: " + (server.stderr.read() or b"").decode()
+                     if server.stderr else "")
+
+
+def token_for_agent(engine: sa.Engine) -> str:
+    make = uow_factory(engine)
+    with make() as uow:
+        agent = uow.find(User, limit=1, email="alex@demo.frontliner.test")[0]
+        assert agent.id is not None
+        issued = issue_token(uow, None, agent.id, "bench")
+        uow.commit()
+    return issued.secret
+
+
+def sample_refs(engine: sa.Engine, rng: random.Random, n: int = 2_000) -> list[str]:
+    with engine.connect() as connection:
+        top = connection.execute(sa.select(sa.func.max(cases.c.id))).scalar_one()
+        ids = [rng.randrange(1, top + 1) for _ in range(n)]
+        rows = connection.execute(sa.select(cases.c.ref).where(cases.c.id.in_(ids)))
+        return [row.ref for row in rows]
+
+
+def measure(base: str, token: str, refs: list[str], seconds: float) -> list[LoadResult]:
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def create(client: httpx.Client, n: int) -> httpx.Response:
+        return client.post("/api/v1/cases", json={
+            "nature": "Parcel arrived damaged", "customer_name": f"Bench Customer {n}",
+            "contact": f"bench{n}@example.com", "channel": "email",
+            "message": "The box was crushed and the lamp inside is broken."})
+
+    def get(client: httpx.Client, n: int) -> httpx.Response:
+        return client.get(f"/api/v1/cases/{refs[n % len(refs)]}")
+
+    def page(client: httpx.Client, n: int) -> httpx.Response:
+        return client.get("/api/v1/cases", params={"limit": 50, "status": "open"})
+
+    results = []
+    for label, request, clients in [("create case", create, 1), ("create case", create, 8),
+                                    ("get case", get, 1), ("get case", get, 8),
+                                    ("list 50 open cases", page, 1),
+                                    ("list 50 open cases", page, 8)]:
+        results.append(run_load(label, base, headers, request, clients, seconds))
+        console.print(results[-1].row())
+    return results
+
+
+def report(results: list[LoadResult], title: str) -> None:
+    table = Table(title=title)
+    for column in results[0].row():
+        table.add_column(column)
+    for result in results:
+        table.add_row(*result.row().values())
+    console.print(table)
+    print("| " + " | ".join(results[0].row()) + " |")
+    print("|" + "---|" * len(results[0].row()))
+    for result in results:
+        print("| " + " | ".join(result.row().values()) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", help="scratch database (default: a temp SQLite)")
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    rng = random.Random(1)
+    engine = reset(url)
+    console.print(f"[bold]Database:[/] {engine.dialect.name}; seeding the demo desk")
+    seed_demo(uow_factory(engine), cases=300, customer_count=150, seed=5)
+    grow(engine, args.cases, rng)
+    token, refs = token_for_agent(engine), sample_refs(engine, rng)
+    engine.dispose()
+    port = free_port()
+    server = start_server(url, port, args.workers)
+    try:
+        results = measure(f"http://127.0.0.1:{port}", token, refs, args.seconds)
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+    report(results, f"API at {args.cases:,} cases on {engine.dialect.name}, "
+                    f"{args.workers} worker(s)")
+
+
+if __name__ == "__main__":
+    main()
