@@ -32,15 +32,14 @@ from rich.progress import Progress
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import LoadResult, run_load  # noqa: E402
-
-from frontliner.demo_data import seed_demo  # noqa: E402
-from frontliner.desk.model import User  # noqa: E402
-from frontliner.store.engine import make_engine  # noqa: E402
-from frontliner.store.migrate import upgrade  # noqa: E402
-from frontliner.store.tables import cases, interactions, metadata  # noqa: E402
-from frontliner.store.uow import uow_factory  # noqa: E402
-from frontliner.web.tokens import issue_token  # noqa: E402
+from frontliner.demo_data import seed_demo
+from frontliner.desk.model import User
+from frontliner.store.engine import make_engine
+from frontliner.store.migrate import upgrade
+from frontliner.store.tables import cases, interactions, metadata
+from frontliner.store.uow import uow_factory
+from frontliner.web.tokens import issue_token
+from loadgen import LoadResult, run_load
 
 console = Console()
 CHUNK = 5_000
