@@ -160,4 +160,6 @@ class FakeUnitOfWork:
 
 
 def _state(obj: Any) -> dict[str, Any]:
-    return {k: v for k, v in vars(obj).items() if k != "version"}
+    # Once store/ has mapped the model (any integration test in the same run), instances
+    # also carry SQLAlchemy's private `_sa_*` bookkeeping: not part of the entity.
+    return {k: v for k, v in vars(obj).items() if k != "version" and not k.startswith("_sa_")}
