@@ -8,6 +8,7 @@ stack traces) stay in the server log, never in the response.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -48,7 +49,7 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 def error_response(
     status: int, code: str, message: str, details: Any = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
 
