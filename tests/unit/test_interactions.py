@@ -90,3 +90,17 @@ def test_inbound_message_carries_the_coachs_reading_when_the_coach_reads(desk: D
     else:
         assert message.analysis == read("This is the third time!!").to_dict()
         assert set(message.analysis) >= {"complaint", "frustration", "urgency"}
+
+
+def test_a_coach_failure_never_loses_the_customers_message(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coach = importlib.import_module("frontliner.coach")
+
+    def broken(body: str) -> object:
+        raise RuntimeError("rule pack missing")
+
+    monkeypatch.setattr(coach, "read", broken, raising=False)
+    case = desk.open()
+    message = record_inbound(desk.uow, desk.ann_login, case.id, "Hello?", now=MONDAY)
+    assert message.body == "Hello?" and message.analysis is None

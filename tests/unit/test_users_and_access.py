@@ -80,3 +80,15 @@ def test_teams_skills_and_roles(desk: Desk) -> None:
     with pytest.raises(Invalid):
         set_role(desk.uow, desk.admin, desk.agent.id, Role.CUSTOMER)
     assert team.id is not None
+
+
+def test_admin_puts_staff_in_a_team(desk: Desk) -> None:
+    from frontliner.desk.users import set_team
+
+    team = create_team(desk.uow, desk.admin, "Billing")
+    set_team(desk.uow, desk.admin, desk.agent.id, team.id)
+    assert desk.agent.team_id == team.id
+    with pytest.raises(Invalid):
+        set_team(desk.uow, desk.admin, desk.agent.id, 999)
+    with pytest.raises(Forbidden):
+        set_team(desk.uow, desk.lead, desk.agent.id, None)

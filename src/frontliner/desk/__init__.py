@@ -13,7 +13,7 @@ Operations (module.function):
 
 - customers: create_customer, add_contact, merge_customers, customer_by_contact,
   parse_contact / normalise_email / normalise_phone
-- users: create_team, create_user, set_skills, set_role, deactivate_user,
+- users: create_team, create_user, set_team, set_skills, set_role, deactivate_user,
   set_password; passwords: hash_password, verify_password
 - intake: open_case, amend_case
 - ownership: acknowledge, offer_handover, accept_handover, decline_handover,

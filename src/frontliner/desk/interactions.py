@@ -6,6 +6,7 @@ the customer is the one who says whether it is solved.
 from __future__ import annotations
 
 import importlib
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,7 @@ from frontliner.desk.model import (
 from frontliner.desk.ports import UnitOfWork
 
 MAX_BODY = 100_000
+log = logging.getLogger("frontliner.desk")
 
 
 def analyse(body: str) -> dict[str, Any] | None:
@@ -38,8 +40,13 @@ def analyse(body: str) -> dict[str, Any] | None:
     read = getattr(coach, "read", None)
     if read is None:
         return None
-    result: Any = read(body)
-    as_dict: dict[str, Any] = result.to_dict()
+    try:
+        result: Any = read(body)
+        as_dict: dict[str, Any] = result.to_dict()
+    except Exception:  # a reading is a bonus: the customer's message must never be lost
+        log.warning("the coach could not read an inbound message; stored without analysis",
+                    exc_info=True)
+        return None
     return as_dict
 
 

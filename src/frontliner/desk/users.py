@@ -75,6 +75,18 @@ def set_skills(
     return user
 
 
+def set_team(
+    uow: UnitOfWork, actor: User | None, user_id: int, team_id: int | None
+) -> User:
+    """Put a member of staff in a team (None: no team)."""
+    access.require_role(actor, Role.ADMIN)
+    user = access.load_user(uow, user_id)
+    if team_id is not None and uow.get(Team, team_id) is None:
+        raise Invalid(f"No team with id {team_id}.", {"team_id": "no such team"})
+    user.team_id = team_id
+    return user
+
+
 def set_role(uow: UnitOfWork, actor: User | None, user_id: int, role: Role | str) -> User:
     access.require_role(actor, Role.ADMIN)
     user = access.load_user(uow, user_id)
