@@ -88,3 +88,11 @@ def test_only_the_owner_escalates(desk: Desk) -> None:
     with pytest.raises(Forbidden):
         escalate(desk.uow, desk.other_agent, case.id, reason="r", details="d", now=MONDAY)
     assert desk.uow.all(FollowUp) == []
+
+
+def test_refused_escalation_changes_nothing(desk: Desk) -> None:
+    case = desk.open(nature="The heater caught fire in the kitchen")
+    with pytest.raises(Invalid):
+        escalate(desk.uow, desk.agent, case.id, reason="", details="d",
+                 people_involved=PEOPLE, now=MONDAY)
+    assert case.people_involved == [] and case.status == CaseStatus.NEW

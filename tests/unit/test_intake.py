@@ -127,3 +127,11 @@ def test_new_case_joins_the_fire_with_the_same_signature(desk: Desk) -> None:
     fire = start_fire(desk.uow, desk.agent, "Kettle stopped working after a week", now=MONDAY)
     case = desk.open(nature="kettle stops working after a week!")
     assert case.fire_id == fire.id
+
+
+def test_remedy_asked_at_intake_above_the_owners_limit_makes_it_big(desk: Desk) -> None:
+    case = desk.open(remedy_requested=20_000)
+    reason = "the remedy asked for (200.00) is above Avery's limit of 50.00 per case"
+    assert case.size == Size.BIG and case.size_reasons == [reason]
+    amend_case(desk.uow, desk.agent, case.id, category="appliances", now=MONDAY)
+    assert case.size_reasons == [reason]  # amending other facts does not forget it

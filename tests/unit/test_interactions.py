@@ -104,3 +104,15 @@ def test_a_coach_failure_never_loses_the_customers_message(
     case = desk.open()
     message = record_inbound(desk.uow, desk.ann_login, case.id, "Hello?", now=MONDAY)
     assert message.body == "Hello?" and message.analysis is None
+
+
+def test_customer_never_sees_internal_notes(desk: Desk) -> None:
+    from frontliner.desk.access import can_see_interaction
+
+    case = desk.open()
+    note = add_note(desk.uow, desk.agent, case.id, "VIP, be quick", now=MONDAY)
+    reply = record_outbound(desk.uow, desk.agent, case.id, "On it.", now=MONDAY)
+    assert not can_see_interaction(desk.ann_login, note, case)
+    assert can_see_interaction(desk.ann_login, reply, case)
+    assert can_see_interaction(desk.other_agent, note, case)
+    assert not can_see_interaction(desk.bob_login, reply, case)

@@ -11,7 +11,7 @@ as `NotFound`, never `Forbidden`, so probing does not reveal that it exists.
 from __future__ import annotations
 
 from frontliner.desk.errors import Conflict, Forbidden, NotFound
-from frontliner.desk.model import Case, CaseStatus, Customer, Role, User
+from frontliner.desk.model import Case, CaseStatus, Customer, Direction, Interaction, Role, User
 from frontliner.desk.ports import UnitOfWork
 
 STAFF_ROLES = (Role.AGENT, Role.LEAD, Role.ADMIN)
@@ -77,6 +77,13 @@ def can_see_customer(actor: User | None, customer: Customer) -> bool:
     if actor.role == Role.CUSTOMER:
         return actor.customer_id is not None and customer.id == actor.customer_id
     return True
+
+
+def can_see_interaction(actor: User | None, message: Interaction, case: Case) -> bool:
+    """Internal notes are for staff only; a customer sees the rest of their own case."""
+    if not can_see_case(actor, case):
+        return False
+    return is_staff(actor) or message.direction != Direction.NOTE
 
 
 def is_case_customer(actor: User | None, case: Case) -> bool:

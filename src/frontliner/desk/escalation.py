@@ -48,10 +48,11 @@ def escalate(
     access.require_unresolved(case)
     if case.status == CaseStatus.ESCALATED:
         raise Conflict(f"Case {case.ref} is already escalated.", {"handler_id": case.handler_id})
-    if people_involved is not None:
-        case.people_involved = check_people(people_involved)
-    _require_facts(case, reason, details)
+    # Everything is checked before anything changes: a refusal leaves the case as it was.
+    people = case.people_involved if people_involved is None else check_people(people_involved)
+    _require_facts(case, people, reason, details)
     handler = _choose_handler(uow, actor, case, handler_id)
+    case.people_involved = people
     if case.status == CaseStatus.NEW:
         transition(uow, case, CaseStatus.OPEN, actor, at, "acknowledged")
     escalation = Escalation(case_id=_id(case), handler_id=_id(handler), escalated_by_id=_id(actor),
@@ -133,13 +134,15 @@ def schedule_follow_up(
     return follow_up
 
 
-def _require_facts(case: Case, reason: str, details: str) -> None:
+def _require_facts(
+    case: Case, people: list[dict[str, str]], reason: str, details: str
+) -> None:
     missing: dict[str, str] = {}
     if not reason.strip():
         missing["reason"] = "why it needs someone else"
     if not details.strip():
         missing["details"] = "the details of what happened"
-    if case.size == Size.BIG and not case.people_involved:
+    if case.size == Size.BIG and not people:
         missing["people_involved"] = "the names and contacts of the people involved (big case)"
     if missing:
         raise Invalid.missing(missing)

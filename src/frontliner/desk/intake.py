@@ -126,7 +126,12 @@ def assert_sized(
     uow: UnitOfWork, case: Case, owner: User, remedy_requested: int, recent_cases: int
 ) -> None:
     """Set the case's size and reasons from triage; an approval already needed keeps it big."""
-    kept = [r for r in case.size_reasons if r.startswith("a remedy needs a lead's approval")]
+    # Reasons triage cannot recompute from the case alone (a remedy asked for at intake,
+    # an approval needed later) stay until the case is resolved.
+    kept = [r for r in case.size_reasons
+            if r.startswith(("a remedy needs a lead's approval", "the remedy asked for"))]
+    if remedy_requested:
+        kept = [r for r in kept if not r.startswith("the remedy asked for")]
     result = triage(
         TriageFacts(
             nature=case.nature, owner_name=owner.name, owner_skills=frozenset(owner.skills),

@@ -133,10 +133,6 @@ def reopen(uow: UnitOfWork, actor: User | None, case: Case, at: datetime, reason
             case.owner_id = replacement.id
 
 
-def visible_to_customer(message: Interaction) -> bool:
-    return message.direction != Direction.NOTE
-
-
 def _add(
     uow: UnitOfWork,
     actor: User | None,
