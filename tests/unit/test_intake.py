@@ -135,3 +135,10 @@ def test_remedy_asked_at_intake_above_the_owners_limit_makes_it_big(desk: Desk) 
     assert case.size == Size.BIG and case.size_reasons == [reason]
     amend_case(desk.uow, desk.agent, case.id, category="appliances", now=MONDAY)
     assert case.size_reasons == [reason]  # amending other facts does not forget it
+
+
+def test_unknown_channel_is_a_clear_error(desk: Desk) -> None:
+    with pytest.raises(Invalid) as err:
+        desk.open(channel="pigeon")
+    assert list(err.value.fields) == ["channel"]
+    assert desk.uow.all(Customer) == [desk.ann, desk.bob]

@@ -17,7 +17,7 @@ from frontliner.desk.customers import current_customer, customer_by_contact, par
 from frontliner.desk.empowerment import limits_for
 from frontliner.desk.errors import Conflict, Forbidden, Invalid
 from frontliner.desk.firelog import fire_key
-from frontliner.desk.interactions import analyse
+from frontliner.desk.interactions import analyse, parse_channel
 from frontliner.desk.model import (
     Case,
     Channel,
@@ -43,7 +43,7 @@ def open_case(
     nature: str,
     customer_name: str = "",
     contact: str = "",
-    channel: Channel = Channel.WEB,
+    channel: Channel | str = Channel.WEB,
     category: str | None = None,
     required_skill: str | None = None,
     people_involved: Sequence[Mapping[str, str]] = (),
@@ -59,6 +59,7 @@ def open_case(
     """
     at = resolve_now(now)
     access.require_active(actor)
+    chosen_channel = parse_channel(channel)
     customer_name, contact = _fill_from_own_record(uow, actor, customer_name, contact)
     people = _check_intake(nature, customer_name, contact, people_involved)
     customer = _customer_for(uow, actor, customer_name, contact, at)
@@ -68,7 +69,7 @@ def open_case(
     owner = choose_owner(uow, actor, skill)
     case = Case(
         ref=_unique_ref(uow), customer_id=customer.id, nature=" ".join(nature.split()),
-        channel=Channel(channel), opened_at=at, owner_id=owner.id, category=category or None,
+        channel=chosen_channel, opened_at=at, owner_id=owner.id, category=category or None,
         required_skill=skill, people_involved=people,
         contact_name=" ".join(customer_name.split()), contact_value=contact.strip(),
         updated_at=at,

@@ -29,6 +29,14 @@ MAX_BODY = 100_000
 log = logging.getLogger("frontliner.desk")
 
 
+def parse_channel(value: Channel | str) -> Channel:
+    try:
+        return Channel(value)
+    except ValueError:
+        raise Invalid(f"Unknown channel {value!r}.",
+                      {"channel": f"one of {[c.value for c in Channel]}"}) from None
+
+
 def analyse(body: str) -> dict[str, Any] | None:
     """The coach's reading of a customer's message (complaint, frustration, urgency...),
     or None while the coach offers no `read` function. Looked up at call time so the
@@ -55,7 +63,7 @@ def record_inbound(
     actor: User | None,
     case_id: int,
     body: str,
-    channel: Channel = Channel.WEB,
+    channel: Channel | str = Channel.WEB,
     now: datetime | None = None,
 ) -> Interaction:
     """The customer's message, written by them (portal), taken in by a channel (actor
@@ -65,7 +73,7 @@ def record_inbound(
     case = access.load_case(uow, actor, case_id)
     if not (access.is_staff(actor) or access.is_case_customer(actor, case)):
         raise Forbidden("Only the customer or staff may add the customer's message.")
-    message = _add(uow, actor, case, Direction.INBOUND, body, Channel(channel), at)
+    message = _add(uow, actor, case, Direction.INBOUND, body, parse_channel(channel), at)
     message.analysis = analyse(message.body)
     record(uow, case, "message_received", actor, at, interaction_id=message.id,
            channel=message.channel.value)
@@ -81,7 +89,7 @@ def record_outbound(
     actor: User | None,
     case_id: int,
     body: str,
-    channel: Channel = Channel.EMAIL,
+    channel: Channel | str = Channel.EMAIL,
     wait_for_reply: bool = False,
     now: datetime | None = None,
 ) -> Interaction:
@@ -90,7 +98,7 @@ def record_outbound(
     at = resolve_now(now)
     case = access.load_case(uow, actor, case_id)
     access.require_staff(actor)
-    message = _add(uow, actor, case, Direction.OUTBOUND, body, Channel(channel), at)
+    message = _add(uow, actor, case, Direction.OUTBOUND, body, parse_channel(channel), at)
     record(uow, case, "reply_sent", actor, at, interaction_id=message.id,
            channel=message.channel.value)
     if case.status == CaseStatus.NEW and actor is not None and actor.id == case.owner_id:
