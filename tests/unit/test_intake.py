@@ -139,6 +139,6 @@ def test_remedy_asked_at_intake_above_the_owners_limit_makes_it_big(desk: Desk) 
 
 def test_unknown_channel_is_a_clear_error(desk: Desk) -> None:
     with pytest.raises(Invalid) as err:
-        desk.open(channel="pigeon")
+        desk.open(channel="pigeon", customer_name="Cy", contact="cy@example.com")
     assert list(err.value.fields) == ["channel"]
     assert desk.uow.all(Customer) == [desk.ann, desk.bob]
