@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from api_support import API, PASSWORD, Desk, api_fixture, desk_fixture, error  # noqa: F401 - fixtures, used by name
 from fastapi.testclient import TestClient
 
@@ -76,9 +78,7 @@ def test_session_login_and_logout(api: TestClient, desk: Desk) -> None:
     assert api.get(f"{API}/auth/me").status_code == 401
 
 
-def test_wrong_password_and_unknown_email_get_the_same_answer(
-    api: TestClient, desk: Desk
-) -> None:
+def test_wrong_password_and_unknown_email_get_the_same_answer(api: TestClient, desk: Desk) -> None:
     wrong = api.post(f"{API}/auth/login", json={"email": "lee@desk.test", "password": "nope"})
     unknown = api.post(f"{API}/auth/login", json={"email": "who@desk.test", "password": "nope"})
     assert wrong.status_code == unknown.status_code == 401
@@ -89,8 +89,11 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(
 def test_changing_the_password_ends_older_sessions(api: TestClient, desk: Desk) -> None:
     api.post(f"{API}/auth/login", json={"email": "kim@desk.test", "password": PASSWORD})
     assert api.get(f"{API}/auth/me").status_code == 200
-    changed = api.put(f"{API}/users/{desk.agent2.id}/password",
-                      json={"password": "another long password"}, headers=desk.admin.auth)
+    changed = api.put(
+        f"{API}/users/{desk.agent2.id}/password",
+        json={"password": "another long password"},
+        headers=desk.admin.auth,
+    )
     assert changed.status_code == 204
     assert api.get(f"{API}/auth/me").status_code == 401
 
@@ -128,3 +131,26 @@ def test_a_crash_answers_500_without_internals(api: TestClient) -> None:
     assert response.status_code == 500
     assert "secret" not in response.text and "SELECT" not in response.text
     assert error(response)["code"] == "internal"
+
+
+def test_an_oversized_body_is_refused_before_parsing(api: TestClient, desk: Desk) -> None:
+    huge = '{"nature": "' + "x" * (3 * 1024 * 1024) + '"}'
+    response = api.post(f"{API}/cases", content=huge, headers={
+        **desk.agent.auth, "Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert error(response)["code"] == "too_large"
+    assert api.get(f"{API}/cases", headers=desk.agent.auth).json()["items"] == []
+
+
+def test_an_oversized_chunked_body_is_refused_too(api: TestClient, desk: Desk) -> None:
+    def chunks() -> Any:
+        piece = b"x" * (256 * 1024)
+        yield b'{"nature": "'
+        for _ in range(12):
+            yield piece
+        yield b'"}'
+
+    response = api.post(f"{API}/cases", content=chunks(), headers={
+        **desk.agent.auth, "Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert error(response)["code"] == "too_large"

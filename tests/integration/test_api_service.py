@@ -138,3 +138,20 @@ def test_a_lead_signs_an_exception_with_a_reason(api: TestClient, desk: Desk) ->
                      reason="customer unreachable for 30 days")
     assert resolved["status"] == "resolved" and resolved["exception_by_id"] == desk.lead.id
     assert resolved["confirmed_by_customer"] is False
+
+
+def test_the_customer_sees_the_conversation_not_the_desks_workings(
+    api: TestClient, desk: Desk
+) -> None:
+    ref = open_case(api, desk.agent, customer_name="Ann Lee", contact="ann@example.com")["ref"]
+    _post(api, f"/cases/{ref}/remedies", desk.agent, 201, kind="credit", amount=10_00)
+    _post(api, f"/cases/{ref}/remedies", desk.agent, 202, kind="refund", amount=400_00)
+    _post(api, f"/cases/{ref}/escalate", desk.agent, 201, reason="refund above my limit",
+          details="internal: supplier at fault",
+          people_involved=[{"name": "Ann Lee", "contact": "ann@example.com"}])
+    staff = _case(api, desk, ref)
+    assert len(staff["approvals"]) == 1 and len(staff["escalations"]) == 1
+    seen = api.get(f"{API}/cases/{ref}", headers=desk.ann.auth).json()
+    assert [(r["kind"], r["status"]) for r in seen["remedies"]] == [("credit", "applied")]
+    assert seen["approvals"] == [] and seen["escalations"] == []
+    assert seen["open_follow_ups"] == [] and "supplier" not in str(seen)

@@ -20,12 +20,16 @@ from frontliner.web.api import router as api_router
 from frontliner.web.deps import UowFactory
 from frontliner.web.errors import install_error_handlers
 from frontliner.web.health import router as health_router
+from frontliner.web.limits import BodyLimit
 from frontliner.web.storage import Storage, open_storage
 
 log = logging.getLogger("frontliner.web")
 
 SESSION_COOKIE = "frontliner_session"
 SESSION_MAX_AGE = 12 * 3600  # a working day, then log in again
+# The largest body a request may carry: a long message is 100,000 characters; anything
+# far beyond that is a mistake or an attack, refused (413) before it is parsed.
+MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
 def create_app(
@@ -66,6 +70,7 @@ def create_app(
         same_site="lax",
         https_only=settings.environment == "production",
     )
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router, prefix="/api/v1")

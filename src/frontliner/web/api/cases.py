@@ -71,9 +71,20 @@ def get_case(ref: str, user: CurrentUser, uow: UowDep, response: Response) -> An
     assert detail is not None
     out = render(CaseDetailOut, detail)
     if user.role == Role.CUSTOMER:
-        out.interactions = [m for m in out.interactions if m.direction.value != "note"]
+        _customer_view(out)
     set_etag(response, case)
     return out
+
+
+def _customer_view(out: CaseDetailOut) -> None:
+    """What the customer's portal shows: the conversation, the remedies given and the
+    ratings; not the desk's internal workings (notes, approvals, escalation facts,
+    handovers, follow-up schedule, the lesson learned)."""
+    out.interactions = [m for m in out.interactions if m.direction.value != "note"]
+    out.remedies = [r for r in out.remedies if r.status.value == "applied"]
+    out.approvals, out.escalations, out.open_follow_ups = [], [], []
+    out.open_handover = None
+    out.case.lesson = None
 
 
 @router.patch("/{ref}", response_model=CaseOut, summary="Amend the facts triage rests on")
