@@ -20,6 +20,7 @@ from typing import Any
 
 from frontliner.coach.model import Options, Reading
 from frontliner.coach.packs import PackError, RuleSpec, compile_any, expand
+from frontliner.coach.phrases import PhraseSet, Scan
 from frontliner.coach.text import Prepared
 
 
@@ -44,19 +45,19 @@ def _list(spec: RuleSpec, key: str) -> list[str]:
     return value
 
 
-def _required(spec: RuleSpec, key: str) -> re.Pattern[str]:
+def _required(spec: RuleSpec, key: str) -> PhraseSet:
     pattern = compile_any(_list(spec, key), f"{spec.path} {key}")
     if pattern is None:
         raise PackError(f"{spec.path}: a {spec.kind} rule needs {key}")
     return pattern
 
 
-def _overlaps(pattern: re.Pattern[str] | None, text: str, start: int, end: int) -> bool:
+def _overlaps(phrases: PhraseSet | None, scan: Scan, start: int, end: int) -> bool:
     """Does an exception match cover any part of [start, end)? Searched near the hit only."""
-    if pattern is None:
+    if phrases is None:
         return False
-    lo, hi = max(0, start - 60), min(len(text), end + 60)
-    return any(m.start() < end and m.end() > start for m in pattern.finditer(text, lo, hi))
+    lo, hi = max(0, start - 60), min(len(scan.lower), end + 60)
+    return any(s < end and e > start for s, e in phrases.spans(scan, lo, hi))
 
 
 class Kind:
@@ -88,16 +89,16 @@ class Phrase(Kind):
         self.unless = compile_any(_list(spec, "unless_sentence"), f"{spec.path} unless_sentence")
 
     def candidates(self, ctx: Context) -> list[Hit]:
-        text = ctx.draft.text
+        scan = ctx.draft.scan
         hits: list[Hit] = []
-        for m in self.pattern.finditer(text):
-            if _overlaps(self.exceptions, text, m.start(), m.end()):
+        for start, end in self.pattern.spans(scan):
+            if _overlaps(self.exceptions, scan, start, end):
                 continue
             if self.unless is not None:
-                sentence = ctx.draft.sentences[ctx.draft.sentence_at(m.start())]
-                if self.unless.search(text, sentence.start, sentence.end):
+                sentence = ctx.draft.sentences[ctx.draft.sentence_at(start)]
+                if self.unless.search(scan, sentence.start, sentence.end):
                     continue
-            hits.append(Hit(m.start(), m.end()))
+            hits.append(Hit(start, end))
         return hits
 
     def find(self, ctx: Context) -> list[Hit]:
@@ -128,13 +129,12 @@ class Refusal(Phrase):
     def _sentences_with_alternative(self, ctx: Context) -> dict[int, list[tuple[int, int]]]:
         draft = ctx.draft
         offered: dict[int, list[tuple[int, int]]] = {}
-        for m in self.alternatives.finditer(draft.text):
-            index = draft.sentence_at(m.start())
-            offered.setdefault(index, []).append((m.start(), m.end()))
+        for start, end in self.alternatives.spans(draft.scan):
+            offered.setdefault(draft.sentence_at(start), []).append((start, end))
         if self.not_alternatives is not None:
             for index in list(offered):
                 s = draft.sentences[index]
-                if self.not_alternatives.search(draft.text, s.start, s.end):
+                if self.not_alternatives.search(draft.scan, s.start, s.end):
                     del offered[index]
         return offered
 
@@ -156,7 +156,7 @@ class Missing(Kind):
         self.requires = _required(spec, "requires")
 
     def find(self, ctx: Context) -> list[Hit]:
-        if not ctx.draft.has_words() or self.requires.search(ctx.draft.text):
+        if not ctx.draft.has_words() or self.requires.search(ctx.draft.scan):
             return []
         return [Hit(0, len(ctx.draft.original))]
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from frontliner.coach.model import Severity
+from frontliner.coach.phrases import PhraseSet
 
 RULES_DIR = Path(__file__).with_name("rules")
 MACROS_FILE = RULES_DIR / "macros.yml"
@@ -32,6 +33,8 @@ REQUIRED = ("id", "kind", "severity", "message", "source", "examples")
 EXTENDABLE = ("patterns", "exceptions", "unless_sentence", "alternatives", "not_alternatives",
               "requires")
 _MACRO = re.compile(r"\{([a-z_]+)\}")
+# An upper-case letter that is not part of an escape such as \\W or \\S.
+_UPPER = re.compile(r"(?<!\\)[A-Z]")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -91,13 +94,16 @@ def expand(pattern: str, where: str) -> str:
     return _MACRO.sub(one, pattern)
 
 
-def compile_any(patterns: list[str], where: str) -> re.Pattern[str] | None:
-    """One regex for a list of phrases, matched as whole words, case-insensitively."""
+def compile_any(patterns: list[str], where: str) -> PhraseSet | None:
+    """The phrases as one matcher: whole words, matched against lower-cased text."""
     if not patterns:
         return None
-    body = "|".join(f"(?:{expand(p, where)})" for p in patterns)
+    expanded = [expand(p, where) for p in patterns]
+    for pattern in expanded:
+        if _UPPER.search(pattern):
+            raise PackError(f"{where}: write patterns in lower case (text is lower-cased): {pattern!r}")
     try:
-        return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])", re.IGNORECASE | re.MULTILINE)
+        return PhraseSet(expanded)
     except re.error as exc:
         raise PackError(f"{where}: bad pattern: {exc}") from exc
 

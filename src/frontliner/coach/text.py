@@ -14,6 +14,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from frontliner.coach.phrases import Scan
+
 # Curly apostrophes and quotes become straight ones, one character for one.
 _QUOTE_MAP = str.maketrans(
     {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"'}
@@ -60,11 +62,12 @@ class Prepared:
 
     original: str
     text: str  # normalised, with everything that is not the agent's voice blanked
+    scan: Scan  # `text` lower-cased (same length) and its words: what the rules match
     sentences: tuple[Sentence, ...]
     starts: tuple[int, ...]  # sentence starts, for finding a position's sentence
 
     def words(self) -> int:
-        return sum(1 for _ in _WORD.finditer(self.text))
+        return len(_WORD.findall(self.text))
 
     def sentence_at(self, position: int) -> int:
         """Index of the sentence holding `position` (or the last one starting before it)."""
@@ -161,7 +164,16 @@ def _add_sentence(sentences: list[Sentence], text: str, start: int, end: int) ->
 def prepare(draft: str) -> Prepared:
     text = agent_words(draft)
     sentences = split_sentences(text)
-    return Prepared(draft, text, sentences, tuple(s.start for s in sentences))
+    return Prepared(draft, text, Scan.of(lower(text)), sentences, tuple(s.start for s in sentences))
+
+
+def lower(text: str) -> str:
+    """Lower case without moving offsets: a character whose lower case is longer (such as
+    "\u0130") stays as it is."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
 
 
 def prepare_customer(message: str) -> str:

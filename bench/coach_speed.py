@@ -1,0 +1,150 @@
+"""How fast is the reply coach? Replies of about 400 characters, one core.
+
+    python bench/coach_speed.py [--replies 20000] [--json]
+
+Measures, in this order:
+1. rule packs: loading and compiling the YAML packs from cold caches (target < 200 ms);
+2. the library: `Coach.check` on each reply alone, and with a customer message, giving
+   replies per second (target >= 5,000) and the p50/p99 time per reply (target p99 <= 1 ms);
+3. the CLI: `frontliner coach check --jsonl` over the same replies as one batch file
+   (target: within 2x of the library), with and without the process start-up.
+
+The replies are generated here from our own phrases (no customer data), seeded, so every
+run measures the same text. Timing lives here and in docs/benchmarks.md, never in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from frontliner.coach import Coach, analyser, engine, packs
+
+OPENERS = [
+    "@river_fan Hi Sam, thanks for reaching out.",
+    "Hello Priya, I'm sorry to hear the order arrived late.",
+    "Hi there! Thank you for bringing this to our attention.",
+    "Dear Mr Okafor, thanks for your patience while we looked into this.",
+]
+MIDDLES = [
+    "We can't refund the order after thirty days due to our returns policy.",
+    "I completely understand your frustration with the delivery.",
+    "Your parcel should arrive tomorrow, hopefully before noon.",
+    "The courier is responsible for the delay, so please contact the carrier directly.",
+    "I've checked the account and the second charge has been reversed today.",
+    "As I already said, the item left our warehouse on Monday.",
+    "I've asked our repairs team to call you and book a visit this week.",
+    "Don't worry, it's only a small delay on our side.",
+    "The replacement kettle is on its way and the tracking link is below.",
+    "Unfortunately that colour is not available, but we can offer the grey one at the same price.",
+]
+CLOSERS = [
+    "Please try the steps here: https://example.com/help/reset-router and let me know how it goes. ^AB",
+    "Could you send me your order number so I can check it?",
+    "I'll follow up with you on Friday to make sure everything is sorted.",
+    "Let us know if there is anything else we can do. 1/2",
+]
+CUSTOMERS = [
+    "My order is two weeks late and nobody answers my emails. Really disappointed!!",
+    "Hi, what time does the Leeds shop open on Sunday?",
+    "Charged twice for the same booking, again. Fix this now.",
+    "Thanks for sorting the refund so quickly, much appreciated.",
+]
+
+
+def make_replies(count: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    replies = []
+    for _ in range(count):
+        parts = [rng.choice(OPENERS)]
+        while sum(len(p) + 1 for p in parts) < 330:
+            parts.append(rng.choice(MIDDLES))
+        parts.append(rng.choice(CLOSERS))
+        replies.append(" ".join(parts))
+    return replies
+
+
+def pack_load_ms() -> float:
+    """Cold: every cache emptied, files read and regexes compiled again."""
+    for cached in (engine.base_specs, engine.default_coach, packs.macros, analyser.lexicon):
+        cached.cache_clear()
+    start = time.perf_counter()
+    Coach()
+    analyser.lexicon()
+    return (time.perf_counter() - start) * 1000
+
+
+def library(replies: list[str], customers: list[str] | None) -> dict[str, float]:
+    coach = Coach()
+    timings = []
+    start = time.perf_counter()
+    for i, reply in enumerate(replies):
+        customer = customers[i % len(customers)] if customers else None
+        t0 = time.perf_counter_ns()
+        coach.check(reply, customer)
+        timings.append(time.perf_counter_ns() - t0)
+    total = time.perf_counter() - start
+    quantiles = statistics.quantiles(timings, n=100)
+    return {
+        "replies_per_s": len(replies) / total,
+        "p50_ms": quantiles[49] / 1e6,
+        "p99_ms": quantiles[98] / 1e6,
+    }
+
+
+def cli_batch(replies: list[str], customers: list[str]) -> dict[str, float]:
+    frontliner = str(Path(sys.executable).with_name("frontliner"))
+    with tempfile.TemporaryDirectory() as tmp:
+        batch = Path(tmp) / "batch.jsonl"
+        with batch.open("w", encoding="utf-8") as out:
+            for i, reply in enumerate(replies):
+                line = {"draft": reply, "customer": customers[i % len(customers)]}
+                out.write(json.dumps(line) + "\n")
+        empty = Path(tmp) / "empty.jsonl"
+        empty.write_text("", encoding="utf-8")
+        startup = _timed([frontliner, "coach", "check", "--jsonl", str(empty)])
+        total = _timed([frontliner, "coach", "check", "--jsonl", str(batch)])
+    return {
+        "replies_per_s": len(replies) / total,
+        "replies_per_s_without_startup": len(replies) / max(total - startup, 1e-9),
+        "startup_s": startup,
+    }
+
+
+def _timed(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replies", type=int, default=20_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    replies = make_replies(args.replies)
+    results: dict[str, Any] = {
+        "reply_chars_mean": round(statistics.mean(len(r) for r in replies)),
+        "pack_load_ms": pack_load_ms(),
+        "library_draft_only": library(replies, None),
+        "library_with_customer": library(replies, CUSTOMERS),
+        "cli_jsonl_with_customer": cli_batch(replies, CUSTOMERS),
+    }
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        for name, value in results.items():
+            print(f"{name}: {value if not isinstance(value, float) else round(value, 1)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,238 @@
+"""A list of phrase patterns, matched fast.
+
+Python's regex engine tries every alternative of a long alternation at every word of a
+draft, which made one rule cost ~100 µs per reply. So each top-level alternative of a
+pattern carries *triggers* worked out from its parsed form: words (or, failing that,
+literal fragments) one of which every match must contain. A draft's words are collected
+once; only the alternatives whose triggers occur are run, as one regex compiled for that
+combination and cached. Rule authors keep writing plain regexes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from re import _constants as sre_c  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+_WORDS = re.compile(r"[\w']+")
+_SPLIT = re.compile(r"[^\w']+")
+_BOUNDED = r"(?<![\w'])(?:{})(?![\w'])"
+# Words in nearly every reply rule nothing out; a fragment shorter than this neither.
+_COMMON = frozenset(
+    "i we you the our your their and for with have has may can could will would get not "
+    "this that it its it's are was is be to a an of in on at me my us".split()
+)
+_MIN_FRAGMENT = 3
+
+
+@dataclass(frozen=True)
+class Triggers:
+    """Any of `words` among the draft's words, or any of `fragments` in its text."""
+
+    words: frozenset[str] = frozenset()
+    fragments: frozenset[str] = frozenset()
+
+    def strength(self) -> tuple[int, int]:
+        # Pure word triggers are the cheapest to test; then the shortest member decides.
+        members = [*self.words, *self.fragments]
+        shortest = min((1 if m in _COMMON else len(m) for m in members), default=0)
+        return (0 if self.fragments else 1, shortest)
+
+    def usable(self) -> bool:
+        if not (self.words or self.fragments):
+            return False
+        if any(w in _COMMON for w in self.words):
+            return False
+        return all(len(f) >= _MIN_FRAGMENT for f in self.fragments)
+
+    def __or__(self, other: Triggers) -> Triggers:
+        return Triggers(self.words | other.words, self.fragments | other.fragments)
+
+    def members(self) -> frozenset[str]:
+        return self.words | self.fragments
+
+
+# Every trigger of every phrase set built so far. A draft is checked against all of them
+# once (a set intersection for words, one substring test per fragment), and then each
+# alternative's liveness is a single set test.
+_ALL_WORDS: set[str] = set()
+_ALL_FRAGMENTS: list[str] = []
+
+
+def _register(found: Triggers) -> None:
+    _ALL_WORDS.update(found.words)
+    for fragment in found.fragments:
+        if fragment not in _ALL_FRAGMENTS:
+            _ALL_FRAGMENTS.append(fragment)
+
+
+def _run_triggers(run: str, left: bool, right: bool) -> Triggers:
+    """Triggers from a literal run; its end pieces are whole words only at a boundary."""
+    pieces = _SPLIT.split(run)
+    whole = [
+        piece
+        for i, piece in enumerate(pieces)
+        if piece and (i > 0 or left) and (i < len(pieces) - 1 or right)
+    ]
+    rare = [piece for piece in whole if piece not in _COMMON]
+    if rare:
+        return Triggers(words=frozenset({max(rare, key=len)}))
+    return Triggers(fragments=frozenset({run}))
+
+
+def _best(candidates: list[Triggers]) -> Triggers | None:
+    usable = [c for c in candidates if c.usable()]
+    return max(usable, key=Triggers.strength) if usable else None
+
+
+def _is_gap(item: Any) -> bool:
+    """A literal that cannot be part of a word: what bounds a neighbouring group."""
+    op, arg = item
+    return op is sre_c.LITERAL and not (chr(arg).isalnum() or chr(arg) in "_'")
+
+
+def _sequence(items: Any, left: bool, right: bool) -> Triggers | None:
+    """Triggers of a sequence. `left`/`right`: is it bounded by a non-word character (or
+    the pattern's edge) on that side? Only then is a literal at that end a whole word."""
+    items = list(items)
+    candidates: list[Triggers] = []
+    run: list[str] = []
+    run_left = left
+    for index, (op, arg) in enumerate(items):
+        if op is sre_c.LITERAL:
+            if not run:
+                run_left = index == 0 and left
+            run.append(chr(arg).lower())
+            continue
+        if run:
+            candidates.append(_run_triggers("".join(run), run_left, False))
+            run = []
+        before = (index == 0 and left) or (index > 0 and _is_gap(items[index - 1]))
+        last = index == len(items) - 1
+        after = (last and right) or (not last and _is_gap(items[index + 1]))
+        inner = _item(op, arg, before, after)
+        if inner is not None:
+            candidates.append(inner)
+    if run:
+        candidates.append(_run_triggers("".join(run), run_left, right))
+    return _best(candidates)
+
+
+def _item(op: Any, arg: Any, left: bool, right: bool) -> Triggers | None:
+    if op is sre_c.SUBPATTERN:
+        return _sequence(arg[-1], left, right)
+    if op is sre_c.BRANCH:
+        union = Triggers()
+        for branch in arg[1]:
+            found = _sequence(branch, left, right)
+            if found is None:
+                return None
+            union = union | found
+        return union
+    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and arg[0] >= 1:
+        return _sequence(arg[2], False, False)
+    return None
+
+
+def triggers(pattern: str) -> Triggers | None:
+    """What every match of `pattern` must contain; None when nothing literal is required."""
+    return _sequence(sre_parse.parse(pattern), True, True)
+
+
+def split_top(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern, so each gets its own triggers."""
+    parts: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One draft as the phrase sets see it: lower-cased text and its set of words."""
+
+    lower: str
+    present: frozenset[str]  # the triggers found in this draft
+    # Per draft, each phrase set's regex for it: computed once, however often asked.
+    live: dict[int, list[re.Pattern[str]]] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, lower: str) -> Scan:
+        words = _ALL_WORDS.intersection(_WORDS.findall(lower))
+        fragments = [f for f in tuple(_ALL_FRAGMENTS) if f in lower]
+        return cls(lower, frozenset(words).union(fragments))
+
+
+class PhraseSet:
+    """Whole-word matching of a list of patterns against lower-cased text.
+
+    Alternatives that require nothing literal run always, as one regex; the others each
+    have their own regex and run only when one of their triggers is in the draft."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.alternatives = [part for p in patterns for part in split_top(p)]
+        always: list[str] = []
+        self.triggered: list[tuple[frozenset[str], re.Pattern[str]]] = []
+        for part in self.alternatives:
+            found = triggers(part)
+            if found is None:
+                always.append(part)
+                continue
+            _register(found)
+            self.triggered.append((found.members(), _compile([part])))
+        self.always = _compile(always) if always else None
+
+    def _live(self, scan: Scan) -> list[re.Pattern[str]]:
+        key = id(self)
+        live = scan.live.get(key)
+        if live is None:
+            present = scan.present
+            live = [rx for members, rx in self.triggered if not members.isdisjoint(present)]
+            if self.always is not None:
+                live.append(self.always)
+            scan.live[key] = live
+        return live
+
+    def spans(self, scan: Scan, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """Non-overlapping matches, leftmost first, the longer one on a tie."""
+        stop = len(scan.lower) if end is None else end
+        live = self._live(scan)
+        if not live:
+            return []
+        found = [m.span() for rx in live for m in rx.finditer(scan.lower, start, stop)]
+        if len(live) == 1:
+            return found
+        found.sort(key=lambda span: (span[0], -span[1]))
+        kept: list[tuple[int, int]] = []
+        for span in found:
+            if not kept or span[0] >= kept[-1][1]:
+                kept.append(span)
+        return kept
+
+    def search(self, scan: Scan, start: int = 0, end: int | None = None) -> bool:
+        stop = len(scan.lower) if end is None else end
+        return any(rx.search(scan.lower, start, stop) for rx in self._live(scan))
+
+
+def _compile(parts: list[str]) -> re.Pattern[str]:
+    body = "|".join(f"(?:{p})" for p in parts)
+    return re.compile(_BOUNDED.format(body), re.MULTILINE)
