@@ -47,7 +47,7 @@ MIDDLES = [
     "Unfortunately that colour is not available, but we can offer the grey one at the same price.",
 ]
 CLOSERS = [
-    "Please try the steps here: https://example.com/help/reset-router and let me know how it goes. ^AB",
+    "Please try the steps at https://example.com/help/reset and let me know how it goes. ^AB",
     "Could you send me your order number so I can check it?",
     "I'll follow up with you on Friday to make sure everything is sorted.",
     "Let us know if there is anything else we can do. 1/2",

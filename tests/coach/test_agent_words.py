@@ -41,7 +41,7 @@ def test_twitter_handles_urls_and_signoffs_are_not_words() -> None:
 
 
 def test_a_link_counts_as_the_alternative_to_a_refusal() -> None:
-    draft = "@sam We can't change it from here. Please use this form: https://example.com/change ^AB"
+    draft = "@sam We can't change it here. Please use this form: https://example.com/change ^AB"
     assert "cant" not in check(draft).rules()
 
 

@@ -48,7 +48,9 @@ def test_cant_help_also_counts_as_cant() -> None:
 
 
 def test_refusal_suggestion_offers_the_agents_remedies_and_articles() -> None:
-    options = Options(remedies=("a replacement", "a 10 EUR credit"), articles=("Fixing a leaky kettle",))
+    options = Options(
+        remedies=("a replacement", "a 10 EUR credit"), articles=("Fixing a leaky kettle",)
+    )
     finding = next(f for f in check("We can't refund this.", options=options).findings)
     assert finding.suggestion is not None
     assert "but what I can do is offer you a replacement or a 10 EUR credit" in finding.suggestion

@@ -16,7 +16,9 @@ GOLDEN = Path(__file__).with_name("golden")
 FRONTLINER = str(Path(sys.executable).with_name("frontliner"))
 
 
-def run(*args: str, stdin: str | None = None, cwd: Path = GOLDEN) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: str | None = None, cwd: Path = GOLDEN
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [FRONTLINER, "coach", *args], input=stdin, capture_output=True, text=True, cwd=cwd,
         env={"PATH": "/usr/bin:/bin", "COLUMNS": "80", "TERM": "dumb"},
@@ -60,7 +62,7 @@ def test_read_prints_the_reading_and_its_json() -> None:
 def test_check_reads_the_draft_from_standard_input() -> None:
     result = run("check", "--json", "-", stdin="Calm down, please.")
     assert result.returncode == 0
-    assert [f["rule"] for f in json.loads(result.stdout)["findings"]][0] == "feelings"
+    assert json.loads(result.stdout)["findings"][0]["rule"] == "feelings"
 
 
 def test_jsonl_gives_one_result_per_line_and_names_bad_lines() -> None:

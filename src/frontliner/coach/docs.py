@@ -25,7 +25,8 @@ customer message is given and the inbound analyser reads it as a complaint.
 
 
 def _row(spec: RuleSpec) -> str:
-    return f"| [`{spec.id}`](#{spec.id}) | {spec.family} | {spec.kind} | {spec.severity.label} | {spec.source} |"
+    cells = (f"[`{spec.id}`](#{spec.id})", spec.family, spec.kind, spec.severity.label, spec.source)
+    return "| " + " | ".join(cells) + " |"
 
 
 def _section(spec: RuleSpec) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -102,12 +103,12 @@ class Coach:
         return Finding(spec.id, hit.start, hit.end, rule.severity, message, suggestion)
 
 
-def _dedupe(findings: object) -> list[Finding]:
+def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
     """Sorted by position; the same rule at the same span is reported once (a rule reached
     both directly and through another rule's `also`)."""
     seen: set[tuple[str, int, int]] = set()
     out: list[Finding] = []
-    for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule)):  # type: ignore[attr-defined]
+    for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule)):
         key = (f.rule, f.start, f.end)
         if key not in seen:
             seen.add(key)

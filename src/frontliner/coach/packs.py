@@ -101,7 +101,7 @@ def compile_any(patterns: list[str], where: str) -> PhraseSet | None:
     expanded = [expand(p, where) for p in patterns]
     for pattern in expanded:
         if _UPPER.search(pattern):
-            raise PackError(f"{where}: write patterns in lower case (text is lower-cased): {pattern!r}")
+            raise PackError(f"{where}: write patterns in lower case: {pattern!r}")
     try:
         return PhraseSet(expanded)
     except re.error as exc:

@@ -21,8 +21,12 @@ _SPLIT = re.compile(r"[^\w']+")
 _BOUNDED = r"(?<![\w'])(?:{})(?![\w'])"
 # Words in nearly every reply rule nothing out; a fragment shorter than this neither.
 _COMMON = frozenset(
-    "i we you the our your their and for with have has may can could will would get not "
-    "this that it its it's are was is be to a an of in on at me my us".split()
+    {
+        "i", "we", "you", "the", "our", "your", "their", "and", "for", "with", "have", "has",
+        "may", "can", "could", "will", "would", "get", "not", "this", "that", "it", "its",
+        "it's", "are", "was", "is", "be", "to", "a", "an", "of", "in", "on", "at", "me", "my",
+        "us",
+    }
 )
 _MIN_FRAGMENT = 3
 
