@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
+from tests.conftest import PG_ENV
 
+from frontliner.store.engine import make_engine, normalise_url
 from frontliner.store.migrate import current, head, upgrade
 from frontliner.store.tables import metadata
 
@@ -33,3 +39,27 @@ def test_upgrading_an_up_to_date_database_changes_nothing(database_url: str) -> 
 def test_every_mapped_table_exists(engine: Engine) -> None:
     present = set(sa.inspect(engine).get_table_names())
     assert {table.name for table in metadata.sorted_tables} <= present
+
+
+def test_app_processes_starting_together_on_postgresql_migrate_once() -> None:
+    raw = os.environ.get(PG_ENV)
+    if not raw:
+        pytest.skip(f"{PG_ENV} not set")
+    url = normalise_url(raw)
+    engine = make_engine(url)
+    schema = f"upgrade_race_{os.getpid()}"
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    # Without the upgrade lock the racing DDL blocks; lock_timeout turns that into a failure.
+    options = f"-csearch_path={schema} -clock_timeout=15000"
+    fresh = url.update_query_dict({"options": options})
+    try:
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            results = list(pool.map(lambda _: upgrade(fresh), range(3)))
+        assert results == [head()] * 3
+        tables = set(sa.inspect(engine).get_table_names(schema=schema))
+        assert {t.name for t in metadata.sorted_tables} | {"alembic_version"} == tables
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()

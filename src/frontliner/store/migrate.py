@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -17,6 +18,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from frontliner.store.engine import make_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+LOCK = 0x46524F4E54  # "FRONT": the advisory lock that serialises schema upgrades
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -36,6 +38,10 @@ def upgrade(url: str | URL | Engine, revision: str = "head") -> str | None:
     engine = url if isinstance(url, Engine) else make_engine(url)
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Several app processes may start at once: one migrates, the others wait
+                # for it and then find nothing left to do.
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK})
             upgrade_connection(connection, revision)
             return MigrationContext.configure(connection).get_current_revision()
     finally:
