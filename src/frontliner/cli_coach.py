@@ -197,7 +197,7 @@ def run_jsonl(source: str, handle_line: Callable[[str], dict[str, Any]]) -> int:
             errors.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
             result = {"error": message, "line": number}
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
-    out.flush()
+        out.flush()  # each result is out before the next line is read: a true stream
     return UNUSABLE if bad else 0
 
 

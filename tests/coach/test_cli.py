@@ -120,3 +120,22 @@ def test_config_file_disables_rules_and_changes_severity(tmp_path: Path) -> None
     result = run("check", "--json", "--config", str(config), "draft.txt")
     rules = {f["rule"]: f["severity"] for f in json.loads(result.stdout)["findings"]}
     assert "argue" not in rules and rules["cant"] == "info"
+
+
+def test_jsonl_streams_each_result_before_the_next_line_arrives() -> None:
+    """A batch is processed line by line (constant memory), never read whole first: the
+    first result is readable while the input is still open."""
+    process = subprocess.Popen(
+        [FRONTLINER, "coach", "read", "--jsonl", "-"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write('"My order is late again!!"\n')
+    process.stdin.flush()
+    first = json.loads(process.stdout.readline())
+    assert first["complaint"] is True
+    process.stdin.write('"What are your hours?"\n')
+    process.stdin.close()
+    assert json.loads(process.stdout.readline())["complaint"] is False
+    assert process.wait(timeout=60) == 0

@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 from frontliner.coach.model import ABUSE_KINDS, Reading, Urgency
-from frontliner.coach.text import prepare_customer
+from frontliner.coach.phrases import INBOUND, PhraseSet, Scan
+from frontliner.coach.text import lower, prepare_customer
 
 LEXICONS = Path(__file__).with_name("lexicons")
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
@@ -40,26 +41,26 @@ WEIGHTS = {
 
 @dataclass(frozen=True)
 class Lexicon:
-    problem: re.Pattern[str]
-    dissatisfied: re.Pattern[str]
-    indirect: re.Pattern[str]
-    request: re.Pattern[str]
-    addressed: re.Pattern[str]
-    third_person: re.Pattern[str]
-    self_caused: re.Pattern[str]
-    process_failing: re.Pattern[str]
-    profanity: re.Pattern[str]
-    repeated: re.Pattern[str]
-    urgent: re.Pattern[str]
-    not_urgent: re.Pattern[str]
-    abuse: dict[str, re.Pattern[str]]
+    problem: PhraseSet
+    dissatisfied: PhraseSet
+    indirect: PhraseSet
+    request: PhraseSet
+    addressed: PhraseSet
+    third_person: PhraseSet
+    self_caused: PhraseSet
+    process_failing: PhraseSet
+    profanity: PhraseSet
+    repeated: PhraseSet
+    urgent: PhraseSet
+    not_urgent: PhraseSet
+    abuse: dict[str, PhraseSet]
 
 
-def _compile(patterns: list[str], where: str) -> re.Pattern[str]:
+def _compile(patterns: list[str], where: str) -> PhraseSet:
+    # Matched against lower-cased text, like the reply rules, with the same triggers.
     if not patterns:
         raise ValueError(f"lexicon {where} is empty")
-    body = "|".join(f"(?:{p})" for p in patterns)
-    return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])", re.IGNORECASE)
+    return PhraseSet([str(p) for p in patterns], INBOUND)
 
 
 def _slurs() -> list[str]:
@@ -82,11 +83,11 @@ def lexicon() -> Lexicon:
     return Lexicon(abuse=abuse, **fields)
 
 
-def _abuse_kinds(lex: Lexicon, text: str) -> tuple[str, ...]:
+def _abuse_kinds(lex: Lexicon, text: Scan) -> tuple[str, ...]:
     return tuple(kind for kind in ABUSE_KINDS if lex.abuse[kind].search(text))
 
 
-def _is_complaint(lex: Lexicon, text: str, dissatisfied: bool, indirect: bool) -> bool:
+def _is_complaint(lex: Lexicon, text: Scan, dissatisfied: bool, indirect: bool) -> bool:
     if dissatisfied or indirect:
         return True
     if not lex.problem.search(text):
@@ -107,7 +108,7 @@ def _frustration(signals: dict[str, bool]) -> float:
     return round(min(1.0, total), 2)
 
 
-def _urgency(lex: Lexicon, text: str, complaint: bool) -> Urgency:
+def _urgency(lex: Lexicon, text: Scan, complaint: bool) -> Urgency:
     if lex.urgent.search(text):
         return "high"
     if not complaint and lex.not_urgent.search(text):
@@ -118,8 +119,9 @@ def _urgency(lex: Lexicon, text: str, complaint: bool) -> Urgency:
 def read(message: str) -> Reading:
     """Read one customer message (pure; callers bound its size)."""
     lex = lexicon()
-    text = prepare_customer(message)
-    dissatisfied_hits = len(lex.dissatisfied.findall(text))
+    original = prepare_customer(message)
+    text = Scan.of(lower(original), INBOUND)
+    dissatisfied_hits = len(lex.dissatisfied.spans(text))
     sideways = bool(lex.indirect.search(text))
     problem = bool(lex.problem.search(text))
     complaint = _is_complaint(lex, text, dissatisfied_hits > 0, sideways)
@@ -131,7 +133,7 @@ def read(message: str) -> Reading:
         and (sideways or (not lex.addressed.search(text) and bool(lex.third_person.search(text))))
     )
     kinds = _abuse_kinds(lex, text)
-    shouting, caps = _shouting(text)
+    shouting, caps = _shouting(original)
     signals = {
         "problem": problem,
         "dissatisfied": dissatisfied_hits > 0,

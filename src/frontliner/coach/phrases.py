@@ -58,18 +58,24 @@ class Triggers:
         return self.words | self.fragments
 
 
-# Every trigger of every phrase set built so far. A draft is checked against all of them
-# once (a set intersection for words, one substring test per fragment), and then each
-# alternative's liveness is a single set test.
-_ALL_WORDS: set[str] = set()
-_ALL_FRAGMENTS: list[str] = []
+class Registry:
+    """Every trigger of a family of phrase sets (the reply rules, or the inbound lexicon).
+    A text is checked against all of them once (a set intersection for words, a substring
+    test per fragment); each alternative's liveness is then a single set test."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self.fragments: list[str] = []
+
+    def add(self, found: Triggers) -> None:
+        self.words.update(found.words)
+        for fragment in found.fragments:
+            if fragment not in self.fragments:
+                self.fragments.append(fragment)
 
 
-def _register(found: Triggers) -> None:
-    _ALL_WORDS.update(found.words)
-    for fragment in found.fragments:
-        if fragment not in _ALL_FRAGMENTS:
-            _ALL_FRAGMENTS.append(fragment)
+RULES = Registry()
+INBOUND = Registry()
 
 
 def _run_triggers(run: str, left: bool, right: bool) -> Triggers:
@@ -176,14 +182,16 @@ class Scan:
 
     lower: str
     present: frozenset[str]  # the triggers found in this draft
+    word_count: int
     # Per draft, each phrase set's regex for it: computed once, however often asked.
     live: dict[int, list[re.Pattern[str]]] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def of(cls, lower: str) -> Scan:
-        words = _ALL_WORDS.intersection(_WORDS.findall(lower))
-        fragments = [f for f in tuple(_ALL_FRAGMENTS) if f in lower]
-        return cls(lower, frozenset(words).union(fragments))
+    def of(cls, lower: str, registry: Registry = RULES) -> Scan:
+        tokens = _WORDS.findall(lower)
+        fragments = [f for f in tuple(registry.fragments) if f in lower]
+        present = frozenset(registry.words.intersection(tokens)).union(fragments)
+        return cls(lower, present, len(tokens))
 
 
 class PhraseSet:
@@ -192,7 +200,7 @@ class PhraseSet:
     Alternatives that require nothing literal run always, as one regex; the others each
     have their own regex and run only when one of their triggers is in the draft."""
 
-    def __init__(self, patterns: list[str]) -> None:
+    def __init__(self, patterns: list[str], registry: Registry = RULES) -> None:
         self.alternatives = [part for p in patterns for part in split_top(p)]
         always: list[str] = []
         self.triggered: list[tuple[frozenset[str], re.Pattern[str]]] = []
@@ -201,7 +209,7 @@ class PhraseSet:
             if found is None:
                 always.append(part)
                 continue
-            _register(found)
+            registry.add(found)
             self.triggered.append((found.members(), _compile([part])))
         self.always = _compile(always) if always else None
 

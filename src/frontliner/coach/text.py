@@ -43,7 +43,6 @@ _SIGNOFFS = (
     re.compile(r"(?<=\s)[A-Z][a-z]+-[A-Z]{2,5} Social Media(?: Tech)? Support\.?\s*$"),
 )
 _SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|\n\s*\n|\n(?=\s*[-*\u2022]|\s*\d+[.)])")
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 MAX_SIGNATURE_LINES = 4
 MAX_SIGNATURE_LINE = 60
@@ -67,7 +66,7 @@ class Prepared:
     starts: tuple[int, ...]  # sentence starts, for finding a position's sentence
 
     def words(self) -> int:
-        return len(_WORD.findall(self.text))
+        return self.scan.word_count
 
     def sentence_at(self, position: int) -> int:
         """Index of the sentence holding `position` (or the last one starting before it)."""
