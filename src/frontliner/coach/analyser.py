@@ -53,6 +53,7 @@ class Lexicon:
     repeated: PhraseSet
     urgent: PhraseSet
     not_urgent: PhraseSet
+    suggestion: PhraseSet
     abuse: dict[str, PhraseSet]
 
 
@@ -90,7 +91,7 @@ def _abuse_kinds(lex: Lexicon, text: Scan) -> tuple[str, ...]:
 def _is_complaint(lex: Lexicon, text: Scan, dissatisfied: bool, indirect: bool) -> bool:
     if dissatisfied or indirect:
         return True
-    if not lex.problem.search(text):
+    if not lex.problem.search(text) or lex.suggestion.search(text):
         return False
     # Their own slip asked about neutrally is not a complaint, until our side fails them.
     return not lex.self_caused.search(text) or bool(lex.process_failing.search(text))
