@@ -330,3 +330,23 @@ def test_the_same_row_is_the_same_object_within_a_unit_of_work(
 ) -> None:
     with uow_factory() as uow:
         assert uow.get(m.Case, seeded.case_id) is uow.case_by_ref(seeded.case_ref)
+
+
+def test_writes_after_a_commit_are_rolled_back_when_not_committed_again(
+    uow_factory: UowFactory,
+) -> None:
+    with uow_factory() as uow:
+        uow.add(m.Team(name="Kept"))
+        uow.commit()
+        uow.add(m.Team(name="Dropped"))
+        uow.flush()
+    with uow_factory() as uow:
+        assert [t.name for t in uow.find(m.Team)] == ["Kept"]
+
+
+def test_objects_read_in_a_unit_of_work_stay_readable_after_it(
+    uow_factory: UowFactory, seeded: Seeded
+) -> None:
+    with uow_factory() as uow:
+        case = uow.case_by_ref(seeded.case_ref)
+    assert case is not None and case.nature == "charged twice for one order"

@@ -63,8 +63,7 @@ class SqlUnitOfWork:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._committed = False
-        self._wrote = False
+        self._wrote = False  # flushed since the last commit or rollback
         self._flushing_cases: list[dict[str, Any]] = []
         # The session only holds unmodified objects weakly; an in-place change to a JSON
         # list of an object nobody references any more (`uow.get(Case, 1).tags.append(x)`)
@@ -101,7 +100,7 @@ class SqlUnitOfWork:
         # (nobody should render a change that was never saved). A unit of work that only
         # read keeps its objects readable after the block; closing ends its transaction.
         try:
-            if exc_type is not None or (not self._committed and self._has_writes()):
+            if exc_type is not None or self._has_writes():
                 self.session.rollback()
         finally:
             self.session.close()
@@ -123,11 +122,11 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         with self._translated():
             self.session.commit()
-        self._committed = True
         self._wrote = False
 
     def rollback(self) -> None:
         self.session.rollback()
+        self._wrote = False
 
     def get(self, kind: type[T], id: int) -> T | None:
         with self._translated():
