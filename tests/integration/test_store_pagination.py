@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 from tests.conftest import T0, Seeded
 
@@ -111,3 +113,30 @@ def test_customers_page_by_name_then_id(uow_factory: UowFactory, seeded: Seeded)
             if not (cursor := page.next_cursor):
                 break
     assert names == ["Al", "Ann Lee", "Bea", "Bea", "Cy"]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    minutes=st.lists(st.integers(min_value=0, max_value=5), min_size=0, max_size=25),
+    size=st.integers(min_value=1, max_value=7),
+)
+def test_walking_every_page_yields_the_whole_list_in_order(
+    uow_factory: UowFactory, seeded: Seeded, minutes: list[int], size: int
+) -> None:
+    with uow_factory() as uow:  # each example starts from the seeded case alone
+        for case in uow.find(m.Case, limit=1000):
+            if case.ref != seeded.case_ref:
+                uow.session.delete(case)
+        uow.commit()
+    _add_cases(uow_factory, seeded, [f"C-{i}" for i in range(len(minutes))], minutes)
+    with uow_factory() as uow:
+        pages = _all_pages(lambda cursor: _list(uow.session, cursor, size))
+        everything = _list(uow.session, None, MAX_LIMIT).items
+    expected = [c.ref for c in sorted(everything, key=lambda c: (c.updated_at, c.id), reverse=True)]
+    assert [ref for page in pages for ref in page] == expected
+    assert len(expected) == len(minutes) + 1
+    assert all(len(page) == size for page in pages[:-1])
