@@ -131,6 +131,20 @@ def test_case_detail_gathers_the_case_page(uow_factory: UowFactory, desk: dict[s
                 case_id=s.case_id, from_user_id=s.agent_id, to_user_id=s.lead_id, offered_at=T0
             )
         )
+        # Many finished follow-ups do not push the open one out of the detail view.
+        for n in range(queries.DETAIL_ITEMS + 5):
+            uow.add(
+                m.FollowUp(
+                    case_id=s.case_id, owner_id=s.agent_id, due_at=T0, done_at=T0, note=f"done {n}"
+                )
+            )
+        uow.add(m.FollowUp(case_id=s.case_id, owner_id=s.agent_id, due_at=T0, note="open"))
+        for n in range(queries.DETAIL_ITEMS + 5):
+            uow.add(
+                m.FollowUp(
+                    case_id=s.case_id, owner_id=s.agent_id, due_at=T0, done_at=T0, note=f"later {n}"
+                )
+            )
         uow.commit()
     with uow_factory() as uow:
         detail = queries.case_detail(uow.session, s.case_ref)
@@ -142,6 +156,7 @@ def test_case_detail_gathers_the_case_page(uow_factory: UowFactory, desk: dict[s
     assert detail.handler is None
     assert detail.open_handover is not None and detail.open_handover.to_user_id == s.lead_id
     assert [i.body for i in detail.interactions] == ["charged twice"]
+    assert [f.note for f in detail.open_follow_ups] == ["open"]
 
 
 def test_timeline_spans_every_case_newest_first_and_can_hide_notes(

@@ -174,9 +174,14 @@ def case_detail(session: Session, ref: str) -> CaseDetail | None:
             .order_by(handovers.c.id.desc())
             .limit(1)
         ).first(),
-        open_follow_ups=[
-            f for f in _recent(session, FollowUp, follow_ups, case.id) if f.done_at is None
-        ],
+        open_follow_ups=list(
+            session.scalars(
+                sa.select(FollowUp)
+                .where(follow_ups.c.case_id == case.id, follow_ups.c.done_at.is_(None))
+                .order_by(follow_ups.c.due_at, follow_ups.c.id)
+                .limit(DETAIL_ITEMS)
+            )
+        ),
         remedies=_recent(session, Remedy, remedies, case.id),
         approvals=_recent(session, ApprovalRequest, approval_requests, case.id),
         escalations=_recent(session, Escalation, escalations, case.id),
