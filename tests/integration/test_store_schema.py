@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -12,9 +13,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 from tests.conftest import PG_ENV
 
+from frontliner.desk.model import Team
 from frontliner.store.engine import make_engine, normalise_url
+from frontliner.store.mapping import map_entities
 from frontliner.store.migrate import current, head, upgrade
 from frontliner.store.tables import metadata
+from frontliner.store.uow import SqlUnitOfWork
 
 
 def test_migrations_build_exactly_the_tables_the_code_maps(engine: Engine) -> None:
@@ -63,3 +67,13 @@ def test_app_processes_starting_together_on_postgresql_migrate_once() -> None:
         with engine.begin() as connection:
             connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
+
+
+def test_mapping_twice_changes_nothing(uow_factory: Callable[[], SqlUnitOfWork]) -> None:
+    map_entities()
+    map_entities()
+    with uow_factory() as uow:
+        uow.add(Team(name="Still mapped"))
+        uow.commit()
+    with uow_factory() as uow:
+        assert [t.name for t in uow.find(Team)] == ["Still mapped"]
