@@ -16,8 +16,9 @@ from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-_WORDS = re.compile(r"[\w']+")
-_SPLIT = re.compile(r"[^\w']+")
+# Words for triggers split at apostrophes too, so "courier's" holds the word "courier".
+_WORDS = re.compile(r"\w+")
+_SPLIT = re.compile(r"\W+")
 _BOUNDED = r"(?<![\w'])(?:{})(?![\w'])"
 # Words in nearly every reply rule nothing out; a fragment shorter than this neither.
 _COMMON = frozenset(
@@ -100,7 +101,36 @@ def _best(candidates: list[Triggers]) -> Triggers | None:
 def _is_gap(item: Any) -> bool:
     """A literal that cannot be part of a word: what bounds a neighbouring group."""
     op, arg = item
-    return op is sre_c.LITERAL and not (chr(arg).isalnum() or chr(arg) in "_'")
+    return op is sre_c.LITERAL and not (chr(arg).isalnum() or chr(arg) == "_")
+
+
+def _optional_gap(item: Any, at_start: bool) -> bool:
+    """An optional group such as `(?:'s)?` or `(?: really)?` that begins (or ends) with a
+    non-word character: present or not, it leaves a word next to it whole."""
+    op, arg = item
+    if op not in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) or arg[0] != 0:
+        return False
+    inner = list(arg[2])
+    while len(inner) == 1 and inner[0][0] is sre_c.SUBPATTERN:
+        inner = list(inner[0][1][-1])
+    if not inner:
+        return False
+    edge = inner[0] if at_start else inner[-1]
+    return _is_gap(edge)
+
+
+def _bounded_after(items: list[Any], index: int, right: bool) -> bool:
+    nxt = index + 1
+    while nxt < len(items) and _optional_gap(items[nxt], at_start=True):
+        nxt += 1
+    return (nxt == len(items) and right) or (nxt < len(items) and _is_gap(items[nxt]))
+
+
+def _bounded_before(items: list[Any], index: int, left: bool) -> bool:
+    prev = index - 1
+    while prev >= 0 and _optional_gap(items[prev], at_start=False):
+        prev -= 1
+    return (prev < 0 and left) or (prev >= 0 and _is_gap(items[prev]))
 
 
 def _sequence(items: Any, left: bool, right: bool) -> Triggers | None:
@@ -113,21 +143,22 @@ def _sequence(items: Any, left: bool, right: bool) -> Triggers | None:
     for index, (op, arg) in enumerate(items):
         if op is sre_c.LITERAL:
             if not run:
-                run_left = index == 0 and left
+                run_left = _bounded_before(items, index, left)
             run.append(chr(arg).lower())
             continue
         if run:
-            candidates.append(_run_triggers("".join(run), run_left, False))
+            run_right = _bounded_after(items, index - 1, right)
+            candidates.append(_run_triggers("".join(run), run_left, run_right))
             run = []
-        before = (index == 0 and left) or (index > 0 and _is_gap(items[index - 1]))
-        last = index == len(items) - 1
-        after = (last and right) or (not last and _is_gap(items[index + 1]))
+        before = _bounded_before(items, index, left)
+        after = _bounded_after(items, index, right)
         inner = _item(op, arg, before, after)
         if inner is not None:
             candidates.append(inner)
     if run:
         candidates.append(_run_triggers("".join(run), run_left, right))
     return _best(candidates)
+
 
 
 def _item(op: Any, arg: Any, left: bool, right: bool) -> Triggers | None:
