@@ -110,13 +110,19 @@ def _optional_gap(item: Any, at_start: bool) -> bool:
     op, arg = item
     if op not in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) or arg[0] != 0:
         return False
-    inner = list(arg[2])
-    while len(inner) == 1 and inner[0][0] is sre_c.SUBPATTERN:
-        inner = list(inner[0][1][-1])
-    if not inner:
+    return _edge_is_gap(list(arg[2]), at_start)
+
+
+def _edge_is_gap(items: list[Any], at_start: bool) -> bool:
+    """Does every way through `items` begin (or end) with a non-word character?"""
+    if not items:
         return False
-    edge = inner[0] if at_start else inner[-1]
-    return _is_gap(edge)
+    op, arg = items[0] if at_start else items[-1]
+    if op is sre_c.SUBPATTERN:
+        return _edge_is_gap(list(arg[-1]), at_start)
+    if op is sre_c.BRANCH:
+        return all(_edge_is_gap(list(branch), at_start) for branch in arg[1])
+    return _is_gap((op, arg))
 
 
 def _bounded_after(items: list[Any], index: int, right: bool) -> bool:
