@@ -186,6 +186,18 @@ def seeded(uow_factory: Callable[[], SqlUnitOfWork]) -> Seeded:
         )
         uow.add(case)
         uow.commit()
-    ids = (team.id, agent.id, lead.id, customer.id, login.id, contact.id, case.id)
-    assert all(i is not None for i in ids)
-    return Seeded(*(int(i or 0) for i in ids), case_ref=case.ref)
+    return Seeded(
+        team_id=_id(team.id),
+        agent_id=_id(agent.id),
+        lead_id=_id(lead.id),
+        customer_id=_id(customer.id),
+        customer_user_id=_id(login.id),
+        contact_id=_id(contact.id),
+        case_id=_id(case.id),
+        case_ref=case.ref,
+    )
+
+
+def _id(value: int | None) -> int:
+    assert value is not None, "a committed row has an id"
+    return value

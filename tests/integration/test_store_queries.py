@@ -11,6 +11,7 @@ from tests.conftest import T0, Seeded
 
 from frontliner.desk import model as m
 from frontliner.store import queries
+from frontliner.store.pagination import Page
 from frontliner.store.queries import CaseFilter
 from frontliner.store.uow import SqlUnitOfWork
 
@@ -69,7 +70,7 @@ def desk(uow_factory: UowFactory, seeded: Seeded) -> dict[str, Any]:
     return {"bob": bob, "kim": kim, "fire": fire, "cases": cases, "s": seeded}
 
 
-def _refs(page: queries.Page[m.Case]) -> list[str]:
+def _refs(page: Page[m.Case]) -> list[str]:
     return [c.ref for c in page.items]
 
 
