@@ -38,7 +38,9 @@ UNUSABLE = 2
 MAX_LINE_BYTES = MAX_CHARS * 4 + 1024
 _CHUNK = 1 << 16
 
-SourceArg = Annotated[str, typer.Argument(help="A file, or - for standard input.")]
+SourceArg = Annotated[
+    str, typer.Argument(metavar="FILE|-", help="A file, or - for standard input.")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the contract JSON.")]
 JsonlOpt = Annotated[
     bool, typer.Option("--jsonl", help="Batch: one JSON input per line, one result per line.")
