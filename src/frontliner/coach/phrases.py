@@ -235,27 +235,39 @@ class PhraseSet:
     """Whole-word matching of a list of patterns against lower-cased text.
 
     Alternatives that require nothing literal run always, as one regex; the others each
-    have their own regex and run only when one of their triggers is in the draft."""
+    have their own regex, compiled the first time a draft holds one of their triggers
+    (which keeps loading the packs fast), and run only for such drafts."""
 
     def __init__(self, patterns: list[str], registry: Registry = RULES) -> None:
         self.alternatives = [part for p in patterns for part in split_top(p)]
         always: list[str] = []
-        self.triggered: list[tuple[frozenset[str], re.Pattern[str]]] = []
+        self.triggered: list[tuple[frozenset[str], str]] = []
         for part in self.alternatives:
-            found = triggers(part)
+            found = triggers(part)  # parsing also rejects a bad pattern at load time
             if found is None:
                 always.append(part)
                 continue
             registry.add(found)
-            self.triggered.append((found.members(), _compile([part])))
+            self.triggered.append((found.members(), part))
         self.always = _compile(always) if always else None
+        self._compiled: dict[str, re.Pattern[str]] = {}
+
+    def _regex(self, part: str) -> re.Pattern[str]:
+        rx = self._compiled.get(part)
+        if rx is None:
+            rx = self._compiled[part] = _compile([part])
+        return rx
 
     def _live(self, scan: Scan) -> list[re.Pattern[str]]:
         key = id(self)
         live = scan.live.get(key)
         if live is None:
             present = scan.present
-            live = [rx for members, rx in self.triggered if not members.isdisjoint(present)]
+            live = [
+                self._regex(part)
+                for members, part in self.triggered
+                if not members.isdisjoint(present)
+            ]
             if self.always is not None:
                 live.append(self.always)
             scan.live[key] = live
