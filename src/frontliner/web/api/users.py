@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query
 
 from frontliner.desk import access, empowerment, recognition, users
 from frontliner.desk.errors import NotFound
-from frontliner.desk.model import Role, Team
+from frontliner.desk.model import EmpowermentProfile, Role, Team
 from frontliner.store import queries
-from frontliner.web.deps import AdminUser, CurrentUser, PageDep, StaffUser, UowDep
+from frontliner.web.deps import AdminUser, CurrentUser, LeadUser, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of
 from frontliner.web.schemas.common import ERRORS, PageOut
 from frontliner.web.schemas.users import (
@@ -29,6 +29,7 @@ from frontliner.web.schemas.users import (
 
 router = APIRouter(tags=["users"], responses=ERRORS)
 MAX_TEAMS = 200
+MAX_PROFILES = 200
 
 
 @router.get("/users", response_model=PageOut[UserOut], summary="Users (staff)")
@@ -113,6 +114,12 @@ def create_team(body: TeamIn, user: AdminUser, uow: UowDep) -> Any:
     team = users.create_team(uow, user, body.name)
     uow.commit()
     return render(TeamOut, team)
+
+
+@router.get("/empowerment/profiles", response_model=list[ProfileOut],
+            summary="Stored role profiles and per-agent overrides (lead; at most 200)")
+def list_profiles(user: LeadUser, uow: UowDep) -> Any:
+    return [render(ProfileOut, p) for p in uow.find(EmpowermentProfile, limit=MAX_PROFILES)]
 
 
 @router.put("/empowerment/profiles", response_model=ProfileOut,
