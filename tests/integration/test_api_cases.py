@@ -26,9 +26,17 @@ def test_intake_names_every_missing_field(api: TestClient, desk: Desk) -> None:
 
 
 def test_intake_captures_time_owner_and_a_private_reference(api: TestClient, desk: Desk) -> None:
-    response = api.post(f"{API}/cases", headers=desk.agent.auth, json={
-        "nature": "charged twice", "customer_name": "Cat New", "contact": "+44 20 7946 0000",
-        "channel": "phone", "message": "I see two charges on my card"})
+    response = api.post(
+        f"{API}/cases",
+        headers=desk.agent.auth,
+        json={
+            "nature": "charged twice",
+            "customer_name": "Cat New",
+            "contact": "+44 20 7946 0000",
+            "channel": "phone",
+            "message": "I see two charges on my card",
+        },
+    )
     assert response.status_code == 201
     case = response.json()
     assert case["status"] == "new" and case["owner_id"] == desk.agent.id
@@ -80,20 +88,24 @@ def test_list_filters_and_refuses_a_bad_cursor_or_limit(api: TestClient, desk: D
 def test_owner_acknowledges_and_a_stale_if_match_is_409(api: TestClient, desk: Desk) -> None:
     case = open_case(api, desk.agent)
     ref, v1 = case["ref"], case["version"]
-    stale = api.post(f"{API}/cases/{ref}/acknowledge",
-                     headers={**desk.agent.auth, "If-Match": f'"{v1 + 7}"'})
+    stale = api.post(
+        f"{API}/cases/{ref}/acknowledge", headers={**desk.agent.auth, "If-Match": f'"{v1 + 7}"'}
+    )
     assert stale.status_code == 409
     assert error(stale)["details"] == {"expected_version": v1 + 7, "current_version": v1}
     assert _get(api, f"/cases/{ref}", desk.agent)["case"]["status"] == "new"
-    done = api.post(f"{API}/cases/{ref}/acknowledge",
-                    headers={**desk.agent.auth, "If-Match": f'"{v1}"'})
+    done = api.post(
+        f"{API}/cases/{ref}/acknowledge", headers={**desk.agent.auth, "If-Match": f'"{v1}"'}
+    )
     assert done.status_code == 200 and done.json()["status"] == "open"
     assert done.headers["etag"] == f'"{v1 + 1}"'
-    again = api.post(f"{API}/cases/{ref}/acknowledge", headers={**desk.agent.auth,
-                                                                "If-Match": f'"{v1}"'})
+    again = api.post(
+        f"{API}/cases/{ref}/acknowledge", headers={**desk.agent.auth, "If-Match": f'"{v1}"'}
+    )
     assert again.status_code == 409  # the first writer moved the version on
-    garbled = api.post(f"{API}/cases/{ref}/acknowledge",
-                       headers={**desk.agent.auth, "If-Match": "yesterday"})
+    garbled = api.post(
+        f"{API}/cases/{ref}/acknowledge", headers={**desk.agent.auth, "If-Match": "yesterday"}
+    )
     assert garbled.status_code == 400
 
 
@@ -105,24 +117,39 @@ def test_only_the_owner_acknowledges(api: TestClient, desk: Desk) -> None:
 
 def test_reply_note_and_inbound_message(api: TestClient, desk: Desk) -> None:
     ref = open_case(api, desk.agent, customer_name="Ann Lee", contact="ann@example.com")["ref"]
-    reply = api.post(f"{API}/cases/{ref}/messages", headers=desk.agent.auth, json={
-        "body": "Thank you for telling us; I am refunding the second charge now.",
-        "direction": "outbound", "wait_for_reply": True})
+    reply = api.post(
+        f"{API}/cases/{ref}/messages",
+        headers=desk.agent.auth,
+        json={
+            "body": "Thank you for telling us; I am refunding the second charge now.",
+            "direction": "outbound",
+            "wait_for_reply": True,
+        },
+    )
     assert reply.status_code == 201 and reply.json()["direction"] == "outbound"
     assert _get(api, f"/cases/{ref}", desk.agent)["case"]["status"] == "waiting_on_customer"
-    note = api.post(f"{API}/cases/{ref}/notes", headers=desk.agent.auth,
-                    json={"body": "ledger shows the duplicate"})
+    note = api.post(
+        f"{API}/cases/{ref}/notes",
+        headers=desk.agent.auth,
+        json={"body": "ledger shows the duplicate"},
+    )
     assert note.status_code == 201
-    answer = api.post(f"{API}/cases/{ref}/messages", headers=desk.ann.auth,
-                      json={"body": "Thanks, I see it.", "direction": "inbound"})
+    answer = api.post(
+        f"{API}/cases/{ref}/messages",
+        headers=desk.ann.auth,
+        json={"body": "Thanks, I see it.", "direction": "inbound"},
+    )
     assert answer.status_code == 201
     assert _get(api, f"/cases/{ref}", desk.agent)["case"]["status"] == "open"
     as_customer = _get(api, f"/cases/{ref}/messages", desk.ann)["items"]
     assert [m["direction"] for m in as_customer] == ["outbound", "inbound"]
     as_staff = _get(api, f"/cases/{ref}/messages", desk.agent)["items"]
     assert [m["direction"] for m in as_staff] == ["outbound", "note", "inbound"]
-    pretending = api.post(f"{API}/cases/{ref}/messages", headers=desk.ann.auth,
-                          json={"body": "We refund you 1000", "direction": "outbound"})
+    pretending = api.post(
+        f"{API}/cases/{ref}/messages",
+        headers=desk.ann.auth,
+        json={"body": "We refund you 1000", "direction": "outbound"},
+    )
     assert pretending.status_code == 403
     empty = api.post(f"{API}/cases/{ref}/messages", headers=desk.agent.auth, json={"body": " "})
     assert empty.status_code == 422 and "body" in error(empty)["details"]["fields"]
@@ -130,8 +157,11 @@ def test_reply_note_and_inbound_message(api: TestClient, desk: Desk) -> None:
 
 def test_handover_moves_ownership_only_when_accepted(api: TestClient, desk: Desk) -> None:
     ref = open_case(api, desk.agent)["ref"]
-    offer = api.post(f"{API}/cases/{ref}/handovers", headers=desk.agent.auth,
-                     json={"to_user_id": desk.agent2.id, "note": "you know this customer"})
+    offer = api.post(
+        f"{API}/cases/{ref}/handovers",
+        headers=desk.agent.auth,
+        json={"to_user_id": desk.agent2.id, "note": "you know this customer"},
+    )
     assert offer.status_code == 201
     handover_id = offer.json()["id"]
     assert _get(api, f"/cases/{ref}", desk.agent)["case"]["owner_id"] == desk.agent.id
@@ -148,24 +178,38 @@ def test_handover_moves_ownership_only_when_accepted(api: TestClient, desk: Desk
 
 def test_declined_handover_keeps_the_owner(api: TestClient, desk: Desk) -> None:
     ref = open_case(api, desk.agent)["ref"]
-    handover = api.post(f"{API}/cases/{ref}/handovers", headers=desk.agent.auth,
-                        json={"to_user_id": desk.agent2.id}).json()
-    declined = api.post(f"{API}/handovers/{handover['id']}/decline", headers=desk.agent2.auth,
-                        json={"note": "not my area"})
+    handover = api.post(
+        f"{API}/cases/{ref}/handovers", headers=desk.agent.auth, json={"to_user_id": desk.agent2.id}
+    ).json()
+    declined = api.post(
+        f"{API}/handovers/{handover['id']}/decline",
+        headers=desk.agent2.auth,
+        json={"note": "not my area"},
+    )
     assert declined.json()["status"] == "declined"
     assert _get(api, f"/cases/{ref}", desk.agent)["case"]["owner_id"] == desk.agent.id
 
 
 def test_amend_records_people_and_resizes(api: TestClient, desk: Desk) -> None:
     case = open_case(api, desk.agent)
-    response = api.patch(f"{API}/cases/{case['ref']}", headers=desk.agent.auth, json={
-        "people_involved": [{"name": "Dee Courier", "contact": "dee@courier.test"},
-                            {"name": "Eli Shop", "contact": "eli@shop.test"}]})
+    response = api.patch(
+        f"{API}/cases/{case['ref']}",
+        headers=desk.agent.auth,
+        json={
+            "people_involved": [
+                {"name": "Dee Courier", "contact": "dee@courier.test"},
+                {"name": "Eli Shop", "contact": "eli@shop.test"},
+            ]
+        },
+    )
     assert response.status_code == 200
     amended = response.json()
     assert len(amended["people_involved"]) == 2 and amended["version"] > case["version"]
-    incomplete = api.patch(f"{API}/cases/{case['ref']}", headers=desk.agent.auth,
-                           json={"people_involved": [{"name": "No Contact", "contact": ""}]})
+    incomplete = api.patch(
+        f"{API}/cases/{case['ref']}",
+        headers=desk.agent.auth,
+        json={"people_involved": [{"name": "No Contact", "contact": ""}]},
+    )
     assert incomplete.status_code == 422
     assert "people_involved[0].contact" in error(incomplete)["details"]["fields"]
 
@@ -175,3 +219,20 @@ def test_audit_trail_has_an_entry_per_transition(api: TestClient, desk: Desk) ->
     api.post(f"{API}/cases/{ref}/acknowledge", headers=desk.agent.auth)
     actions = [e["action"] for e in _get(api, f"/cases/{ref}/audit", desk.agent)["items"]]
     assert actions == ["opened", "message_received", "acknowledged"]
+
+
+def test_two_editors_of_one_version_the_second_gets_409_and_loses_nothing(
+    api: TestClient, desk: Desk
+) -> None:
+    case = open_case(api, desk.agent)
+    ref, read_version = case["ref"], f'"{case["version"]}"'
+    first = api.patch(f"{API}/cases/{ref}", json={"category": "billing"},
+                      headers={**desk.agent.auth, "If-Match": read_version})
+    second = api.patch(f"{API}/cases/{ref}", json={"category": "shipping"},
+                       headers={**desk.lead.auth, "If-Match": read_version})
+    assert first.status_code == 200 and second.status_code == 409
+    assert error(second)["details"]["current_version"] == first.json()["version"]
+    assert _get(api, f"/cases/{ref}", desk.lead)["case"]["category"] == "billing"
+    retried = api.patch(f"{API}/cases/{ref}", json={"category": "shipping"},
+                        headers={**desk.lead.auth, "If-Match": first.headers["etag"]})
+    assert retried.status_code == 200 and retried.json()["category"] == "shipping"
