@@ -48,6 +48,7 @@ def test_new_token_is_shown_once_and_works(api: TestClient, desk: Desk) -> None:
     assert me.json()["email"] == "lee@desk.test"
     listed = api.get(f"{API}/auth/tokens", headers=desk.lead.auth).json()
     assert {t["name"] for t in listed} == {"tests", "laptop"}
+    assert all(t["last_used_at"] is not None for t in listed)  # both were just used
     assert all("token" not in t and "token_hash" not in t for t in listed)
 
 
@@ -135,8 +136,11 @@ def test_a_crash_answers_500_without_internals(api: TestClient) -> None:
 
 def test_an_oversized_body_is_refused_before_parsing(api: TestClient, desk: Desk) -> None:
     huge = '{"nature": "' + "x" * (3 * 1024 * 1024) + '"}'
-    response = api.post(f"{API}/cases", content=huge, headers={
-        **desk.agent.auth, "Content-Type": "application/json"})
+    response = api.post(
+        f"{API}/cases",
+        content=huge,
+        headers={**desk.agent.auth, "Content-Type": "application/json"},
+    )
     assert response.status_code == 413
     assert error(response)["code"] == "too_large"
     assert api.get(f"{API}/cases", headers=desk.agent.auth).json()["items"] == []
@@ -150,7 +154,10 @@ def test_an_oversized_chunked_body_is_refused_too(api: TestClient, desk: Desk) -
             yield piece
         yield b'"}'
 
-    response = api.post(f"{API}/cases", content=chunks(), headers={
-        **desk.agent.auth, "Content-Type": "application/json"})
+    response = api.post(
+        f"{API}/cases",
+        content=chunks(),
+        headers={**desk.agent.auth, "Content-Type": "application/json"},
+    )
     assert response.status_code == 413
     assert error(response)["code"] == "too_large"

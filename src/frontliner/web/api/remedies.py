@@ -19,7 +19,9 @@ router = APIRouter(tags=["remedies"], responses=ERRORS)
 
 
 @router.post("/cases/{ref}/remedies", response_model=RemedyOut, status_code=201,
-             summary="Give a remedy: applied at once within your limits, else sent for approval")
+             summary="Give a remedy: applied at once within your limits, else sent for approval",
+             responses={202: {"model": RemedyOut,
+                              "description": "Above your limits: waiting for a lead's approval"}})
 def apply_remedy(ref: str, body: RemedyIn, user: CurrentUser, uow: UowDep, if_match: IfMatch,
                  response: Response) -> Any:
     case = case_for(uow, user, ref, if_match)
