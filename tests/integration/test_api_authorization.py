@@ -131,6 +131,7 @@ def bodies(desk: Desk, world: BobsWorld) -> dict[str, Any]:
         "POST /users": {"name": "Eve", "email": "eve@example.com", "role": "admin"},
         "PUT /users/{user_id}/role": {"role": "customer"},
         "PUT /users/{user_id}/skills": {"skills": ["billing"]},
+        "PUT /users/{user_id}/team": {"team_id": None},
         "PUT /users/{user_id}/password": {"password": "taken over by ann!"},
         "POST /teams": {"name": "Ann's team"},
         "PUT /empowerment/profiles": {"role": "agent", "money_per_case": 1, "money_per_day": 1},

@@ -21,6 +21,7 @@ from frontliner.web.schemas.users import (
     ProfileOut,
     RoleIn,
     SkillsIn,
+    TeamAssignIn,
     TeamIn,
     TeamOut,
     UserIn,
@@ -61,6 +62,13 @@ def get_user(user_id: int, user: CurrentUser, uow: UowDep) -> Any:
 @router.put("/users/{user_id}/role", response_model=UserOut, summary="Change a role (admin)")
 def set_role(user_id: int, body: RoleIn, user: AdminUser, uow: UowDep) -> Any:
     changed = users.set_role(uow, user, user_id, body.role)
+    uow.commit()
+    return render(UserOut, changed)
+
+
+@router.put("/users/{user_id}/team", response_model=UserOut, summary="Put in a team (admin)")
+def set_team(user_id: int, body: TeamAssignIn, user: AdminUser, uow: UowDep) -> Any:
+    changed = users.set_team(uow, user, user_id, body.team_id)
     uow.commit()
     return render(UserOut, changed)
 

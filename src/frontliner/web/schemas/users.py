@@ -48,6 +48,10 @@ class TeamIn(In):
     name: str = Field(max_length=200)
 
 
+class TeamAssignIn(In):
+    team_id: int | None = Field(description="The team, or null for none")
+
+
 class TeamOut(Out):
     id: int
     name: str
