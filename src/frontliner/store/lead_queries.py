@@ -1,0 +1,187 @@
+"""The read side of the lead console (and the names the customer portal shows).
+
+Kept apart from `queries.py` so the console's lists can grow without making that module
+any longer; the same rules hold: every list is keyset-paginated and served by an index
+in `store/tables.py`, every count is capped, nothing loads a whole table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from frontliner.desk.model import (
+    ApprovalRequest,
+    ApprovalStatus,
+    Case,
+    CaseStatus,
+    Escalation,
+    Remedy,
+)
+from frontliner.store.mapping import map_entities
+from frontliner.store.pagination import MAX_LIMIT, Order, Page, first, page
+from frontliner.store.tables import approval_requests, cases, escalations, remedies, users
+
+map_entities()
+
+# A count on a busy desk is capped: "999+" tells a lead all they need, and counting
+# stops early instead of walking an index of 100,000 rows on every page view.
+COUNT_CAP = 999
+
+
+def capped_count(session: Session, query: sa.Select[tuple[int]], cap: int = COUNT_CAP) -> int:
+    """How many rows `query` (selecting one column) has, counting no further than cap + 1."""
+    limited = query.limit(cap + 1).subquery()
+    total = session.scalar(sa.select(sa.func.count()).select_from(limited))
+    return int(total or 0)
+
+
+def names_of(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """The names of the users behind a page's worth of ids (at most MAX_LIMIT of them)."""
+    wanted = sorted({i for i in ids if i is not None})[:MAX_LIMIT]
+    if not wanted:
+        return {}
+    rows = session.execute(sa.select(users.c.id, users.c.name).where(users.c.id.in_(wanted)))
+    return {row.id: row.name for row in rows}
+
+
+# --- approvals ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApprovalRow:
+    """One approval request as a lead decides it: the remedy, the limit it is above
+    (`approval.reason`), the case and who asked."""
+
+    approval: ApprovalRequest
+    remedy: Remedy
+    case_ref: str
+    case_nature: str
+    requested_by: str
+
+
+def _approval_query() -> sa.Select[tuple[ApprovalRequest, Remedy, str, str, str]]:
+    return (
+        sa.select(ApprovalRequest, Remedy, cases.c.ref, cases.c.nature, users.c.name)
+        .join(remedies, remedies.c.id == approval_requests.c.remedy_id)
+        .join(cases, cases.c.id == approval_requests.c.case_id)
+        .join(users, users.c.id == approval_requests.c.requested_by_id)
+    )
+
+
+def _approval_row(row: Sequence[Any]) -> ApprovalRow:
+    approval, remedy, ref, nature, name = row
+    assert isinstance(approval, ApprovalRequest) and isinstance(remedy, Remedy)
+    return ApprovalRow(approval, remedy, str(ref), str(nature), str(name))
+
+
+def approval_queue(
+    session: Session, cursor: str | None = None, limit: int | None = None
+) -> Page[ApprovalRow]:
+    """Approval requests waiting for a lead, the longest-waiting first."""
+    query = _approval_query().where(approval_requests.c.status == ApprovalStatus.PENDING)
+    order = Order(approval_requests.c.created_at, approval_requests.c.id, descending=False)
+    return page(session, query, order, cursor, limit, _approval_row)
+
+
+def approval_by_id(session: Session, approval_id: int) -> ApprovalRow | None:
+    row = session.execute(_approval_query().where(approval_requests.c.id == approval_id)).first()
+    return None if row is None else _approval_row(tuple(row))
+
+
+def recent_decisions(session: Session, limit: int = 10) -> list[ApprovalRow]:
+    """The latest approved or declined requests (newest request first), for context."""
+    decided = [ApprovalStatus.APPROVED, ApprovalStatus.DECLINED]
+    query = (
+        _approval_query()
+        .where(approval_requests.c.status.in_(decided))
+        .order_by(approval_requests.c.created_at.desc(), approval_requests.c.id.desc())
+        .limit(min(limit, MAX_LIMIT))
+    )
+    return [_approval_row(tuple(row)) for row in session.execute(query)]
+
+
+# --- escalations -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EscalationLine:
+    escalation: Escalation
+    case_ref: str
+    case_nature: str
+    case_status: CaseStatus
+
+
+def escalation_lines(
+    session: Session,
+    handler_id: int | None = None,
+    open_only: bool = True,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[EscalationLine]:
+    """Escalations with what each case is about, newest first."""
+    query = sa.select(Escalation, cases.c.ref, cases.c.nature, cases.c.status).join(
+        cases, cases.c.id == escalations.c.case_id
+    )
+    if handler_id is not None:
+        query = query.where(escalations.c.handler_id == handler_id)
+    if open_only:
+        query = query.where(escalations.c.resolved_at.is_(None))
+    order = Order(escalations.c.at, escalations.c.id)
+    return page(
+        session,
+        query,
+        order,
+        cursor,
+        limit,
+        lambda r: EscalationLine(r[0], str(r[1]), str(r[2]), CaseStatus(r[3])),
+    )
+
+
+# --- the closing rule ----------------------------------------------------------------------
+
+
+def awaiting_confirmation(
+    session: Session, cursor: str | None = None, limit: int | None = None
+) -> Page[Case]:
+    """Cases waiting for the customer's confirmation, the longest-waiting first: the
+    ones a lead may need to close with a signed exception."""
+    query = sa.select(Case).where(cases.c.status == CaseStatus.AWAITING_CONFIRMATION)
+    order = Order(cases.c.updated_at, cases.c.id, descending=False)
+    return page(session, query, order, cursor, limit, first)
+
+
+# --- the console's counts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsoleCounts:
+    approvals: int
+    escalated_to_me: int
+    escalations_open: int
+    awaiting_confirmation: int
+
+
+def console_counts(session: Session, lead_id: int) -> ConsoleCounts:
+    """What waits for a lead, each count capped at COUNT_CAP + 1."""
+    open_escalations = sa.select(escalations.c.id).where(escalations.c.resolved_at.is_(None))
+    return ConsoleCounts(
+        approvals=capped_count(
+            session,
+            sa.select(approval_requests.c.id).where(
+                approval_requests.c.status == ApprovalStatus.PENDING
+            ),
+        ),
+        escalated_to_me=capped_count(
+            session, open_escalations.where(escalations.c.handler_id == lead_id)
+        ),
+        escalations_open=capped_count(session, open_escalations),
+        awaiting_confirmation=capped_count(
+            session,
+            sa.select(cases.c.id).where(cases.c.status == CaseStatus.AWAITING_CONFIRMATION),
+        ),
+    )
