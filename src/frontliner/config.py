@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     currency: str = "EUR"
     upgrade_on_start: bool = True
     data_dir: Path = Path("var")
+    # E-mail: the desk's own address is <mail_local_part>@<mail_domain>; replies come back
+    # to <mail_local_part>+<reply token>@<mail_domain>.
+    mail_domain: str = "frontliner.localhost"
+    mail_local_part: str = "support"
+    smtp_listen_host: str = "127.0.0.1"
+    smtp_listen_port: int = 2525
+    mail_max_bytes: int = 25 * 1024 * 1024  # larger messages are refused with 552
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
