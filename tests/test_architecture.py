@@ -1,4 +1,4 @@
-"""The layers point inward: coach <- desk <- store <- web/channels/jobs <- cli.
+"""The layers point inward: coach <- desk <- store <- channels/jobs <- web <- cli.
 
 Runs import-linter with the contracts declared in pyproject.toml, so a wrong-way import
 fails the test suite, not just a linter nobody ran.
