@@ -6,6 +6,7 @@ same way `db upgrade` does: there is no login yet when the first admin is create
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Annotated, TypeVar
@@ -45,6 +46,11 @@ def serve(
 
     settings = get_settings()
     bind_host, bind_port = host or settings.host, port or settings.port
+    if settings.upgrade_on_start:
+        # Once, here, rather than racing in every worker process.
+        _run(settings, lambda uow: None)
+        os.environ["FRONTLINER_UPGRADE_ON_START"] = "false"
+        get_settings.cache_clear()
     console.print(f"[green]Frontliner[/green] on http://{bind_host}:{bind_port} "
                   f"(API /api/v1, OpenAPI /openapi.json, {workers} worker(s))")
     uvicorn.run("frontliner.web.app:create_app", factory=True, host=bind_host, port=bind_port,
