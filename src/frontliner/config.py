@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     currency: str = "EUR"
     upgrade_on_start: bool = True
     data_dir: Path = Path("var")
+    # Web form and chat. Redis is optional: without it rate limits are per process and
+    # chat fan-out stays inside one process (fine for a single `frontliner serve`).
+    redis_url: str | None = None  # chat live fan-out across app processes (pub/sub)
+    rate_limit_url: str | None = None  # `limits` storage, e.g. redis://host:6379/1
+    contact_rate_limit: str = "5/minute"  # web form posts per client IP
+    chat_rate_limit: str = "30/minute"  # chats started / messages sent per client IP
+    chat_origins: list[str] = Field(default_factory=list)  # sites that embed the chat widget
     # E-mail: the desk's own address is <mail_local_part>@<mail_domain>; replies come back
     # to <mail_local_part>+<reply token>@<mail_domain>.
     mail_domain: str = "frontliner.localhost"
