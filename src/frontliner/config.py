@@ -41,6 +41,29 @@ class Settings(BaseSettings):
     smtp_listen_host: str = "127.0.0.1"
     smtp_listen_port: int = 2525
     mail_max_bytes: int = 25 * 1024 * 1024  # larger messages are refused with 552
+    # Outbound e-mail (SMTP client) and the job queue that sends it. The password is a
+    # SecretStr so it never shows in a repr or a log line.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    smtp_timeout: float = 30.0
+    mail_from: str = ""  # empty: the desk's own address (mail_local_part@mail_domain)
+    # Empty: SQLite file <data_dir>/queue.db; or redis://..., postgresql://..., memory://
+    queue_url: str = ""
+    outbound_max_attempts: int = 8  # then the message is marked failed
+    outbound_retry_delay: float = 5.0  # seconds before the first retry; doubles each time
+    outbox_poll_seconds: float = 2.0  # how often the worker looks for mail to send
+    outbox_window_days: int = 2  # replies and new cases older than this are not mailed
+    # Inbound e-mail by IMAP polling (`frontliner imap`).
+    imap_host: str = "127.0.0.1"
+    imap_port: int = 993
+    imap_ssl: bool = True
+    imap_user: str = ""
+    imap_password: SecretStr = SecretStr("")
+    imap_mailbox: str = "INBOX"
+    imap_poll_seconds: float = 60.0
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
