@@ -22,6 +22,7 @@ from frontliner.web.errors import install_error_handlers
 from frontliner.web.health import router as health_router
 from frontliner.web.limits import BodyLimit
 from frontliner.web.storage import Storage, open_storage
+from frontliner.web.throttle import LoginThrottle
 
 log = logging.getLogger("frontliner.web")
 
@@ -62,6 +63,7 @@ def create_app(
     app.state.settings = settings
     app.state.uow_factory = uow_factory
     app.state.health_check = health_check
+    app.state.login_throttle = LoginThrottle()
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key.get_secret_value(),

@@ -17,10 +17,11 @@ from frontliner.web.deps import (
     UowDep,
     password_fingerprint,
 )
-from frontliner.web.errors import unauthorized
+from frontliner.web.errors import ApiError, unauthorized
 from frontliner.web.lookup import render
 from frontliner.web.schemas.common import ERRORS
 from frontliner.web.schemas.users import LoginIn, NewTokenOut, TokenIn, TokenOut, UserOut
+from frontliner.web.throttle import LoginThrottle
 from frontliner.web.tokens import issue_token, revoke_token, tokens_of
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=ERRORS)
@@ -42,11 +43,21 @@ def _find_login(uow: UowDep, email: str) -> User | None:
 
 @router.post("/login", response_model=UserOut, summary="Log in; sets the session cookie")
 def login(body: LoginIn, request: Request, uow: UowDep) -> Any:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    key = " ".join(body.email.split()).lower()
+    wait = throttle.blocked_for(key)
+    if wait:
+        raise ApiError(429, "too_many_requests",
+                       "Too many failed logins for this address; try again later.",
+                       {"retry_after_seconds": int(wait) + 1},
+                       headers={"Retry-After": str(int(wait) + 1)})
     user = _find_login(uow, body.email)
     ok = verify_password(user.password_hash if user and user.password_hash else _ABSENT,
                          body.password)
     if user is None or not ok or not user.password_hash or not user.active:
+        throttle.failed(key)
         raise unauthorized(_BAD_LOGIN)
+    throttle.succeeded(key)
     request.session.clear()
     request.session[SESSION_USER] = user.id
     request.session[SESSION_FINGERPRINT] = password_fingerprint(user)
