@@ -257,6 +257,12 @@ class PhraseSet:
             self.triggered.append((found.members(), part))
         self.always = _compile(always) if always else None
         self._compiled: dict[str, re.Pattern[str]] = {}
+        # Which alternatives each trigger wakes, so a draft touches only its own.
+        self._woken: dict[str, list[int]] = {}
+        for number, (members, _part) in enumerate(self.triggered):
+            for member in members:
+                self._woken.setdefault(member, []).append(number)
+        self._members = frozenset(self._woken)
 
     def _regex(self, part: str) -> re.Pattern[str]:
         rx = self._compiled.get(part)
@@ -268,12 +274,8 @@ class PhraseSet:
         key = id(self)
         live = scan.live.get(key)
         if live is None:
-            present = scan.present
-            live = [
-                self._regex(part)
-                for members, part in self.triggered
-                if not members.isdisjoint(present)
-            ]
+            woken = {n for m in self._members.intersection(scan.present) for n in self._woken[m]}
+            live = [self._regex(self.triggered[n][1]) for n in sorted(woken)]
             if self.always is not None:
                 live.append(self.always)
             scan.live[key] = live
