@@ -10,7 +10,9 @@ Measures, in this order:
    (target: within 2x of the library), with and without the process start-up.
 
 The replies are generated here from our own phrases (no customer data), seeded, so every
-run measures the same text. Timing lives here and in docs/benchmarks.md, never in tests.
+run measures the same text. On a shared machine other work slows some passes down, so the
+library is measured `--repeat` times and the fastest pass is reported (the least
+disturbed one). Timing lives here and in docs/benchmarks.md, never in tests.
 """
 
 from __future__ import annotations
@@ -82,7 +84,12 @@ def pack_load_ms() -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def library(replies: list[str], customers: list[str] | None) -> dict[str, float]:
+def library(replies: list[str], customers: list[str] | None, repeat: int) -> dict[str, float]:
+    runs = [_library_once(replies, customers) for _ in range(repeat)]
+    return max(runs, key=lambda run: run["replies_per_s"])
+
+
+def _library_once(replies: list[str], customers: list[str] | None) -> dict[str, float]:
     coach = Coach()
     timings = []
     start = time.perf_counter()
@@ -128,14 +135,15 @@ def _timed(argv: list[str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replies", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3, help="library passes; best is kept")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     replies = make_replies(args.replies)
     results: dict[str, Any] = {
         "reply_chars_mean": round(statistics.mean(len(r) for r in replies)),
         "pack_load_ms": pack_load_ms(),
-        "library_draft_only": library(replies, None),
-        "library_with_customer": library(replies, CUSTOMERS),
+        "library_draft_only": library(replies, None, args.repeat),
+        "library_with_customer": library(replies, CUSTOMERS, args.repeat),
         "cli_jsonl_with_customer": cli_batch(replies, CUSTOMERS),
     }
     if args.json:
