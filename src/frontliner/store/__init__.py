@@ -3,3 +3,7 @@
 `engine.make_engine(url)` -> `uow.uow_factory(engine)` gives the desk its unit of work;
 `queries` is the read side of the API; `migrate.upgrade(url)` brings a schema up to date.
 """
+
+# Tables beyond the desk entities register on the same metadata when the package loads,
+# so migrations, the schema test and the test fixtures see every table.
+from frontliner.store import outbound_tables as outbound_tables  # noqa: E402
