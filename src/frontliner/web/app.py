@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from frontliner.config import Settings, get_settings
+from frontliner.web import public
 from frontliner.web.api import router as api_router
 from frontliner.web.deps import UowFactory
 from frontliner.web.errors import install_error_handlers
@@ -50,6 +51,7 @@ def create_app(
         if settings.upgrade_on_start and storage is not None:
             storage.upgrade()
         yield
+        await public.close(app)
         if storage is not None:
             storage.dispose()
 
@@ -76,4 +78,5 @@ def create_app(
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router, prefix="/api/v1")
+    public.install(app, settings)  # /contact, /chat/start, /ws/chat/{token}, /ws/agent
     return app

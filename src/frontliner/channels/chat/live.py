@@ -1,0 +1,124 @@
+"""Announce committed chat messages to the sockets listening for them.
+
+The units of work the app hands out are wrapped so that, right AFTER a commit, every
+chat message written in that transaction is published: the visitor's topic gets what
+the visitor may see (the conversation), the agents' topic gets the message with its
+case and the coach's reading. Hooking the commit (not each view) means a reply posted
+through the REST API, a page or a job reaches the visitor alike, and a message that was
+rolled back is never announced.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+import nh3
+
+from frontliner.channels.chat.broker import AGENTS_TOPIC, Broker, Event, case_topic
+from frontliner.desk.model import Case, Channel, Direction, Interaction
+from frontliner.desk.ports import UnitOfWork
+
+log = logging.getLogger("frontliner.chat")
+
+UowFactory = Callable[[], AbstractContextManager[UnitOfWork]]
+
+
+def as_html(body: str) -> str:
+    """The message as safe HTML for a page that renders it: escaped text, line breaks
+    kept, and nh3 as the last word on what may reach the browser."""
+    escaped = html.escape(body).replace("\n", "<br>\n")
+    return nh3.clean(escaped, tags={"br"}, attributes={})
+
+
+def visitor_event(message: Interaction) -> Event:
+    """What the visitor's widget shows: the conversation, not the desk's workings."""
+    return {
+        "type": "message",
+        "id": message.id,
+        "from": "visitor" if message.direction == Direction.INBOUND else "agent",
+        "body": message.body,
+        "at": message.at.isoformat(),
+    }
+
+
+def agent_event(message: Interaction, case: Case | None) -> Event:
+    return {
+        "type": "message",
+        "id": message.id,
+        "case_id": message.case_id,
+        "case_ref": None if case is None else case.ref,
+        "customer_id": message.customer_id,
+        "direction": message.direction.value,
+        "channel": message.channel.value,
+        "author_id": message.author_id,
+        "body": message.body,
+        "html": as_html(message.body),
+        "analysis": message.analysis,
+        "at": message.at.isoformat(),
+    }
+
+
+class AnnouncingUnitOfWork:
+    """A unit of work that publishes its chat messages once they are committed; every
+    other call goes straight to the wrapped one."""
+
+    def __init__(self, inner: UnitOfWork, broker: Broker) -> None:
+        self._inner = inner
+        self._broker = broker
+        self._written: list[Interaction] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def add(self, obj: Any) -> None:
+        self._inner.add(obj)
+        if isinstance(obj, Interaction):
+            self._written.append(obj)
+
+    def commit(self) -> None:
+        if not self._written:
+            self._inner.commit()
+            return
+        self._inner.flush()  # ids and the coach's analysis are final before we copy them
+        announcements = self._announcements()
+        self._inner.commit()
+        self._written.clear()
+        for topic, event in announcements:
+            self._publish(topic, event)
+
+    def rollback(self) -> None:
+        self._written.clear()
+        self._inner.rollback()
+
+    def _announcements(self) -> list[tuple[str, Event]]:
+        out: list[tuple[str, Event]] = []
+        for message in self._written:
+            if message.channel != Channel.CHAT or message.direction == Direction.NOTE:
+                continue
+            assert message.id is not None
+            case = self._inner.get(Case, message.case_id)
+            out.append((case_topic(message.case_id), visitor_event(message)))
+            out.append((AGENTS_TOPIC, agent_event(message, case)))
+        return out
+
+    def _publish(self, topic: str, event: Event) -> None:
+        try:
+            self._broker.publish(topic, event)
+        except Exception:  # committed is committed: a lost live event must not fail it
+            log.warning("could not announce a chat message on %s", topic, exc_info=True)
+
+
+def announcing(factory: UowFactory, broker: Broker) -> UowFactory:
+    """`factory`, with each unit of work announcing its committed chat messages."""
+
+    @contextmanager
+    def open_announcing() -> Iterator[UnitOfWork]:
+        with factory() as uow:
+            wrapped: Any = AnnouncingUnitOfWork(uow, broker)
+            yield wrapped
+
+    return open_announcing

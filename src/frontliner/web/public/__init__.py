@@ -1,0 +1,45 @@
+"""The public doors of the desk: the contact form and the chat (start, sockets, widget).
+
+`install(app, settings)` wires them into an app: the broker and rate limiter on
+`app.state`, units of work that announce committed chat messages, the routes, and
+`/static` (the embeddable `chat.js` and the public stylesheet). `close(app)` ends the
+broker when the app stops.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from frontliner.channels.chat import open_broker
+from frontliner.channels.chat.live import announcing
+from frontliner.channels.chat.tokens import ChatTokens
+from frontliner.config import Settings
+from frontliner.web.public.chat_start import router as chat_start_router
+from frontliner.web.public.contact import router as contact_router
+from frontliner.web.ratelimit import RateLimiter
+from frontliner.web.ws import router as ws_router
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    broker = open_broker(settings.redis_url)
+    app.state.broker = broker
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_url)
+    app.state.chat_tokens = ChatTokens(settings.secret_key.get_secret_value())
+    app.state.uow_factory = announcing(app.state.uow_factory, broker)
+    app.include_router(contact_router)
+    app.include_router(chat_start_router)
+    app.include_router(ws_router)
+    if not any(getattr(route, "name", None) == "static" for route in app.routes):
+        # The pages (`web/pages`) mount the same folder when they are installed.
+        app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+
+async def close(app: FastAPI) -> None:
+    broker = getattr(app.state, "broker", None)
+    if broker is not None:
+        await broker.close()

@@ -1,0 +1,222 @@
+"""The chat's WebSockets: `/ws/chat/{token}` for a visitor, `/ws/agent` for staff.
+
+Visitor socket: the token (from `POST /chat/start`) names one case and one customer; the
+socket replays that conversation, then carries the visitor's messages in (each stored
+through the desk before it is confirmed) and the agents' replies out, live.
+
+Agent socket: an API token (`Authorization: Bearer`) or the staff session cookie; every
+chat message on a case the agent may see arrives as it is committed. With the session
+cookie the Origin must be this site, so another site cannot ride an agent's login.
+
+Frames: JSON objects. In: `{"type": "message", "body": "..."}`. Out: `history`,
+`message`, `sent` (the visitor's message, once stored) and `error`
+(`{"code", "message"}`; the socket stays open unless the close code says otherwise).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.concurrency import run_in_threadpool
+
+from frontliner.channels.chat.broker import AGENTS_TOPIC, Broker, Subscription, case_topic
+from frontliner.channels.chat.conversation import MAX_MESSAGE, chat_case, history, take_message
+from frontliner.channels.chat.live import visitor_event
+from frontliner.channels.chat.tokens import ChatPass, ChatTokens
+from frontliner.desk import access
+from frontliner.desk.errors import DeskError
+from frontliner.desk.model import Case, Role, User
+from frontliner.web.deps import UowFactory, _user_for_session, _user_for_token
+from frontliner.web.errors import ApiError
+from frontliner.web.public.security import client_ip, origin_allowed, same_origin
+from frontliner.web.ratelimit import RateLimiter
+
+log = logging.getLogger("frontliner.chat")
+router = APIRouter()
+
+MAX_FRAME = 16 * 1024  # bytes of one incoming frame; a 4,000-character message fits
+POLICY = 1008  # close code: refused (origin, token, login)
+TOO_BIG = 1009  # close code: frame larger than MAX_FRAME
+STAFF = (Role.AGENT, Role.LEAD, Role.ADMIN)
+
+
+# --- the visitor -----------------------------------------------------------------------
+
+
+@router.websocket("/ws/chat/{token}")
+async def visitor_socket(websocket: WebSocket, token: str) -> None:
+    state = websocket.app.state
+    if not origin_allowed(websocket.headers, state.settings.chat_origins):
+        await websocket.close(POLICY, "origin not allowed")
+        return
+    tokens: ChatTokens = state.chat_tokens
+    chat = tokens.read(token)
+    case = None if chat is None else await run_in_threadpool(_load_chat, state.uow_factory, chat)
+    if case is None or case.id is None:
+        await websocket.close(POLICY, "unknown or expired chat")
+        return
+    await websocket.accept()
+    broker: Broker = state.broker
+    async with broker.subscribe(case_topic(case.id)) as subscription:
+        # Subscribed first, then the history: a reply committed in between is sent
+        # twice rather than never (the widget ignores ids it already shows).
+        past = await run_in_threadpool(_history, state.uow_factory, case.id)
+        await websocket.send_json({"type": "history", "ref": case.ref, "messages": past})
+        await _pump(websocket, subscription, lambda frame: _visitor_frame(websocket, case, frame))
+
+
+def _load_chat(factory: UowFactory, chat: ChatPass) -> Case | None:
+    with factory() as uow:
+        return chat_case(uow, chat)
+
+
+def _history(factory: UowFactory, case_id: int) -> list[dict[str, Any]]:
+    with factory() as uow:
+        return [visitor_event(m) for m in history(uow, case_id)]
+
+
+async def _visitor_frame(websocket: WebSocket, case: Case, raw: str) -> None:
+    state = websocket.app.state
+    try:
+        frame = json.loads(raw)
+    except ValueError:
+        frame = None
+    body = frame.get("body") if isinstance(frame, dict) else None
+    if not isinstance(frame, dict) or frame.get("type") != "message" or not isinstance(body, str):
+        await _error(websocket, "bad_frame", 'Send {"type": "message", "body": "..."}.')
+        return
+    if len(body) > MAX_MESSAGE:
+        await _error(websocket, "too_large",
+                     f"A chat message can be at most {MAX_MESSAGE} characters; "
+                     "nothing was sent. Please split it.")
+        return
+    limiter: RateLimiter = state.rate_limiter
+    if not limiter.hit(state.settings.chat_rate_limit, "chat-message", str(case.id),
+                       client_ip(websocket)):
+        await _error(websocket, "too_many_requests",
+                     "That was a lot of messages at once; please wait a moment and send again.")
+        return
+    try:
+        stored = await run_in_threadpool(_store_message, state.uow_factory, case, body)
+    except DeskError as bad:
+        await _error(websocket, "invalid", bad.message)
+        return
+    await websocket.send_json({**stored, "type": "sent"})
+
+
+def _store_message(factory: UowFactory, case: Case, body: str) -> dict[str, Any]:
+    with factory() as uow:
+        fresh = uow.get(Case, case.id) if case.id is not None else None
+        if fresh is None:
+            raise DeskError("This chat's case no longer exists.")
+        message = take_message(uow, fresh, body)
+        uow.commit()
+        return visitor_event(message)
+
+
+# --- the agents ------------------------------------------------------------------------
+
+
+@router.websocket("/ws/agent")
+async def agent_socket(websocket: WebSocket) -> None:
+    state = websocket.app.state
+    user, by_session = await run_in_threadpool(_authenticate, websocket, state.uow_factory)
+    origin = websocket.headers.get("origin")
+    origin_ok = (same_origin(websocket.headers, origin) if origin is not None
+                 else not by_session)  # a cookie-borne login needs a same-site page
+    if user is None or user.role not in STAFF or not origin_ok:
+        await websocket.close(POLICY, "staff login required")
+        return
+    await websocket.accept()
+    seen: dict[int, bool] = {}
+
+    async def deliver(event: dict[str, Any]) -> None:
+        case_id = event.get("case_id")
+        if not isinstance(case_id, int):
+            return
+        if case_id not in seen:
+            seen[case_id] = await run_in_threadpool(_may_see, state.uow_factory, user, case_id)
+        if seen[case_id]:
+            await websocket.send_json(event)
+
+    broker: Broker = state.broker
+    async with broker.subscribe(AGENTS_TOPIC) as subscription:
+        await websocket.send_json({"type": "ready", "user_id": user.id})
+        await _pump(websocket, subscription, _ignore, deliver)
+
+
+def _authenticate(websocket: WebSocket, factory: UowFactory) -> tuple[User | None, bool]:
+    """(the user, whether the session cookie proved it); (None, False) when neither an
+    API token nor a session identifies an active user."""
+    authorization = websocket.headers.get("authorization")
+    with factory() as uow:
+        try:
+            if authorization:
+                scheme, _, secret = authorization.partition(" ")
+                if scheme.lower() != "bearer":
+                    return None, False
+                return _user_for_token(uow, secret.strip()), False
+            return _user_for_session(websocket, uow), True  # type: ignore[arg-type]
+        except ApiError:
+            return None, False
+
+
+def _may_see(factory: UowFactory, user: User, case_id: int) -> bool:
+    with factory() as uow:
+        case = uow.get(Case, case_id)
+        return case is not None and access.can_see_case(user, case)
+
+
+async def _ignore(_: str) -> None:
+    """Agents answer through the API; their socket only listens."""
+
+
+# --- shared ----------------------------------------------------------------------------
+
+
+async def _error(websocket: WebSocket, code: str, message: str) -> None:
+    await websocket.send_json({"type": "error", "code": code, "message": message})
+
+
+async def _pump(
+    websocket: WebSocket,
+    subscription: Subscription,
+    on_frame: Callable[[str], Awaitable[None]],
+    on_event: Callable[[dict[str, Any]], Awaitable[None]] | None = None,
+) -> None:
+    """Read frames and forward broker events at the same time, until either side ends."""
+    send = on_event or websocket.send_json
+
+    async def forward() -> None:
+        while True:
+            await send(await subscription.get())
+
+    forwarding = asyncio.create_task(forward())
+    try:
+        await _read(websocket, on_frame)
+    finally:
+        forwarding.cancel()
+        # The socket is gone; so is anything still to send on it.
+        with contextlib.suppress(asyncio.CancelledError, RuntimeError, WebSocketDisconnect):
+            await forwarding
+
+
+async def _read(websocket: WebSocket, on_frame: Callable[[str], Awaitable[None]]) -> None:
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        raw = message.get("text")
+        if raw is None:
+            data = message.get("bytes") or b""
+            raw = data.decode("utf-8", errors="replace")
+        if len(raw.encode("utf-8")) > MAX_FRAME:
+            await websocket.close(TOO_BIG, f"frames are limited to {MAX_FRAME // 1024} KiB")
+            return
+        await on_frame(raw)
