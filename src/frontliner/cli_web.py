@@ -27,10 +27,12 @@ from frontliner.web.tokens import issue_token
 
 T = TypeVar("T")
 
-user_app = typer.Typer(help="Users: add logins for customers, agents, leads and admins.",
-                       no_args_is_help=True)
-token_app = typer.Typer(help="API tokens: create one for a user (shown once).",
-                        no_args_is_help=True)
+user_app = typer.Typer(
+    help="Users: add logins for customers, agents, leads and admins.", no_args_is_help=True
+)
+token_app = typer.Typer(
+    help="API tokens: create one for a user (shown once).", no_args_is_help=True
+)
 console = Console()
 err = Console(stderr=True)
 
@@ -51,11 +53,21 @@ def serve(
         _run(settings, lambda uow: None)
         os.environ["FRONTLINER_UPGRADE_ON_START"] = "false"
         get_settings.cache_clear()
-    console.print(f"[green]Frontliner[/green] on http://{bind_host}:{bind_port} "
-                  f"(API /api/v1, OpenAPI /openapi.json, {workers} worker(s))")
-    uvicorn.run("frontliner.web.app:create_app", factory=True, host=bind_host, port=bind_port,
-                workers=workers, reload=False, proxy_headers=True, server_header=False,
-                access_log=access_log)
+    console.print(
+        f"[green]Frontliner[/green] on http://{bind_host}:{bind_port} "
+        f"(API /api/v1, OpenAPI /openapi.json, {workers} worker(s))"
+    )
+    uvicorn.run(
+        "frontliner.web.app:create_app",
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        workers=workers,
+        reload=False,
+        proxy_headers=True,
+        server_header=False,
+        access_log=access_log,
+    )
 
 
 def _run(settings: Settings, operation: Callable[[UnitOfWork], T]) -> T:
@@ -82,8 +94,9 @@ def _run(settings: Settings, operation: Callable[[UnitOfWork], T]) -> T:
 def _ask_password(role: Role) -> str | None:
     if not sys.stdin.isatty():
         return None  # scripts pass --password or set it later; never block on a prompt
-    if role == Role.CUSTOMER and not typer.confirm("Give this customer a password now?",
-                                                   default=True):
+    if role == Role.CUSTOMER and not typer.confirm(
+        "Give this customer a password now?", default=True
+    ):
         return None
     password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     return password
@@ -94,22 +107,42 @@ def add_user(
     email: Annotated[str, typer.Option(help="Login e-mail")],
     name: Annotated[str, typer.Option(help="Full name")],
     role: Annotated[Role, typer.Option(help="customer, agent, lead or admin")],
-    password: Annotated[str | None, typer.Option(
-        help="Password (prompted for when omitted and interactive)", show_default=False)] = None,
-    customer_id: Annotated[int | None, typer.Option(
-        help="For a customer login: the customer record it belongs to")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help="Password (prompted for when omitted and interactive)", show_default=False
+        ),
+    ] = None,
+    customer_id: Annotated[
+        int | None, typer.Option(help="For a customer login: the customer record it belongs to")
+    ] = None,
     team_id: Annotated[int | None, typer.Option(help="Team id")] = None,
     skill: Annotated[list[str] | None, typer.Option(help="A skill (repeatable)")] = None,
 ) -> None:
     """Add a user. The password is hashed (argon2id) and never printed."""
     secret = password if password is not None else _ask_password(role)
-    user: User = _run(get_settings(), lambda uow: users.create_user(
-        uow, None, name=name, email=email, role=role, password=secret, team_id=team_id,
-        skills=skill or [], customer_id=customer_id))
+    user: User = _run(
+        get_settings(),
+        lambda uow: users.create_user(
+            uow,
+            None,
+            name=name,
+            email=email,
+            role=role,
+            password=secret,
+            team_id=team_id,
+            skills=skill or [],
+            customer_id=customer_id,
+        ),
+    )
     table = Table(show_header=False, box=None)
-    for label, value in (("id", user.id), ("name", user.name), ("e-mail", user.email),
-                         ("role", user.role.value),
-                         ("password", "set" if secret else "not set (no login yet)")):
+    for label, value in (
+        ("id", user.id),
+        ("name", user.name),
+        ("e-mail", user.email),
+        ("role", user.role.value),
+        ("password", "set" if secret else "not set (no login yet)"),
+    ):
         table.add_row(f"[bold]{label}[/bold]", str(value))
     console.print("[green]User added[/green]")
     console.print(table)
@@ -130,7 +163,9 @@ def create_token(
         return issued.secret, issued.token.prefix
 
     secret, prefix = _run(get_settings(), issue)
-    err.print(f"[green]Token created[/green] for {email} (prefix {prefix}). "
-              "Store it now: it is not shown again.")
+    err.print(
+        f"[green]Token created[/green] for {email} (prefix {prefix}). "
+        "Store it now: it is not shown again."
+    )
     # The secret alone on stdout, so `TOKEN=$(frontliner token create ...)` works.
     print(secret)

@@ -73,7 +73,11 @@ def api_fixture(
 
 
 def _login(
-    uow: SqlUnitOfWork, name: str, email: str, role: Role, password: str | None = None,
+    uow: SqlUnitOfWork,
+    name: str,
+    email: str,
+    role: Role,
+    password: str | None = None,
     **extra: Any,
 ) -> Login:
     # Only the logins the session tests use get a password: argon2 is slow on purpose.

@@ -226,13 +226,22 @@ def test_two_editors_of_one_version_the_second_gets_409_and_loses_nothing(
 ) -> None:
     case = open_case(api, desk.agent)
     ref, read_version = case["ref"], f'"{case["version"]}"'
-    first = api.patch(f"{API}/cases/{ref}", json={"category": "billing"},
-                      headers={**desk.agent.auth, "If-Match": read_version})
-    second = api.patch(f"{API}/cases/{ref}", json={"category": "shipping"},
-                       headers={**desk.lead.auth, "If-Match": read_version})
+    first = api.patch(
+        f"{API}/cases/{ref}",
+        json={"category": "billing"},
+        headers={**desk.agent.auth, "If-Match": read_version},
+    )
+    second = api.patch(
+        f"{API}/cases/{ref}",
+        json={"category": "shipping"},
+        headers={**desk.lead.auth, "If-Match": read_version},
+    )
     assert first.status_code == 200 and second.status_code == 409
     assert error(second)["details"]["current_version"] == first.json()["version"]
     assert _get(api, f"/cases/{ref}", desk.lead)["case"]["category"] == "billing"
-    retried = api.patch(f"{API}/cases/{ref}", json={"category": "shipping"},
-                        headers={**desk.lead.auth, "If-Match": first.headers["etag"]})
+    retried = api.patch(
+        f"{API}/cases/{ref}",
+        json={"category": "shipping"},
+        headers={**desk.lead.auth, "If-Match": first.headers["etag"]},
+    )
     assert retried.status_code == 200 and retried.json()["category"] == "shipping"

@@ -18,15 +18,32 @@ FRONTLINER = Path(sys.executable).with_name("frontliner")
 
 def _run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FRONTLINER_DATABASE_URL": database_url, "COLUMNS": "200"}
-    return subprocess.run([str(FRONTLINER), *args], capture_output=True, text=True, env=env,
-                          stdin=subprocess.DEVNULL, timeout=120)
+    return subprocess.run(
+        [str(FRONTLINER), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
 
 
 def test_user_add_then_token_create_gives_a_working_token(
     api: TestClient, database_url: str
 ) -> None:
-    added = _run(database_url, "user", "add", "--email", "Root@Desk.test", "--name", "Ro Ot",
-                 "--role", "admin", "--password", "a long enough password")
+    added = _run(
+        database_url,
+        "user",
+        "add",
+        "--email",
+        "Root@Desk.test",
+        "--name",
+        "Ro Ot",
+        "--role",
+        "admin",
+        "--password",
+        "a long enough password",
+    )
     assert added.returncode == 0, added.stderr
     assert "root@desk.test" in added.stdout and "a long enough password" not in added.stdout
     created = _run(database_url, "token", "create", "--email", "root@desk.test")
@@ -38,8 +55,19 @@ def test_user_add_then_token_create_gives_a_working_token(
 
 
 def test_cli_errors_are_clear_and_exit_non_zero(api: TestClient, database_url: str) -> None:
-    weak = _run(database_url, "user", "add", "--email", "a@desk.test", "--name", "A",
-                "--role", "agent", "--password", "short")
+    weak = _run(
+        database_url,
+        "user",
+        "add",
+        "--email",
+        "a@desk.test",
+        "--name",
+        "A",
+        "--role",
+        "agent",
+        "--password",
+        "short",
+    )
     assert weak.returncode == 1 and "at least 10 characters" in weak.stderr
     nobody = _run(database_url, "token", "create", "--email", "ghost@desk.test")
     assert nobody.returncode == 1 and "No user with e-mail ghost@desk.test" in nobody.stderr
@@ -48,6 +76,7 @@ def test_cli_errors_are_clear_and_exit_non_zero(api: TestClient, database_url: s
 
 def test_every_command_has_help() -> None:
     for command in (["serve"], ["user", "add"], ["token", "create"]):
-        shown = subprocess.run([str(FRONTLINER), *command, "--help"], capture_output=True,
-                               text=True, timeout=60)
+        shown = subprocess.run(
+            [str(FRONTLINER), *command, "--help"], capture_output=True, text=True, timeout=60
+        )
         assert shown.returncode == 0 and "Usage" in shown.stdout, command

@@ -20,15 +20,20 @@ FRONTLINER = Path(sys.executable).with_name("frontliner")
 def test_check_is_identical_to_the_library_and_the_cli(
     api: TestClient, desk: Desk, tmp_path: Path
 ) -> None:
-    response = api.post(f"{API}/coach/check", headers=desk.agent.auth,
-                        json={"draft": DRAFT, "customer": CUSTOMER})
+    response = api.post(
+        f"{API}/coach/check", headers=desk.agent.auth, json={"draft": DRAFT, "customer": CUSTOMER}
+    )
     assert response.status_code == 200
     assert response.json() == coach.check(DRAFT, CUSTOMER).to_dict()
     customer_file = tmp_path / "customer.txt"
     customer_file.write_text(CUSTOMER)
-    cli = subprocess.run([str(FRONTLINER), "coach", "check", "--json", "--customer",
-                          str(customer_file), "-"], input=DRAFT, capture_output=True,
-                         text=True, check=True)
+    cli = subprocess.run(
+        [str(FRONTLINER), "coach", "check", "--json", "--customer", str(customer_file), "-"],
+        input=DRAFT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert response.json() == json.loads(cli.stdout)
     assert {f["rule"] for f in response.json()["findings"]} >= {"hollow-empathy", "cant"}
 
@@ -37,8 +42,13 @@ def test_read_is_identical_to_the_library_and_the_cli(api: TestClient, desk: Des
     response = api.post(f"{API}/coach/read", headers=desk.agent.auth, json={"message": CUSTOMER})
     assert response.status_code == 200
     assert response.json() == coach.read(CUSTOMER).to_dict()
-    cli = subprocess.run([str(FRONTLINER), "coach", "read", "--json", "-"], input=CUSTOMER,
-                         capture_output=True, text=True, check=True)
+    cli = subprocess.run(
+        [str(FRONTLINER), "coach", "read", "--json", "-"],
+        input=CUSTOMER,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert response.json() == json.loads(cli.stdout)
     assert response.json()["complaint"] is True
 

@@ -107,11 +107,13 @@ def test_admin_manages_users_and_teams(api: TestClient, desk: Desk) -> None:
         json={"skills": ["returns", "legal"]},
     )
     assert skills.json()["skills"] == ["returns", "legal"]
-    moved = api.put(f"{API}/users/{desk.agent2.id}/team", headers=desk.admin.auth,
-                    json={"team_id": team["id"]})
+    moved = api.put(
+        f"{API}/users/{desk.agent2.id}/team", headers=desk.admin.auth, json={"team_id": team["id"]}
+    )
     assert moved.status_code == 200 and moved.json()["team_id"] == team["id"]
-    no_team = api.put(f"{API}/users/{desk.agent2.id}/team", headers=desk.admin.auth,
-                      json={"team_id": 999_999})
+    no_team = api.put(
+        f"{API}/users/{desk.agent2.id}/team", headers=desk.admin.auth, json={"team_id": 999_999}
+    )
     assert no_team.status_code == 422
     leads = api.get(f"{API}/users?role=lead", headers=desk.agent.auth).json()["items"]
     assert {u["email"] for u in leads} == {"lee@desk.test", "gus@desk.test"}

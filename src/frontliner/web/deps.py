@@ -153,9 +153,7 @@ def if_match_version(
         raw = raw[2:]
     raw = raw.strip('"')
     if not raw.isdigit():
-        raise ApiError(
-            400, "bad_request", 'If-Match must be the case version, e.g. If-Match: "3".'
-        )
+        raise ApiError(400, "bad_request", 'If-Match must be the case version, e.g. If-Match: "3".')
     return int(raw)
 
 

@@ -48,7 +48,10 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 
 def error_response(
-    status: int, code: str, message: str, details: Any = None,
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
@@ -58,7 +61,11 @@ class ApiError(Exception):
     """An error decided by the web layer itself (authentication, headers, cursors)."""
 
     def __init__(
-        self, status: int, code: str, message: str, details: Any = None,
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: Any = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
@@ -136,8 +143,9 @@ async def _on_http(_: Request, exc: Exception) -> JSONResponse:
 
 async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
     # Log the type and the route, not the request: bodies and headers may hold secrets.
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path,
-              exc_info=exc)
+    log.error(
+        "unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=exc
+    )
     return error_response(500, "internal", "Something went wrong on our side; it has been logged.")
 
 

@@ -36,7 +36,10 @@ def looks_like_token(secret: str) -> bool:
 
 
 def issue_token(
-    uow: UnitOfWork, actor: User | None, user_id: int, name: str = "api",
+    uow: UnitOfWork,
+    actor: User | None,
+    user_id: int,
+    name: str = "api",
     now: datetime | None = None,
 ) -> IssuedToken:
     """A new token for `user_id`: for yourself, or (admin / operator CLI) for anyone."""
@@ -50,8 +53,13 @@ def issue_token(
         raise Invalid.missing({"name": "a name to recognise the token by"})
     secret = TOKEN_SCHEME + secrets.token_urlsafe(32)
     assert user.id is not None
-    token = ApiToken(user_id=user.id, name=label[:100], token_hash=hash_token(secret),
-                     prefix=secret[:PREFIX_LENGTH], created_at=now or datetime.now(UTC))
+    token = ApiToken(
+        user_id=user.id,
+        name=label[:100],
+        token_hash=hash_token(secret),
+        prefix=secret[:PREFIX_LENGTH],
+        created_at=now or datetime.now(UTC),
+    )
     uow.add(token)
     uow.flush()
     return IssuedToken(token=token, secret=secret)

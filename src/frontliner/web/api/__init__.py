@@ -19,6 +19,17 @@ from frontliner.web.api import (
 )
 
 router = APIRouter()
-for area in (auth, customers, users, cases, handovers, remedies, escalations, closing,
-             firelog, knowledge, coach):
+for area in (
+    auth,
+    customers,
+    users,
+    cases,
+    handovers,
+    remedies,
+    escalations,
+    closing,
+    firelog,
+    knowledge,
+    coach,
+):
     router.include_router(area.router)

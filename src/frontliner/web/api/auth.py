@@ -47,13 +47,17 @@ def login(body: LoginIn, request: Request, uow: UowDep) -> Any:
     key = " ".join(body.email.split()).lower()
     wait = throttle.blocked_for(key)
     if wait:
-        raise ApiError(429, "too_many_requests",
-                       "Too many failed logins for this address; try again later.",
-                       {"retry_after_seconds": int(wait) + 1},
-                       headers={"Retry-After": str(int(wait) + 1)})
+        raise ApiError(
+            429,
+            "too_many_requests",
+            "Too many failed logins for this address; try again later.",
+            {"retry_after_seconds": int(wait) + 1},
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
     user = _find_login(uow, body.email)
-    ok = verify_password(user.password_hash if user and user.password_hash else _ABSENT,
-                         body.password)
+    ok = verify_password(
+        user.password_hash if user and user.password_hash else _ABSENT, body.password
+    )
     if user is None or not ok or not user.password_hash or not user.active:
         throttle.failed(key)
         raise unauthorized(_BAD_LOGIN)
@@ -74,8 +78,12 @@ def me(user: CurrentUser) -> Any:
     return render(UserOut, user)
 
 
-@router.post("/tokens", response_model=NewTokenOut, status_code=201,
-             summary="Create an API token for yourself (the secret is shown once)")
+@router.post(
+    "/tokens",
+    response_model=NewTokenOut,
+    status_code=201,
+    summary="Create an API token for yourself (the secret is shown once)",
+)
 def create_token(body: TokenIn, user: CurrentUser, uow: UowDep) -> Any:
     assert user.id is not None
     issued = issue_token(uow, user, user.id, body.name)

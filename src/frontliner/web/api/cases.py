@@ -30,10 +30,17 @@ router = APIRouter(prefix="/cases", tags=["cases"], responses=ERRORS)
 @router.post("", response_model=CaseOut, status_code=201, summary="Open a case (intake)")
 def open_case(body: CaseIn, user: CurrentUser, uow: UowDep, response: Response) -> Any:
     case = intake.open_case(
-        uow, user, nature=body.nature, customer_name=body.customer_name, contact=body.contact,
-        channel=body.channel, category=body.category, required_skill=body.required_skill,
+        uow,
+        user,
+        nature=body.nature,
+        customer_name=body.customer_name,
+        contact=body.contact,
+        channel=body.channel,
+        category=body.category,
+        required_skill=body.required_skill,
         people_involved=[p.model_dump() for p in body.people_involved],
-        remedy_requested=body.remedy_requested, message=body.message,
+        remedy_requested=body.remedy_requested,
+        message=body.message,
     )
     uow.commit()
     set_etag(response, case)
@@ -57,9 +64,15 @@ def list_cases(
     if user.role == Role.CUSTOMER:
         # A customer's list is always their own cases, whatever the filters say.
         customer_id, owner_id, handler_id, fire_id = user.customer_id or -1, None, None, None
-    filters = queries.CaseFilter(owner_id=owner_id, handler_id=handler_id,
-                                 customer_id=customer_id, statuses=status, size=size,
-                                 fire_id=fire_id, search=q)
+    filters = queries.CaseFilter(
+        owner_id=owner_id,
+        handler_id=handler_id,
+        customer_id=customer_id,
+        statuses=status,
+        size=size,
+        fire_id=fire_id,
+        search=q,
+    )
     found = queries.list_cases(session_of(uow), filters, page.cursor, page.limit)
     return render_page(found, CaseOut)
 
@@ -88,23 +101,35 @@ def _customer_view(out: CaseDetailOut) -> None:
 
 
 @router.patch("/{ref}", response_model=CaseOut, summary="Amend the facts triage rests on")
-def amend_case(ref: str, body: CaseAmendIn, user: StaffUser, uow: UowDep,
-               if_match: IfMatch, response: Response) -> Any:
+def amend_case(
+    ref: str, body: CaseAmendIn, user: StaffUser, uow: UowDep, if_match: IfMatch, response: Response
+) -> Any:
     case = case_for(uow, user, ref, if_match)
-    people = None if body.people_involved is None else [p.model_dump() for p in
-                                                         body.people_involved]
-    case = intake.amend_case(uow, user, case_id(case), category=body.category,
-                             required_skill=body.required_skill, people_involved=people,
-                             expected_version=if_match)
+    people = (
+        None if body.people_involved is None else [p.model_dump() for p in body.people_involved]
+    )
+    case = intake.amend_case(
+        uow,
+        user,
+        case_id(case),
+        category=body.category,
+        required_skill=body.required_skill,
+        people_involved=people,
+        expected_version=if_match,
+    )
     uow.commit()
     set_etag(response, case)
     return render(CaseOut, case)
 
 
-@router.post("/{ref}/acknowledge", response_model=CaseOut,
-             summary="The owner takes in a new case (new -> open)")
-def acknowledge(ref: str, user: CurrentUser, uow: UowDep, if_match: IfMatch,
-                response: Response) -> Any:
+@router.post(
+    "/{ref}/acknowledge",
+    response_model=CaseOut,
+    summary="The owner takes in a new case (new -> open)",
+)
+def acknowledge(
+    ref: str, user: CurrentUser, uow: UowDep, if_match: IfMatch, response: Response
+) -> Any:
     case = case_for(uow, user, ref, if_match)
     access.require_staff(user)
     case = ownership.acknowledge(uow, user, case_id(case), expected_version=if_match)
@@ -113,33 +138,52 @@ def acknowledge(ref: str, user: CurrentUser, uow: UowDep, if_match: IfMatch,
     return render(CaseOut, case)
 
 
-@router.get("/{ref}/messages", response_model=PageOut[InteractionOut],
-            summary="The case's messages, oldest first (notes only for staff)")
+@router.get(
+    "/{ref}/messages",
+    response_model=PageOut[InteractionOut],
+    summary="The case's messages, oldest first (notes only for staff)",
+)
 def list_messages(ref: str, user: CurrentUser, uow: UowDep, page: PageDep) -> Any:
     case = case_for(uow, user, ref)
-    found = queries.case_interactions(session_of(uow), case_id(case), page.cursor, page.limit,
-                                      include_notes=access.is_staff(user))
+    found = queries.case_interactions(
+        session_of(uow), case_id(case), page.cursor, page.limit, include_notes=access.is_staff(user)
+    )
     return render_page(found, InteractionOut)
 
 
-@router.post("/{ref}/messages", response_model=InteractionOut, status_code=201,
-             summary="Add the customer's message (reopens a resolved case) or our reply")
-def add_message(ref: str, body: MessageIn, user: CurrentUser, uow: UowDep,
-                if_match: IfMatch) -> Any:
+@router.post(
+    "/{ref}/messages",
+    response_model=InteractionOut,
+    status_code=201,
+    summary="Add the customer's message (reopens a resolved case) or our reply",
+)
+def add_message(
+    ref: str, body: MessageIn, user: CurrentUser, uow: UowDep, if_match: IfMatch
+) -> Any:
     case = case_for(uow, user, ref, if_match)
     if body.direction == "outbound":
         message = interactions.record_outbound(
-            uow, user, case_id(case), body.body, channel=body.channel or Channel.EMAIL,
-            wait_for_reply=body.wait_for_reply)
+            uow,
+            user,
+            case_id(case),
+            body.body,
+            channel=body.channel or Channel.EMAIL,
+            wait_for_reply=body.wait_for_reply,
+        )
     else:
-        message = interactions.record_inbound(uow, user, case_id(case), body.body,
-                                              channel=body.channel or Channel.WEB)
+        message = interactions.record_inbound(
+            uow, user, case_id(case), body.body, channel=body.channel or Channel.WEB
+        )
     uow.commit()
     return render(InteractionOut, message)
 
 
-@router.post("/{ref}/notes", response_model=InteractionOut, status_code=201,
-             summary="An internal note (never shown to the customer)")
+@router.post(
+    "/{ref}/notes",
+    response_model=InteractionOut,
+    status_code=201,
+    summary="An internal note (never shown to the customer)",
+)
 def add_note(ref: str, body: NoteBodyIn, user: CurrentUser, uow: UowDep) -> Any:
     case = case_for(uow, user, ref)
     note = interactions.add_note(uow, user, case_id(case), body.body)
@@ -147,8 +191,11 @@ def add_note(ref: str, body: NoteBodyIn, user: CurrentUser, uow: UowDep) -> Any:
     return render(InteractionOut, note)
 
 
-@router.get("/{ref}/audit", response_model=PageOut[AuditOut],
-            summary="Every change to the case, in order (staff)")
+@router.get(
+    "/{ref}/audit",
+    response_model=PageOut[AuditOut],
+    summary="Every change to the case, in order (staff)",
+)
 def audit_trail(ref: str, user: CurrentUser, uow: UowDep, page: PageDep) -> Any:
     case = case_for(uow, user, ref)
     access.require_staff(user)

@@ -26,7 +26,8 @@ class CheckIn(In):
     draft: str = Field(description="The agent's draft reply")
     customer: str | None = Field(default=None, description="The customer message it answers")
     options: OptionsIn | None = Field(
-        default=None, description="What the agent could offer instead, to word suggestions")
+        default=None, description="What the agent could offer instead, to word suggestions"
+    )
 
 
 class ReadIn(In):
@@ -56,13 +57,17 @@ class ReadingOut(BaseModel):
     urgency: Literal["low", "normal", "high"]
 
 
-@router.post("/check", response_model=ReportOut,
-             summary="Coach a draft reply: findings with offsets and a score")
+@router.post(
+    "/check",
+    response_model=ReportOut,
+    summary="Coach a draft reply: findings with offsets and a score",
+)
 def check(body: CheckIn, user: StaffUser) -> JSONResponse:
     options = None
     if body.options is not None:
-        options = coach.Options(remedies=tuple(body.options.remedies),
-                                articles=tuple(body.options.articles))
+        options = coach.Options(
+            remedies=tuple(body.options.remedies), articles=tuple(body.options.articles)
+        )
     try:
         report = coach.check(body.draft, body.customer, options)
     except coach.InputTooLarge as error:
@@ -71,8 +76,11 @@ def check(body: CheckIn, user: StaffUser) -> JSONResponse:
     return JSONResponse(report.to_dict())
 
 
-@router.post("/read", response_model=ReadingOut,
-             summary="Read a customer's message: complaint, frustration, abuse, urgency")
+@router.post(
+    "/read",
+    response_model=ReadingOut,
+    summary="Read a customer's message: complaint, frustration, abuse, urgency",
+)
 def read(body: ReadIn, user: StaffUser) -> JSONResponse:
     try:
         reading = coach.read(body.message)

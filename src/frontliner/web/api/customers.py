@@ -28,13 +28,16 @@ MAX_CONTACTS_SHOWN = 50
 
 def _detail(uow: UowDep, customer: Any) -> CustomerDetailOut:
     contacts = uow.find(Contact, limit=MAX_CONTACTS_SHOWN, customer_id=customer.id)
-    return CustomerDetailOut(customer=render(CustomerOut, customer),
-                             contacts=[render(ContactOut, c) for c in contacts])
+    return CustomerDetailOut(
+        customer=render(CustomerOut, customer), contacts=[render(ContactOut, c) for c in contacts]
+    )
 
 
 @router.get("", response_model=PageOut[CustomerOut], summary="Customers by name (staff)")
 def list_customers(
-    user: StaffUser, uow: UowDep, page: PageDep,
+    user: StaffUser,
+    uow: UowDep,
+    page: PageDep,
     q: Annotated[str | None, Query(max_length=200, description="part of a name or contact")] = None,
     include_merged: bool = False,
 ) -> Any:
@@ -42,49 +45,73 @@ def list_customers(
     return render_page(found, CustomerOut)
 
 
-@router.post("", response_model=CustomerDetailOut, status_code=201,
-             summary="Create a customer with contacts (the first is primary)")
+@router.post(
+    "",
+    response_model=CustomerDetailOut,
+    status_code=201,
+    summary="Create a customer with contacts (the first is primary)",
+)
 def create_customer(body: CustomerIn, user: CurrentUser, uow: UowDep) -> Any:
     customer = customers.create_customer(uow, user, body.name, body.contacts)
     uow.commit()
     return _detail(uow, customer)
 
 
-@router.get("/{customer_id}", response_model=CustomerDetailOut,
-            summary="A customer and their contacts (a customer: only their own)")
+@router.get(
+    "/{customer_id}",
+    response_model=CustomerDetailOut,
+    summary="A customer and their contacts (a customer: only their own)",
+)
 def get_customer(customer_id: int, user: CurrentUser, uow: UowDep) -> Any:
     return _detail(uow, access.load_customer(uow, user, customer_id))
 
 
-@router.post("/{customer_id}/contacts", response_model=ContactOut, status_code=201,
-             summary="Add an e-mail or phone number")
+@router.post(
+    "/{customer_id}/contacts",
+    response_model=ContactOut,
+    status_code=201,
+    summary="Add an e-mail or phone number",
+)
 def add_contact(customer_id: int, body: ContactIn, user: CurrentUser, uow: UowDep) -> Any:
     contact = customers.add_contact(uow, user, customer_id, body.value, body.primary)
     uow.commit()
     return render(ContactOut, contact)
 
 
-@router.post("/{customer_id}/merge", response_model=CustomerDetailOut,
-             summary="Fold a duplicate record into this one")
+@router.post(
+    "/{customer_id}/merge",
+    response_model=CustomerDetailOut,
+    summary="Fold a duplicate record into this one",
+)
 def merge(customer_id: int, body: MergeIn, user: CurrentUser, uow: UowDep) -> Any:
     kept = customers.merge_customers(uow, user, customer_id, body.duplicate_id)
     uow.commit()
     return _detail(uow, kept)
 
 
-@router.get("/{customer_id}/timeline", response_model=PageOut[TimelineEntryOut],
-            summary="Every message across the customer's cases and channels, newest first")
+@router.get(
+    "/{customer_id}/timeline",
+    response_model=PageOut[TimelineEntryOut],
+    summary="Every message across the customer's cases and channels, newest first",
+)
 def timeline(customer_id: int, user: CurrentUser, uow: UowDep, page: PageDep) -> Any:
     customer = access.load_customer(uow, user, customer_id)
     assert customer.id is not None
-    found = queries.customer_timeline(session_of(uow), customer.id, page.cursor, page.limit,
-                                      include_notes=access.is_staff(user))
+    found = queries.customer_timeline(
+        session_of(uow), customer.id, page.cursor, page.limit, include_notes=access.is_staff(user)
+    )
     return render_page(found, TimelineEntryOut, _flatten)
 
 
 def _flatten(entry: queries.TimelineEntry) -> dict[str, Any]:
     message = entry.interaction
-    return {"id": message.id, "case_ref": entry.case_ref, "case_status": entry.case_status,
-            "at": message.at, "channel": message.channel.value,
-            "direction": message.direction.value, "body": message.body,
-            "author_id": message.author_id}
+    return {
+        "id": message.id,
+        "case_ref": entry.case_ref,
+        "case_status": entry.case_status,
+        "at": message.at,
+        "channel": message.channel.value,
+        "direction": message.direction.value,
+        "body": message.body,
+        "author_id": message.author_id,
+    }

@@ -27,8 +27,12 @@ router = APIRouter(prefix="/fires", tags=["fire log"], responses=ERRORS)
 
 
 @router.get("", response_model=PageOut[FireOut], summary="The fire log, newest first (staff)")
-def list_fires(user: StaffUser, uow: UowDep, page: PageDep,
-               q: Annotated[str | None, Query(max_length=200)] = None) -> Any:
+def list_fires(
+    user: StaffUser,
+    uow: UowDep,
+    page: PageDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> Any:
     return render_page(queries.list_fires(session_of(uow), q, page.cursor, page.limit), FireOut)
 
 
@@ -47,15 +51,22 @@ def get_fire(fire_id: int, user: StaffUser, uow: UowDep) -> Any:
     return render(FireOut, fire)
 
 
-@router.get("/{fire_id}/notes", response_model=PageOut[FireNoteOut],
-            summary="A fire's signed notes, in order (staff)")
+@router.get(
+    "/{fire_id}/notes",
+    response_model=PageOut[FireNoteOut],
+    summary="A fire's signed notes, in order (staff)",
+)
 def list_notes(fire_id: int, user: StaffUser, uow: UowDep, page: PageDep) -> Any:
     found = queries.fire_log_notes(session_of(uow), fire_id, page.cursor, page.limit)
     return render_page(found, FireNoteOut)
 
 
-@router.post("/{fire_id}/notes", response_model=FireNoteOut, status_code=201,
-             summary="A signed note: problem and solution, dated, with you as author")
+@router.post(
+    "/{fire_id}/notes",
+    response_model=FireNoteOut,
+    status_code=201,
+    summary="A signed note: problem and solution, dated, with you as author",
+)
 def add_note(fire_id: int, body: FireNoteIn, user: CurrentUser, uow: UowDep) -> Any:
     on_case = None if body.case_ref is None else case_id(case_for(uow, user, body.case_ref))
     note = firelog.add_fire_note(uow, user, fire_id, body.problem, body.solution, on_case)
@@ -70,8 +81,11 @@ def link_case(fire_id: int, body: LinkCaseIn, user: CurrentUser, uow: UowDep) ->
     return render(CaseOut, case)
 
 
-@router.post("/{fire_id}/fixed-for-good", response_model=FireOut,
-             summary="A lead records the once-and-for-all fix; its author gets the credit")
+@router.post(
+    "/{fire_id}/fixed-for-good",
+    response_model=FireOut,
+    summary="A lead records the once-and-for-all fix; its author gets the credit",
+)
 def fixed_for_good(fire_id: int, body: FixedIn, user: CurrentUser, uow: UowDep) -> Any:
     fire = firelog.mark_fixed_for_good(uow, user, fire_id, body.fix, body.author_id)
     uow.commit()

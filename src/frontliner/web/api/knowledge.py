@@ -26,18 +26,27 @@ router = APIRouter(tags=["knowledge"], responses=ERRORS)
 Search = Annotated[str | None, Query(max_length=200, description="words in title or text")]
 
 
-@router.get("/articles", response_model=PageOut[ArticleOut],
-            summary="Knowledge articles, newest first (staff)")
-def list_articles(user: StaffUser, uow: UowDep, page: PageDep, q: Search = None,
-                  status: ArticleStatus | None = None) -> Any:
+@router.get(
+    "/articles",
+    response_model=PageOut[ArticleOut],
+    summary="Knowledge articles, newest first (staff)",
+)
+def list_articles(
+    user: StaffUser,
+    uow: UowDep,
+    page: PageDep,
+    q: Search = None,
+    status: ArticleStatus | None = None,
+) -> Any:
     found = queries.list_articles(session_of(uow), q, status, page.cursor, page.limit)
     return render_page(found, ArticleOut)
 
 
 @router.post("/articles", response_model=ArticleOut, status_code=201, summary="Write a draft")
 def write_article(body: ArticleIn, user: CurrentUser, uow: UowDep) -> Any:
-    source = None if body.source_case_ref is None else case_id(
-        case_for(uow, user, body.source_case_ref))
+    source = (
+        None if body.source_case_ref is None else case_id(case_for(uow, user, body.source_case_ref))
+    )
     article = knowledge.write_article(uow, user, body.title, body.body, source)
     uow.commit()
     return render(ArticleOut, article)
@@ -51,40 +60,52 @@ def get_article(article_id: int, user: StaffUser, uow: UowDep) -> Any:
     return render(ArticleOut, article)
 
 
-@router.patch("/articles/{article_id}", response_model=ArticleOut,
-              summary="Edit (its author or a lead)")
+@router.patch(
+    "/articles/{article_id}", response_model=ArticleOut, summary="Edit (its author or a lead)"
+)
 def edit_article(article_id: int, body: ArticleEditIn, user: CurrentUser, uow: UowDep) -> Any:
     article = knowledge.edit_article(uow, user, article_id, body.title, body.body)
     uow.commit()
     return render(ArticleOut, article)
 
 
-@router.post("/articles/{article_id}/publish", response_model=ArticleOut,
-             summary="Publish (lead)")
+@router.post("/articles/{article_id}/publish", response_model=ArticleOut, summary="Publish (lead)")
 def publish(article_id: int, user: CurrentUser, uow: UowDep) -> Any:
     article = knowledge.publish_article(uow, user, article_id)
     uow.commit()
     return render(ArticleOut, article)
 
 
-@router.get("/prepared-replies", response_model=PageOut[ReplyOut],
-            summary="Prepared replies, newest first (staff)")
-def list_replies(user: StaffUser, uow: UowDep, page: PageDep, q: Search = None,
-                 tag: Annotated[str | None, Query(max_length=60)] = None) -> Any:
+@router.get(
+    "/prepared-replies",
+    response_model=PageOut[ReplyOut],
+    summary="Prepared replies, newest first (staff)",
+)
+def list_replies(
+    user: StaffUser,
+    uow: UowDep,
+    page: PageDep,
+    q: Search = None,
+    tag: Annotated[str | None, Query(max_length=60)] = None,
+) -> Any:
     found = queries.list_prepared_replies(session_of(uow), q, tag, page.cursor, page.limit)
     return render_page(found, ReplyOut)
 
 
-@router.post("/prepared-replies", response_model=ReplyOut, status_code=201,
-             summary="Add a prepared reply")
+@router.post(
+    "/prepared-replies", response_model=ReplyOut, status_code=201, summary="Add a prepared reply"
+)
 def add_reply(body: ReplyIn, user: CurrentUser, uow: UowDep) -> Any:
     reply = knowledge.add_prepared_reply(uow, user, body.title, body.body, body.tags)
     uow.commit()
     return render(ReplyOut, reply)
 
 
-@router.patch("/prepared-replies/{reply_id}", response_model=ReplyOut,
-              summary="Edit a prepared reply (its author or a lead)")
+@router.patch(
+    "/prepared-replies/{reply_id}",
+    response_model=ReplyOut,
+    summary="Edit a prepared reply (its author or a lead)",
+)
 def edit_reply(reply_id: int, body: ReplyEditIn, user: CurrentUser, uow: UowDep) -> Any:
     reply = knowledge.edit_prepared_reply(uow, user, reply_id, body.title, body.body, body.tags)
     uow.commit()

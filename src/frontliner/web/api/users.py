@@ -35,7 +35,10 @@ MAX_PROFILES = 200
 
 @router.get("/users", response_model=PageOut[UserOut], summary="Users (staff)")
 def list_users(
-    user: StaffUser, uow: UowDep, page: PageDep, role: Role | None = None,
+    user: StaffUser,
+    uow: UowDep,
+    page: PageDep,
+    role: Role | None = None,
     active: bool | None = None,
     q: Annotated[str | None, Query(max_length=200, description="part of a name or e-mail")] = None,
 ) -> Any:
@@ -45,9 +48,17 @@ def list_users(
 
 @router.post("/users", response_model=UserOut, status_code=201, summary="Add a user (admin)")
 def create_user(body: UserIn, user: AdminUser, uow: UowDep) -> Any:
-    created = users.create_user(uow, user, name=body.name, email=body.email, role=body.role,
-                                password=body.password, team_id=body.team_id,
-                                skills=body.skills, customer_id=body.customer_id)
+    created = users.create_user(
+        uow,
+        user,
+        name=body.name,
+        email=body.email,
+        role=body.role,
+        password=body.password,
+        team_id=body.team_id,
+        skills=body.skills,
+        customer_id=body.customer_id,
+    )
     uow.commit()
     return render(UserOut, created)
 
@@ -80,8 +91,11 @@ def set_skills(user_id: int, body: SkillsIn, user: StaffUser, uow: UowDep) -> An
     return render(UserOut, changed)
 
 
-@router.put("/users/{user_id}/password", status_code=204,
-            summary="Set a password (yours, or anyone's as admin)")
+@router.put(
+    "/users/{user_id}/password",
+    status_code=204,
+    summary="Set a password (yours, or anyone's as admin)",
+)
 def set_password(user_id: int, body: PasswordIn, user: CurrentUser, uow: UowDep) -> None:
     if user.id != user_id and user.role != Role.ADMIN:
         raise NotFound(f"No user with id {user_id}.", {"user_id": user_id})
@@ -89,27 +103,37 @@ def set_password(user_id: int, body: PasswordIn, user: CurrentUser, uow: UowDep)
     uow.commit()
 
 
-@router.post("/users/{user_id}/deactivate", response_model=UserOut,
-             summary="Deactivate a user who owns no unresolved case (admin)")
+@router.post(
+    "/users/{user_id}/deactivate",
+    response_model=UserOut,
+    summary="Deactivate a user who owns no unresolved case (admin)",
+)
 def deactivate(user_id: int, user: AdminUser, uow: UowDep) -> Any:
     changed = users.deactivate_user(uow, user, user_id)
     uow.commit()
     return render(UserOut, changed)
 
 
-@router.get("/users/{user_id}/limits", response_model=ProfileOut,
-            summary="The empowerment limits that apply to a user (staff)")
+@router.get(
+    "/users/{user_id}/limits",
+    response_model=ProfileOut,
+    summary="The empowerment limits that apply to a user (staff)",
+)
 def limits(user_id: int, user: StaffUser, uow: UowDep) -> Any:
     return render(ProfileOut, empowerment.limits_for(uow, access.load_user(uow, user_id)))
 
 
-@router.get("/users/{user_id}/kudos", response_model=PageOut[KudosOut],
-            summary="Kudos and fix credits a colleague received (staff)")
+@router.get(
+    "/users/{user_id}/kudos",
+    response_model=PageOut[KudosOut],
+    summary="Kudos and fix credits a colleague received (staff)",
+)
 def kudos_received(user_id: int, user: StaffUser, uow: UowDep, page: PageDep) -> Any:
     target = access.load_user(uow, user_id)
     assert target.id is not None
-    return render_page(queries.kudos_for(session_of(uow), target.id, page.cursor, page.limit),
-                       KudosOut)
+    return render_page(
+        queries.kudos_for(session_of(uow), target.id, page.cursor, page.limit), KudosOut
+    )
 
 
 @router.get("/teams", response_model=list[TeamOut], summary="Teams (staff; at most 200)")
@@ -124,25 +148,41 @@ def create_team(body: TeamIn, user: AdminUser, uow: UowDep) -> Any:
     return render(TeamOut, team)
 
 
-@router.get("/empowerment/profiles", response_model=list[ProfileOut],
-            summary="Stored role profiles and per-agent overrides (lead; at most 200)")
+@router.get(
+    "/empowerment/profiles",
+    response_model=list[ProfileOut],
+    summary="Stored role profiles and per-agent overrides (lead; at most 200)",
+)
 def list_profiles(user: LeadUser, uow: UowDep) -> Any:
     return [render(ProfileOut, p) for p in uow.find(EmpowermentProfile, limit=MAX_PROFILES)]
 
 
-@router.put("/empowerment/profiles", response_model=ProfileOut,
-            summary="Set a role's limits or one agent's override (lead: agents; admin: all)")
+@router.put(
+    "/empowerment/profiles",
+    response_model=ProfileOut,
+    summary="Set a role's limits or one agent's override (lead: agents; admin: all)",
+)
 def set_profile(body: ProfileIn, user: StaffUser, uow: UowDep) -> Any:
     profile = empowerment.set_profile(
-        uow, user, role=body.role, user_id=body.user_id, money_per_case=body.money_per_case,
-        money_per_day=body.money_per_day, extra_days=body.extra_days,
-        remedy_kinds=body.remedy_kinds)
+        uow,
+        user,
+        role=body.role,
+        user_id=body.user_id,
+        money_per_case=body.money_per_case,
+        money_per_day=body.money_per_day,
+        extra_days=body.extra_days,
+        remedy_kinds=body.remedy_kinds,
+    )
     uow.commit()
     return render(ProfileOut, profile)
 
 
-@router.post("/kudos", response_model=KudosOut, status_code=201,
-             summary="Thank a colleague (leads), or the agent who helped you (customers)")
+@router.post(
+    "/kudos",
+    response_model=KudosOut,
+    status_code=201,
+    summary="Thank a colleague (leads), or the agent who helped you (customers)",
+)
 def give_kudos(body: KudosIn, user: CurrentUser, uow: UowDep) -> Any:
     on_case = None if body.case_ref is None else case_id(case_for(uow, user, body.case_ref))
     kudos = recognition.give_kudos(uow, user, body.to_user_id, body.message, case_id=on_case)

@@ -29,8 +29,9 @@ class PersonIn(In):
 
 
 class CaseIn(In):
-    nature: str = Field(default="", max_length=2_000,
-                        description="The problem, in the customer's terms")
+    nature: str = Field(
+        default="", max_length=2_000, description="The problem, in the customer's terms"
+    )
     customer_name: str = Field(default="", max_length=200)
     contact: str = Field(default="", max_length=320, description="E-mail or phone")
     channel: Channel = Channel.WEB
@@ -81,7 +82,8 @@ class CaseOut(Out):
 class MessageIn(In):
     body: str = Field(max_length=100_000)
     direction: Literal["inbound", "outbound"] = Field(
-        default="inbound", description="inbound: the customer's words; outbound: our reply")
+        default="inbound", description="inbound: the customer's words; outbound: our reply"
+    )
     channel: Channel | None = None
     wait_for_reply: bool = Field(default=False, description="outbound: now waiting on the customer")
 
@@ -200,8 +202,9 @@ class StepIn(In):
 
 
 class ConfirmIn(In):
-    evidence: str = Field(default="", max_length=5_000,
-                          description="staff only: what the customer said, and where")
+    evidence: str = Field(
+        default="", max_length=5_000, description="staff only: what the customer said, and where"
+    )
 
 
 class ReasonIn(In):

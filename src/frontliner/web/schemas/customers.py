@@ -12,8 +12,11 @@ from frontliner.web.schemas.common import In, Out
 
 class CustomerIn(In):
     name: str = Field(max_length=200)
-    contacts: list[str] = Field(default_factory=list, max_length=20,
-                                description="E-mails or phone numbers; the first is primary")
+    contacts: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="E-mails or phone numbers; the first is primary",
+    )
 
 
 class CustomerOut(Out):
