@@ -91,6 +91,7 @@ class CaseFilter:
     fire_id: int | None = None
     search: str | None = None  # in the nature of the problem
     follow_up_due_by: datetime | None = None  # with an open follow-up due by then
+    unowned: bool = False  # only cases nobody owns (the owner left, no one could take it)
 
 
 def _case_conditions(f: CaseFilter) -> list[sa.ColumnElement[bool]]:
@@ -102,6 +103,8 @@ def _case_conditions(f: CaseFilter) -> list[sa.ColumnElement[bool]]:
         cases.c.fire_id: f.fire_id,
     }
     conditions = [column == value for column, value in equal.items() if value is not None]
+    if f.unowned:
+        conditions.append(cases.c.owner_id.is_(None))
     if f.statuses:
         conditions.append(cases.c.status.in_(list(f.statuses)))
     if f.search:
@@ -122,6 +125,13 @@ def list_cases(
     """Cases, most recently changed first."""
     query = sa.select(Case).where(*_case_conditions(filters))
     return page(session, query, Order(cases.c.updated_at, cases.c.id), cursor, limit, first)
+
+
+def count_cases(session: Session, filters: CaseFilter, cap: int = 1_000) -> int:
+    """How many cases match, counting at most `cap` (a queue shows "1000+" beyond it), so
+    a count never scans more rows than a few pages would."""
+    matching = sa.select(cases.c.id).where(*_case_conditions(filters)).limit(cap).subquery()
+    return int(session.scalar(sa.select(sa.func.count()).select_from(matching)) or 0)
 
 
 @dataclass(frozen=True)
@@ -318,6 +328,19 @@ def follow_ups_due(
     )
     order = Order(follow_ups.c.due_at, follow_ups.c.id, descending=False)
     return page(session, query, order, cursor, limit, lambda r: FollowUpRow(r[0], r[1]))
+
+
+def count_follow_ups_due(session: Session, owner_id: int, due_by: datetime,
+                         cap: int = 1_000) -> int:
+    """How many of an owner's open follow-ups are due by `due_by`, counting at most `cap`."""
+    matching = (
+        sa.select(follow_ups.c.id)
+        .where(follow_ups.c.owner_id == owner_id, follow_ups.c.done_at.is_(None),
+               follow_ups.c.due_at <= due_by)
+        .limit(cap)
+        .subquery()
+    )
+    return int(session.scalar(sa.select(sa.func.count()).select_from(matching)) or 0)
 
 
 def handovers_offered_to(

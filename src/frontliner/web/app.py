@@ -22,6 +22,7 @@ from frontliner.web.deps import UowFactory
 from frontliner.web.errors import install_error_handlers
 from frontliner.web.health import router as health_router
 from frontliner.web.limits import BodyLimit
+from frontliner.web.pages import install_pages
 from frontliner.web.storage import Storage, open_storage
 from frontliner.web.throttle import LoginThrottle
 
@@ -78,5 +79,6 @@ def create_app(
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router, prefix="/api/v1")
+    install_pages(app)  # the browser pages: /login, /work, /lead, /portal, /static
     public.install(app, settings)  # /contact, /chat/start, /ws/chat/{token}, /ws/agent
     return app

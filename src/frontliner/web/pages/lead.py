@@ -1,0 +1,196 @@
+"""The lead console: approvals, escalations and the closing rule.
+
+A lead's day starts here: remedies waiting above an agent's limit (approve, or decline
+with a note saying why), escalations handed to them or still open, and cases waiting for
+a customer's confirmation that may need an exception signed. Each view is thin: read a
+bounded page (`store/lead_queries.py`), or call ONE desk operation and redirect.
+The team pages (empowerment, recognition), the fire log and the coach settings live in
+`lead_team.py`, `lead_firelog.py` and `lead_coach.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from frontliner.desk import closing, empowerment, escalation
+from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
+from frontliner.desk.model import User
+from frontliner.desk.ports import UnitOfWork
+from frontliner.store import lead_queries
+from frontliner.web.deps import UowDep
+from frontliner.web.lookup import case_for, case_id, session_of
+from frontliner.web.pages.auth import LeadPageUser
+from frontliner.web.pages.templating import render
+
+router = APIRouter(prefix="/lead")
+
+PAGE_SIZE = 25
+NOTE_MAX = 5_000
+CursorQuery = Annotated[str | None, Query(max_length=500)]
+
+
+def console(uow: UnitOfWork, user: User, section: str) -> dict[str, Any]:
+    """What every console page shows around its content: the sections and their counts."""
+    assert user.id is not None
+    return {"section": section, "counts": lead_queries.console_counts(session_of(uow), user.id),
+            "count_cap": lead_queries.COUNT_CAP}
+
+
+def done(path: str, message: str) -> RedirectResponse:
+    """POST -> 303 -> GET, carrying a short confirmation the next page announces."""
+    joiner = "&" if "?" in path else "?"
+    return RedirectResponse(f"{path}{joiner}done={quote(message)}", status_code=303)
+
+
+# --- approvals -----------------------------------------------------------------------------
+
+
+@router.get("")
+def home() -> Response:
+    return RedirectResponse("/lead/approvals", status_code=303)
+
+
+def _approvals_page(
+    request: Request, uow: UnitOfWork, user: User, cursor: str | None, done_message: str = "",
+    problem: dict[str, Any] | None = None, status_code: int = 200,
+) -> Response:
+    session = session_of(uow)
+    queue = lead_queries.approval_queue(session, cursor, PAGE_SIZE)
+    context = {
+        **console(uow, user, "approvals"), "rows": queue.items, "next_cursor": queue.next_cursor,
+        "decided": lead_queries.recent_decisions(session, 10), "done": done_message,
+        "problem": problem or {},
+    }
+    return render(request, "lead/approvals.html", context, status_code=status_code)
+
+
+@router.get("/approvals")
+def approvals(request: Request, user: LeadPageUser, uow: UowDep, cursor: CursorQuery = None,
+              done: Annotated[str, Query(max_length=300)] = "") -> Response:
+    return _approvals_page(request, uow, user, cursor, done)
+
+
+@router.post("/approvals/{approval_id}")
+def decide(
+    request: Request,
+    approval_id: int,
+    user: LeadPageUser,
+    uow: UowDep,
+    decision: Annotated[str, Form(max_length=20)] = "",
+    note: Annotated[str, Form(max_length=NOTE_MAX)] = "",
+) -> Response:
+    if decision not in ("approve", "decline"):
+        problem = {"id": approval_id, "note": note, "message": "Choose Approve or Decline."}
+        return _approvals_page(request, uow, user, None, problem=problem, status_code=422)
+    try:
+        approval = empowerment.decide_approval(uow, user, approval_id, decision == "approve",
+                                               note)
+        uow.commit()
+    except (Invalid, Conflict, Forbidden) as refused:
+        uow.rollback()
+        problem = {"id": approval_id, "note": note, "message": refused.message}
+        return _approvals_page(request, uow, user, None, problem=problem, status_code=422)
+    row = lead_queries.approval_by_id(session_of(uow), approval.id or 0)
+    ref = row.case_ref if row else ""
+    verb = "Approved: the remedy is applied" if decision == "approve" else "Declined"
+    return done("/lead/approvals", f"{verb} on case {ref}.")
+
+
+# --- escalations ---------------------------------------------------------------------------
+
+
+@router.get("/escalations")
+def escalations(
+    request: Request,
+    user: LeadPageUser,
+    uow: UowDep,
+    scope: Annotated[str, Query(pattern="^(mine|all)$")] = "mine",
+    cursor: CursorQuery = None,
+    done: Annotated[str, Query(max_length=300)] = "",
+) -> Response:
+    return _escalations_page(request, uow, user, scope, cursor, done)
+
+
+def _escalations_page(
+    request: Request, uow: UnitOfWork, user: User, scope: str, cursor: str | None,
+    done_message: str = "", problem: dict[str, Any] | None = None, status_code: int = 200,
+) -> Response:
+    session = session_of(uow)
+    handler = user.id if scope == "mine" else None
+    found = lead_queries.escalation_lines(session, handler, True, cursor, PAGE_SIZE)
+    people = [(e.escalation.handler_id, e.escalation.escalated_by_id) for e in found.items]
+    names = lead_queries.names_of(session, [i for pair in people for i in pair])
+    context = {**console(uow, user, "escalations"), "scope": scope, "rows": found.items,
+               "next_cursor": found.next_cursor, "names": names, "done": done_message,
+               "problem": problem or {}}
+    return render(request, "lead/escalations.html", context, status_code=status_code)
+
+
+@router.post("/escalations/{ref}/hand-back")
+def hand_back(
+    request: Request,
+    ref: str,
+    user: LeadPageUser,
+    uow: UowDep,
+    note: Annotated[str, Form(max_length=NOTE_MAX)] = "",
+    scope: Annotated[str, Form(pattern="^(mine|all)$")] = "mine",
+) -> Response:
+    case = case_for(uow, user, ref)
+    try:
+        escalation.hand_back(uow, user, case_id(case), note)
+        uow.commit()
+    except (Invalid, Conflict, Forbidden) as refused:
+        uow.rollback()
+        problem = {"ref": ref, "note": note, "message": refused.message}
+        return _escalations_page(request, uow, user, scope, None, problem=problem,
+                                 status_code=422)
+    return done(f"/lead/escalations?scope={scope}",
+                f"Case {ref} is back with its owner, who asks the customer to confirm.")
+
+
+# --- the closing rule ----------------------------------------------------------------------
+
+
+@router.get("/closing")
+def closing_rule(request: Request, user: LeadPageUser, uow: UowDep, cursor: CursorQuery = None,
+                 done: Annotated[str, Query(max_length=300)] = "") -> Response:
+    return _closing_page(request, uow, user, cursor, done)
+
+
+def _closing_page(
+    request: Request, uow: UnitOfWork, user: User, cursor: str | None, done_message: str = "",
+    problem: dict[str, Any] | None = None, status_code: int = 200,
+) -> Response:
+    session = session_of(uow)
+    waiting = lead_queries.awaiting_confirmation(session, cursor, PAGE_SIZE)
+    names = lead_queries.names_of(session, [c.owner_id for c in waiting.items])
+    context = {**console(uow, user, "closing"), "rows": waiting.items,
+               "next_cursor": waiting.next_cursor, "names": names, "done": done_message,
+               "problem": problem or {}}
+    return render(request, "lead/closing.html", context, status_code=status_code)
+
+
+@router.post("/closing/exception")
+def sign_exception(
+    request: Request,
+    user: LeadPageUser,
+    uow: UowDep,
+    ref: Annotated[str, Form(max_length=64)] = "",
+    reason: Annotated[str, Form(max_length=NOTE_MAX)] = "",
+) -> Response:
+    ref = ref.strip()
+    try:
+        if not ref:
+            raise Invalid.missing({"ref": "the case reference"})
+        case = case_for(uow, user, ref)
+        closing.sign_exception(uow, user, case_id(case), reason)
+        uow.commit()
+    except (Invalid, Conflict, Forbidden, NotFound) as refused:
+        uow.rollback()
+        problem = {"ref": ref, "reason": reason, "message": refused.message}
+        return _closing_page(request, uow, user, None, problem=problem, status_code=422)
+    return done("/lead/closing", f"Exception signed: case {ref} is resolved.")

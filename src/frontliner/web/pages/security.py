@@ -1,0 +1,113 @@
+"""Browser safety for the pages: a per-session CSRF token and the security headers.
+
+CSRF: every session gets one random token (kept in the signed session cookie). Every
+unsafe request to a page route must echo it, either as the `csrf_token` form field (plain
+forms, via the `csrf_field()` template helper) or as the `X-CSRF-Token` header (htmx
+requests; `static/js/csrf.js` adds it from the `<meta name="csrf-token">` of the layout).
+The REST API under /api is not covered here: it is used with Bearer tokens by programs,
+and its session cookie is SameSite=Lax.
+
+Headers: a strict Content-Security-Policy (scripts and styles only from our own origin,
+no inline script, no framing) plus nosniff and a referrer policy, on every response
+except the OpenAPI explorer pages (FastAPI's /docs needs a CDN script).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from fastapi import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from frontliner.web.pages.errors import PageError
+
+CSRF_SESSION_KEY = "csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    )
+)
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+)
+# FastAPI's interactive API docs load their script from a CDN; they keep working.
+_CSP_EXEMPT = ("/docs", "/redoc")
+
+
+def csrf_token(request: Request) -> str:
+    """This session's token, created on first use."""
+    token = request.session.get(CSRF_SESSION_KEY)
+    if not isinstance(token, str) or len(token) < 32:
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_SESSION_KEY] = token
+    return token
+
+
+def renew_csrf_token(request: Request) -> str:
+    """A fresh token, e.g. after logging in, so a token seen before login is useless."""
+    request.session.pop(CSRF_SESSION_KEY, None)
+    return csrf_token(request)
+
+
+async def check_csrf(request: Request) -> None:
+    """Router dependency of every page route: unsafe methods must carry the token."""
+    if request.method in SAFE_METHODS:
+        return
+    expected = request.session.get(CSRF_SESSION_KEY)
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and _is_form(request):
+        form = await request.form()  # cached by Starlette: the view reads the same form
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not isinstance(expected, str) or not sent or not hmac.compare_digest(expected, sent):
+        raise PageError(
+            403,
+            "This form has expired or did not come from Frontliner. "
+            "Go back, reload the page and send it again; nothing was changed.",
+        )
+
+
+def _is_form(request: Request) -> bool:
+    kind = request.headers.get("content-type", "")
+    return kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the headers to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        with_csp = not path.startswith(_CSP_EXEMPT)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                extra = [h for h in SECURITY_HEADERS if h[0] not in present]
+                if with_csp and b"content-security-policy" not in present:
+                    extra.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
+                message["headers"] = headers + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
