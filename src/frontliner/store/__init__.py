@@ -6,4 +6,5 @@
 
 # Tables beyond the desk entities register on the same metadata when the package loads,
 # so migrations, the schema test and the test fixtures see every table.
-from frontliner.store import outbound_tables as outbound_tables  # noqa: E402
+from frontliner.store import mail_tables as mail_tables
+from frontliner.store import outbound_tables as outbound_tables
