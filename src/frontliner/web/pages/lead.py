@@ -139,11 +139,11 @@ def hand_back(
     note: Annotated[str, Form(max_length=NOTE_MAX)] = "",
     scope: Annotated[str, Form(pattern="^(mine|all)$")] = "mine",
 ) -> Response:
-    case = case_for(uow, user, ref)
     try:
+        case = case_for(uow, user, ref)
         escalation.hand_back(uow, user, case_id(case), note)
         uow.commit()
-    except (Invalid, Conflict, Forbidden) as refused:
+    except (Invalid, Conflict, Forbidden, NotFound) as refused:
         uow.rollback()
         problem = {"ref": ref, "note": note, "message": refused.message}
         return _escalations_page(request, uow, user, scope, None, problem=problem,

@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from frontliner.desk import closing, intake, interactions
 from frontliner.desk.closing import MAX_COMMENT
-from frontliner.desk.errors import Conflict, Forbidden, Invalid
+from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
 from frontliner.desk.intake import MAX_NATURE
 from frontliner.desk.interactions import MAX_BODY
 from frontliner.desk.model import (
@@ -149,10 +149,31 @@ def _case_page(
     return render(request, "portal/case.html", context, status_code=status_code)
 
 
+class _NotYours(Exception):
+    """Raised inside a view and answered by `_not_found` while the request's unit of work
+    is still open (the error page needs the logged-in user, who lives in that session)."""
+
+
+def _own_case(uow: UnitOfWork, user: User, ref: str) -> Case:
+    """The customer's own case; anyone else's (or none) is simply not found."""
+    try:
+        return case_for(uow, user, ref)
+    except NotFound:
+        raise _NotYours(ref) from None
+
+
+def _not_found(request: Request) -> Response:
+    message = "We found no case of yours with that reference. Check the link, or open My cases."
+    return render(request, "error.html", {"status": 404, "message": message}, status_code=404)
+
+
 @router.get("/cases/{ref}")
 def view_case(request: Request, ref: str, user: CustomerPageUser, uow: UowDep,
               done: DoneQuery = "") -> Response:
-    return _case_page(request, uow, case_for(uow, user, ref), done)
+    try:
+        return _case_page(request, uow, _own_case(uow, user, ref), done)
+    except _NotYours:
+        return _not_found(request)
 
 
 def _refused(
@@ -163,7 +184,8 @@ def _refused(
     uow.rollback()
     message = getattr(refused, "message", str(refused))
     problem = {"form": form, "message": message, **typed}
-    return _case_page(request, uow, case_for(uow, user, ref), problem=problem, status_code=422)
+    return _case_page(request, uow, _own_case(uow, user, ref), problem=problem,
+                      status_code=422)
 
 
 @router.post("/cases/{ref}/reply")
@@ -171,7 +193,10 @@ def reply(
     request: Request, ref: str, user: CustomerPageUser, uow: UowDep,
     body: Annotated[str, Form(max_length=MAX_BODY)] = "",
 ) -> Response:
-    case = case_for(uow, user, ref)
+    try:
+        case = _own_case(uow, user, ref)
+    except _NotYours:
+        return _not_found(request)
     try:
         interactions.record_inbound(uow, user, case_id(case), body, channel=Channel.WEB)
         uow.commit()
@@ -182,7 +207,10 @@ def reply(
 
 @router.post("/cases/{ref}/confirm")
 def confirm(request: Request, ref: str, user: CustomerPageUser, uow: UowDep) -> Response:
-    case = case_for(uow, user, ref)
+    try:
+        case = _own_case(uow, user, ref)
+    except _NotYours:
+        return _not_found(request)
     try:
         closing.confirm_fixed(uow, user, case_id(case))
         uow.commit()
@@ -196,7 +224,10 @@ def not_fixed(
     request: Request, ref: str, user: CustomerPageUser, uow: UowDep,
     note: Annotated[str, Form(max_length=MAX_BODY)] = "",
 ) -> Response:
-    case = case_for(uow, user, ref)
+    try:
+        case = _own_case(uow, user, ref)
+    except _NotYours:
+        return _not_found(request)
     try:
         closing.report_not_fixed(uow, user, case_id(case), note)
         if note.strip():  # what is still wrong is part of the conversation
@@ -214,7 +245,10 @@ def rate(
     score: Annotated[str, Form(max_length=2)] = "",
     comment: Annotated[str, Form(max_length=MAX_COMMENT)] = "",
 ) -> Response:
-    case = case_for(uow, user, ref)
+    try:
+        case = _own_case(uow, user, ref)
+    except _NotYours:
+        return _not_found(request)
     try:
         if not score.isdigit():
             raise Invalid("Choose a rating from 1 to 5.", {"score": "1 to 5"})
