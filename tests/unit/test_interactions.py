@@ -6,8 +6,14 @@ import pytest
 
 from frontliner.desk.closing import close_case, confirm_fixed
 from frontliner.desk.errors import Forbidden, Invalid, NotFound
-from frontliner.desk.interactions import add_note, record_inbound, record_outbound
-from frontliner.desk.model import AuditEntry, CaseStatus, Channel, Direction
+from frontliner.desk.interactions import (
+    CoachErrors,
+    add_note,
+    parse_coach_errors,
+    record_inbound,
+    record_outbound,
+)
+from frontliner.desk.model import AuditEntry, CaseStatus, Channel, Direction, Interaction
 from frontliner.desk.ownership import acknowledge
 from frontliner.desk.users import deactivate_user
 from tests.unit.conftest import MONDAY, Desk
@@ -116,3 +122,43 @@ def test_customer_never_sees_internal_notes(desk: Desk) -> None:
     assert can_see_interaction(desk.ann_login, reply, case)
     assert can_see_interaction(desk.other_agent, note, case)
     assert not can_see_interaction(desk.bob_login, reply, case)
+
+
+def test_reply_with_coach_errors_needs_a_reason_and_keeps_it_in_the_audit(desk: Desk) -> None:
+    case = desk.open()
+    with pytest.raises(Invalid) as refused:
+        record_outbound(desk.uow, desk.agent, case.id, "We can't refund that.",
+                        coach_errors=["cant"], now=MONDAY)
+    assert "override_reason" in refused.value.details["fields"]
+    assert not desk.uow.find(Interaction, case_id=case.id, direction=Direction.OUTBOUND)
+
+    record_outbound(desk.uow, desk.agent, case.id, "We can't refund that.",
+                    coach_errors=["cant", "cant"], override_reason="  customer asked for a\n"
+                    "plain answer ", now=MONDAY)
+    sent = desk.uow.find(AuditEntry, case_id=case.id, action="reply_sent")
+    assert sent[-1].detail["coach_errors"] == ["cant"]
+    assert sent[-1].detail["override_reason"] == "customer asked for a plain answer"
+
+
+def test_reply_with_coach_errors_is_refused_when_the_desk_blocks_them(desk: Desk) -> None:
+    case = desk.open()
+    with pytest.raises(Invalid) as refused:
+        record_outbound(desk.uow, desk.agent, case.id, "We can't refund that.",
+                        coach_errors=["cant"], override_reason="I mean it",
+                        on_coach_errors=CoachErrors.BLOCK, now=MONDAY)
+    assert "fix them first" in refused.value.message
+    assert not desk.uow.find(Interaction, case_id=case.id, direction=Direction.OUTBOUND)
+
+
+def test_reply_without_coach_errors_records_no_override(desk: Desk) -> None:
+    case = desk.open()
+    record_outbound(desk.uow, desk.agent, case.id, "Sorry about this; a new one ships today.",
+                    on_coach_errors="block", now=MONDAY)
+    sent = desk.uow.find(AuditEntry, case_id=case.id, action="reply_sent")
+    assert "override_reason" not in sent[-1].detail
+
+
+def test_unknown_coach_errors_setting_is_a_clear_error() -> None:
+    with pytest.raises(Invalid) as refused:
+        parse_coach_errors("ignore")
+    assert "coach_errors" in refused.value.details["fields"]

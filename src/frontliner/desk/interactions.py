@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Sequence
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from frontliner.desk import access
@@ -26,7 +28,24 @@ from frontliner.desk.model import (
 from frontliner.desk.ports import UnitOfWork
 
 MAX_BODY = 100_000
+MAX_REASON = 1_000
 log = logging.getLogger("frontliner.desk")
+
+
+class CoachErrors(StrEnum):
+    """What the desk does with a reply the coach finds error-level problems in (a lead's
+    choice): WARN lets the agent send it with a recorded reason; BLOCK refuses it."""
+
+    WARN = "warn"
+    BLOCK = "block"
+
+
+def parse_coach_errors(value: CoachErrors | str) -> CoachErrors:
+    try:
+        return CoachErrors(value)
+    except ValueError:
+        raise Invalid(f"Unknown coach setting {value!r}.",
+                      {"coach_errors": f"one of {[c.value for c in CoachErrors]}"}) from None
 
 
 def parse_channel(value: Channel | str) -> Channel:
@@ -92,20 +111,46 @@ def record_outbound(
     channel: Channel | str = Channel.EMAIL,
     wait_for_reply: bool = False,
     now: datetime | None = None,
+    coach_errors: Sequence[str] = (),
+    override_reason: str = "",
+    on_coach_errors: CoachErrors | str = CoachErrors.WARN,
 ) -> Interaction:
     """Our reply to the customer. The owner's first reply acknowledges a new case;
-    `wait_for_reply` marks the case as waiting on the customer."""
+    `wait_for_reply` marks the case as waiting on the customer.
+
+    `coach_errors` are the rule ids of the error-level findings the coach reported on
+    this body. With any, the reply goes out only when the desk warns (not blocks) and
+    the agent gives `override_reason`; both are kept in the audit entry."""
     at = resolve_now(now)
     case = access.load_case(uow, actor, case_id)
     access.require_staff(actor)
+    errors = sorted({str(rule) for rule in coach_errors})
+    reason = " ".join(override_reason.split())
+    _check_coach_errors(errors, reason, parse_coach_errors(on_coach_errors))
     message = _add(uow, actor, case, Direction.OUTBOUND, body, parse_channel(channel), at)
+    extra: dict[str, Any] = {"coach_errors": errors, "override_reason": reason} if errors else {}
     record(uow, case, "reply_sent", actor, at, interaction_id=message.id,
-           channel=message.channel.value)
+           channel=message.channel.value, **extra)
     if case.status == CaseStatus.NEW and actor is not None and actor.id == case.owner_id:
         transition(uow, case, CaseStatus.OPEN, actor, at, "acknowledged")
     if wait_for_reply and case.status == CaseStatus.OPEN:
         transition(uow, case, CaseStatus.WAITING_ON_CUSTOMER, actor, at, "waiting_on_customer")
     return message
+
+
+def _check_coach_errors(errors: list[str], reason: str, policy: CoachErrors) -> None:
+    if not errors:
+        return
+    listed = ", ".join(errors)
+    if policy == CoachErrors.BLOCK:
+        raise Invalid(f"The coach found errors ({listed}) and this desk does not send replies "
+                      "with errors: fix them first.", {"body": f"coach errors: {listed}"})
+    if not reason:
+        raise Invalid(f"The coach found errors ({listed}): say why this reply should go "
+                      "out as it is.", {"override_reason": "why you send it anyway"})
+    if len(reason) > MAX_REASON:
+        raise Invalid(f"The reason is longer than {MAX_REASON} characters.",
+                      {"override_reason": "too long"})
 
 
 def add_note(
