@@ -8,3 +8,4 @@
 # so migrations, the schema test and the test fixtures see every table.
 from frontliner.store import mail_tables as mail_tables
 from frontliner.store import outbound_tables as outbound_tables
+from frontliner.store import settings_tables as settings_tables
