@@ -8,6 +8,8 @@ import typer
 from frontliner.cli_coach import app as coach_app
 from frontliner.cli_db import app as db_app
 from frontliner.cli_demo import demo
+from frontliner.cli_imap import imap
+from frontliner.cli_jobs import worker
 from frontliner.cli_mail import app as mail_app
 from frontliner.cli_mail import smtp
 from frontliner.cli_web import serve, token_app, user_app
@@ -27,3 +29,5 @@ app.add_typer(token_app, name="token")
 app.command("demo")(demo)
 app.add_typer(mail_app, name="mail")
 app.command("smtp")(smtp)
+app.command("imap")(imap)
+app.command("worker")(worker)

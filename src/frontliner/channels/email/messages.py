@@ -1,0 +1,53 @@
+"""The words of the mail the desk writes by itself: acknowledgements and reminders.
+
+They follow the service practice the coach checks agents against: thank the customer,
+apologise for the trouble, name who owns the case and what happens next, and never tell
+anyone how to feel. Automatic mail carries `Auto-Submitted: auto-generated` (RFC 3834),
+so well-behaved auto-responders do not answer it; an agent's own reply never does.
+"""
+
+from __future__ import annotations
+
+from frontliner.desk.model import Case, FollowUp, User
+
+AUTOMATIC = {"Auto-Submitted": "auto-generated"}
+
+
+def _topic(case: Case) -> str:
+    nature = " ".join(case.nature.split())
+    return nature if len(nature) <= 80 else nature[:77] + "..."
+
+
+def reply_subject(case: Case) -> str:
+    return f"Re: {_topic(case)} [{case.ref}]"
+
+
+def ack_subject(case: Case) -> str:
+    return f"We have your message: {_topic(case)} [{case.ref}]"
+
+
+def ack_body(case: Case, owner: User | None) -> str:
+    greeting = f"Dear {case.contact_name}," if case.contact_name else "Hello,"
+    who = f"{owner.name} owns" if owner is not None else "A member of our team owns"
+    return (
+        f"{greeting}\n\n"
+        "Thank you for bringing this to our attention, and I am sorry for the trouble.\n\n"
+        f"Your case reference is {case.ref}. {who} your case and will write to you by e-mail with "
+        "a plan. To add anything, reply to this message: it goes straight to your case.\n\n"
+        "Kind regards,\nThe support team\n"
+    )
+
+
+def reminder_subject(case: Case) -> str:
+    return f"Follow-up due: {case.ref} ({_topic(case)})"
+
+
+def reminder_body(case: Case, follow_up: FollowUp, owner: User) -> str:
+    note = f"\nYour note: {follow_up.note}\n" if follow_up.note else ""
+    return (
+        f"Hello {owner.name},\n\n"
+        f"A follow-up on case {case.ref} ({_topic(case)}) fell due on "
+        f"{follow_up.due_at:%Y-%m-%d %H:%M} UTC. You own this case until the customer "
+        "confirms the problem is solved: please check in with them and record what you "
+        f"agreed.\n{note}\nThis reminder is sent once for this follow-up.\n"
+    )

@@ -1,0 +1,268 @@
+"""The outbox: which mail the desk owes, written as rows before anything is sent.
+
+`collect(...)` finds what is owed and not yet queued (an agent's e-mail reply, the
+acknowledgement of a new e-mailed case, a reminder for each follow-up that fell due) and
+inserts one `outbound_mail` row for each, in status `queued`. Because the rows come from
+what is already committed, nothing an agent wrote can be lost between their commit and
+the queue: the committed reply *is* the request to send it.
+
+`send(...)` sends one row: claim it (`queued` -> `sending`, committed), hand it to the
+relay, mark it `sent` (committed). A row already `sent` is never sent again, so a
+duplicated or retried job is harmless. One window cannot be closed: the relay has taken
+the message (DATA answered 250) and the worker dies before `sent` is committed. That row
+stays `sending`; once its claim is older than `CLAIM_LEASE` it is sent again, with the
+very same Message-ID, so a receiving system can recognise and drop the repeat.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from frontliner.channels.email import messages
+from frontliner.channels.email.addresses import case_message_id, message_id_for, reply_address
+from frontliner.channels.email.smtp_out import MailNotSent, compose, deliver
+from frontliner.config import Settings
+from frontliner.desk.clock import resolve_now
+from frontliner.desk.model import (
+    Case,
+    CaseStatus,
+    Channel,
+    Contact,
+    ContactKind,
+    Direction,
+    FollowUp,
+    Interaction,
+    User,
+)
+from frontliner.store.mail_tables import inbound_mail
+from frontliner.store.outbound_tables import outbound_mail
+from frontliner.store.tables import cases, follow_ups, interactions
+from frontliner.store.uow import SqlUnitOfWork
+
+# A claim older than this is taken to belong to a worker that died mid-send. Longer than
+# the slowest SMTP conversation and than any single retry delay.
+CLAIM_LEASE = timedelta(minutes=15)
+BATCH = 200  # rows looked at per kind per collect: the next round takes the rest
+
+UowFactory = Callable[[], SqlUnitOfWork]
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What one call of `send` did: sent, skipped (already sent / in flight elsewhere),
+    retry (will be tried again) or failed (given up)."""
+
+    outcome: str
+    reason: str = ""
+
+
+def collect(uow_factory: UowFactory, settings: Settings, now: datetime | None = None,
+            ) -> list[int]:
+    """Queue every message owed and return the ids of rows a worker should send now:
+    the new ones and any left behind by a lost job or a dead worker."""
+    at = resolve_now(now)
+    since = at - timedelta(days=settings.outbox_window_days)
+    with uow_factory() as uow:
+        fresh = []
+        for collector in (_replies, _acknowledgements, _reminders):
+            for row in collector(uow, settings, since, at):
+                row_id = _insert(uow.session, {**row, "created_at": at})
+                if row_id is not None and row["status"] == "queued":
+                    fresh.append(row_id)
+        uow.commit()
+        behind = [row_id for row_id in _left_behind(uow.session, at) if row_id not in fresh]
+        return fresh + behind
+
+
+def send(uow_factory: UowFactory, settings: Settings, row_id: int,
+         now: datetime | None = None) -> SendResult:
+    """Send one outbox row at most once (see the module docstring for the one window)."""
+    at = resolve_now(now)
+    with uow_factory() as uow:
+        row = _claim(uow, row_id, at)
+        if row is None:
+            return SendResult("skipped")
+        try:
+            deliver(compose(row, settings), settings)
+        except MailNotSent as error:
+            gave_up = error.permanent or row["attempts"] >= settings.outbound_max_attempts
+            _finish(uow, row_id, "failed" if gave_up else "queued", error.reason)
+            return SendResult("failed" if gave_up else "retry", error.reason)
+        _finish(uow, row_id, "sent", None, sent_at=resolve_now(None))
+        return SendResult("sent")
+
+
+# --- what is owed ----------------------------------------------------------------------
+
+
+def _replies(uow: SqlUnitOfWork, settings: Settings, since: datetime, _at: datetime,
+             ) -> list[dict[str, Any]]:
+    owed = sa.select(Interaction).where(
+        interactions.c.direction == Direction.OUTBOUND,
+        interactions.c.channel == Channel.EMAIL,
+        interactions.c.at >= since,
+        ~sa.exists().where(outbound_mail.c.interaction_id == interactions.c.id),
+    ).order_by(interactions.c.id).limit(BATCH)
+    rows = []
+    for reply in uow.session.scalars(owed):
+        case = uow.get(Case, reply.case_id)
+        assert case is not None
+        rows.append(_row("reply", f"reply:{reply.id}", message_id_for(reply, settings),
+                         case, _customer_address(uow, case), messages.reply_subject(case),
+                         reply.body, _threading(uow.session, case, settings),
+                         automatic=False, interaction_id=reply.id))
+    return rows
+
+
+def _acknowledgements(uow: SqlUnitOfWork, settings: Settings, since: datetime, _at: datetime,
+                      ) -> list[dict[str, Any]]:
+    acknowledged = sa.exists().where(outbound_mail.c.case_id == cases.c.id,
+                                     outbound_mail.c.kind == "acknowledgement")
+    # RFC 3834: mail that must not be answered automatically (auto-replies, lists, bulk)
+    # was marked by the inbound side; a case it opened gets no automatic acknowledgement.
+    unanswerable = sa.exists().where(inbound_mail.c.case_id == cases.c.id,
+                                     inbound_mail.c.auto_answer.is_(False))
+    owed = sa.select(Case).where(
+        cases.c.channel == Channel.EMAIL, cases.c.opened_at >= since,
+        cases.c.status.notin_((CaseStatus.RESOLVED, CaseStatus.CLOSED)),
+        ~acknowledged, ~unanswerable,
+    ).order_by(cases.c.id).limit(BATCH)
+    rows = []
+    for case in uow.session.scalars(owed):
+        assert case.id is not None
+        owner = uow.get(User, case.owner_id) if case.owner_id is not None else None
+        headers = _threading(uow.session, case, settings) | messages.AUTOMATIC
+        rows.append(_row("acknowledgement", f"ack:{case.id}",
+                         case_message_id(case.id, 0, settings), case,
+                         _customer_address(uow, case), messages.ack_subject(case),
+                         messages.ack_body(case, owner), headers, automatic=True))
+    return rows
+
+
+def _reminders(uow: SqlUnitOfWork, settings: Settings, _since: datetime, at: datetime,
+               ) -> list[dict[str, Any]]:
+    reminded = sa.exists().where(outbound_mail.c.follow_up_id == follow_ups.c.id)
+    owed = sa.select(FollowUp).where(
+        follow_ups.c.done_at.is_(None), follow_ups.c.due_at <= at, ~reminded,
+    ).order_by(follow_ups.c.due_at, follow_ups.c.id).limit(BATCH)
+    rows = []
+    for follow_up in uow.session.scalars(owed):
+        case, owner = uow.get(Case, follow_up.case_id), uow.get(User, follow_up.owner_id)
+        assert case is not None and owner is not None
+        # Staff mail, not about the customer's thread: its own id, random but then fixed.
+        message_id = f"<fl.reminder.{follow_up.id}.{secrets.token_hex(5)}@{settings.mail_domain}>"
+        rows.append(_row("follow_up_reminder", f"reminder:{follow_up.id}", message_id, case,
+                         owner.email, messages.reminder_subject(case),
+                         messages.reminder_body(case, follow_up, owner), dict(messages.AUTOMATIC),
+                         automatic=True, follow_up_id=follow_up.id))
+    return rows
+
+
+def _row(kind: str, dedupe_key: str, message_id: str, case: Case, to: str | None, subject: str,
+         body: str, headers: dict[str, str], automatic: bool, **links: Any) -> dict[str, Any]:
+    # A case with no e-mail address still gets its row, marked failed with the reason,
+    # so the gap is visible instead of being looked for again and again.
+    return {"kind": kind, "dedupe_key": dedupe_key, "message_id": message_id,
+            "case_id": case.id, "to_address": to or "", "subject": subject[:300],
+            "body": body, "headers": headers, "automatic": automatic,
+            "status": "queued" if to else "failed", "attempts": 0,
+            "last_error": None if to else "no e-mail address for the recipient",
+            **links}
+
+
+def _customer_address(uow: SqlUnitOfWork, case: Case) -> str | None:
+    if "@" in case.contact_value:
+        return case.contact_value
+    found = uow.find(Contact, limit=20, customer_id=case.customer_id, kind=ContactKind.EMAIL)
+    primary = [c for c in found if c.is_primary] or found
+    return primary[0].value if primary else None
+
+
+def _threading(session: Session, case: Case, settings: Settings) -> dict[str, str]:
+    """Reply-To carrying the case's token, and In-Reply-To/References naming the
+    customer's latest mail, so their client threads our answer under their message."""
+    headers = {"Reply-To": reply_address(case, settings)}
+    latest = session.scalar(
+        sa.select(inbound_mail.c.message_id)
+        .where(inbound_mail.c.case_id == case.id, inbound_mail.c.message_id.is_not(None))
+        .order_by(inbound_mail.c.id.desc()).limit(1))
+    if latest:
+        headers["In-Reply-To"] = latest
+        headers["References"] = latest
+    return headers
+
+
+# --- rows ------------------------------------------------------------------------------
+
+
+def _insert(session: Session, row: dict[str, Any]) -> int | None:
+    """Insert unless a row with the same dedupe key exists (a concurrent collector got
+    there first); the new row's id, or None."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(outbound_mail).values(**row).on_conflict_do_nothing()
+    inserted: int | None = session.scalar(statement.returning(outbound_mail.c.id))
+    return inserted
+
+
+def _left_behind(session: Session, at: datetime) -> list[int]:
+    """Rows untouched for longer than the lease: their job was lost (the queue's storage
+    was wiped, the app died between commit and enqueue) or their worker died mid-send.
+    Rows waiting for a retry are younger than that: their job is scheduled."""
+    stale = at - CLAIM_LEASE
+    query = sa.select(outbound_mail.c.id).where(
+        outbound_mail.c.status.in_(("queued", "sending")),
+        sa.func.coalesce(outbound_mail.c.claimed_at, outbound_mail.c.created_at) < stale,
+    ).order_by(outbound_mail.c.id).limit(BATCH)
+    return list(session.scalars(query))
+
+
+def _claim(uow: SqlUnitOfWork, row_id: int, at: datetime) -> dict[str, Any] | None:
+    """Take the row for this worker (committed), or None if it is sent, failed, or being
+    sent by someone else right now."""
+    claimable = sa.or_(
+        outbound_mail.c.status == "queued",
+        sa.and_(outbound_mail.c.status == "sending", outbound_mail.c.claimed_at < at - CLAIM_LEASE),
+    )
+    taken = uow.session.execute(
+        sa.update(outbound_mail)
+        .where(outbound_mail.c.id == row_id, claimable)
+        .values(status="sending", attempts=outbound_mail.c.attempts + 1, claimed_at=at))
+    if getattr(taken, "rowcount", 0) != 1:
+        uow.rollback()
+        return None
+    uow.commit()
+    row = uow.session.execute(sa.select(outbound_mail).where(outbound_mail.c.id == row_id))
+    return dict(row.mappings().one())
+
+
+def _finish(uow: SqlUnitOfWork, row_id: int, status: str, error: str | None,
+            sent_at: datetime | None = None) -> None:
+    values: dict[str, Any] = {"status": status, "last_error": error}
+    if sent_at is not None:
+        values["sent_at"] = sent_at
+    uow.session.execute(sa.update(outbound_mail).where(outbound_mail.c.id == row_id)
+                        .values(**values))
+    uow.commit()
+
+
+@dataclass(frozen=True)
+class SqlOutbox:
+    """The outbox as the job queue sees it (`frontliner.jobs.mail.Outbox`)."""
+
+    uow_factory: UowFactory
+    settings: Settings
+
+    def collect(self) -> list[int]:
+        return collect(self.uow_factory, self.settings)
+
+    def send(self, row_id: int) -> str:
+        return send(self.uow_factory, self.settings, row_id).outcome
