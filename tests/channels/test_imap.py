@@ -28,7 +28,7 @@ from frontliner.store.tables import cases, interactions
 from frontliner.store.uow import SqlUnitOfWork
 
 UowFactory = Callable[[], SqlUnitOfWork]
-SETTINGS = Settings(secret_key="test-secret-imap", mail_domain="desk.test")  # type: ignore[arg-type]
+SETTINGS = Settings(secret_key="test-secret-imap", mail_domain="desk.test")
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_a_message_whose_commit_failed_is_not_flagged_seen_and_is_kept_on_the_ne
         calls.append(1)
         if len(calls) == 2:
             raise sa.exc.OperationalError("INSERT", {}, Exception("database is away"))
-        return real_accept(*args, **kwargs)  # type: ignore[arg-type]
+        return real_accept(*args, **kwargs)
 
     monkeypatch.setattr(intake, "accept", database_down_on_second)
     with pytest.raises(sa.exc.OperationalError):

@@ -42,7 +42,7 @@ def mail_settings(port: int, **overrides: object) -> Settings:
         "smtp_timeout": 10.0,
     }
     values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    return Settings(**values)
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def test_worker_process_delivers_a_committed_reply_through_a_relay_that_wants_a_
 
 
 def settings(queue_url: str, tmp_path: Path) -> Settings:
-    return Settings(queue_url=queue_url, data_dir=tmp_path)  # type: ignore[call-arg]
+    return Settings(queue_url=queue_url, data_dir=tmp_path)
 
 
 def roundtrip(huey: Huey) -> object:
