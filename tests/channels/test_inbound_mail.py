@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from tests.channels.inbound_support import SETTINGS, deliver, eml, huge_header, nested
+from tests.conftest import Seeded
 
 from frontliner.channels.email.addresses import case_message_id, reply_address
 from frontliner.channels.email.intake import accept
@@ -22,8 +24,6 @@ from frontliner.store.mail import attachment_by_name, attachments_of_case, load_
 from frontliner.store.mail_tables import MailStatus, inbound_mail
 from frontliner.store.tables import cases
 from frontliner.store.uow import SqlUnitOfWork
-from tests.channels.inbound_support import SETTINGS, deliver, eml, huge_header, nested
-from tests.conftest import Seeded
 
 Factory = Callable[[], SqlUnitOfWork]
 
@@ -214,10 +214,11 @@ def test_attachment_is_kept_under_a_generated_name(
 ) -> None:
     outcome = deliver(engine, uow_factory, eml("attachment.eml"))
 
-    (listed,) = attachments_of_case(engine, outcome.case_id or 0)
+    with engine.connect() as connection:
+        (listed,) = attachments_of_case(connection, outcome.case_id or 0)
+        stored = attachment_by_name(connection, listed.name)
     assert "/" not in listed.filename and listed.filename.endswith("passwd.html")
     assert listed.name != listed.filename and len(listed.name) >= 32
-    stored = attachment_by_name(engine, listed.name)
     assert stored is not None and stored.data == b"<script>alert(1)</script>"
 
 

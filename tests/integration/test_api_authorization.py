@@ -10,6 +10,7 @@ needs a plausible body in BODIES and is really exercised up to its permission ch
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,12 @@ import pytest
 from api_support import API, Desk, api_fixture, desk_fixture, open_case  # noqa: F401 - fixtures, used by name
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from frontliner.channels.email.intake import accept
+from frontliner.channels.email.processing import process_mail
+from frontliner.store.mail import attachments_of_case
+from frontliner.store.uow import SqlUnitOfWork
 
 
 @dataclass
@@ -31,9 +38,11 @@ def _ok(response: Any, status: int = 200) -> dict[str, Any]:
 
 
 @pytest.fixture
-def bobs(api: TestClient, desk: Desk) -> BobsWorld:
+def bobs(
+    api: TestClient, desk: Desk, engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
+) -> BobsWorld:
     """A case of Bob's with a pending handover, an approval request and a follow-up; a
-    fire, an article and a prepared reply; Bob's own API token."""
+    fire, an article and a prepared reply; Bob's own API token; a file Bob e-mailed."""
     case = open_case(
         api,
         desk.agent,
@@ -113,8 +122,25 @@ def bobs(api: TestClient, desk: Desk) -> BobsWorld:
             "article_id": article["id"],
             "reply_id": reply["id"],
             "token_id": token["id"],
+            "name": _bobs_attachment(engine, uow_factory),
         }
     )
+
+
+def _bobs_attachment(engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]) -> str:
+    """The generated name of a file Bob sent by e-mail (taken in like any inbound mail)."""
+    raw = (
+        b"From: Bob Roe <bob@example.com>\r\nSubject: photo of the parcel\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\nSee the photo.\r\n--b\r\n"
+        b'Content-Type: image/png\r\nContent-Disposition: attachment; filename="p.png"\r\n'
+        b"\r\nPNG\r\n--b--\r\n"
+    )
+    stored = accept(engine, raw, envelope_from="bob@example.com", envelope_to=["s@x.example"])
+    case_id = process_mail(uow_factory, stored.mail_id).case_id
+    with engine.connect() as connection:
+        (attachment,) = attachments_of_case(connection, case_id or 0)
+    return attachment.name
 
 
 def bodies(desk: Desk, world: BobsWorld) -> dict[str, Any]:

@@ -237,14 +237,14 @@ def summary(engine: Engine, mail_id: int) -> MailSummary | None:
     return found[0] if found else None
 
 
-def attachment_by_name(engine: Engine, name: str) -> Attachment | None:
+def attachment_by_name(connection: Connection, name: str) -> Attachment | None:
+    """One attachment with its bytes, by its generated name."""
     a = mail_attachments.c
-    with engine.connect() as connection:
-        row = connection.execute(
-            sa.select(a.name, a.filename, a.content_type, a.size, a.case_id, a.data).where(
-                a.name == name
-            )
-        ).first()
+    row = connection.execute(
+        sa.select(a.name, a.filename, a.content_type, a.size, a.case_id, a.data).where(
+            a.name == name
+        )
+    ).first()
     if row is None:
         return None
     return Attachment(
@@ -257,16 +257,15 @@ def attachment_by_name(engine: Engine, name: str) -> Attachment | None:
     )
 
 
-def attachments_of_case(engine: Engine, case_id: int, limit: int = 200) -> list[Attachment]:
+def attachments_of_case(connection: Connection, case_id: int, limit: int = 200) -> list[Attachment]:
     """A case's attachments without their bytes (data is empty), oldest first."""
     a = mail_attachments.c
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.select(a.name, a.filename, a.content_type, a.size, a.case_id)
-            .where(a.case_id == case_id)
-            .order_by(a.id)
-            .limit(limit)
-        ).all()
+    rows = connection.execute(
+        sa.select(a.name, a.filename, a.content_type, a.size, a.case_id)
+        .where(a.case_id == case_id)
+        .order_by(a.id)
+        .limit(limit)
+    ).all()
     return [
         Attachment(
             name=r.name,

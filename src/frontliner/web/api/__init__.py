@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from frontliner.web.api import (
+    attachments,
     auth,
     cases,
     closing,
@@ -31,5 +32,6 @@ for area in (
     firelog,
     knowledge,
     coach,
+    attachments,
 ):
     router.include_router(area.router)

@@ -1,0 +1,85 @@
+"""Files that came with customers' e-mail, served only as downloads.
+
+An attachment is whatever a stranger chose to send: it is never shown inline, never
+sniffed into HTML by the browser, and reached only through its generated name by someone
+who may see its case (anyone else gets the same 404 as for a name that does not exist).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel
+
+from frontliner.desk import access
+from frontliner.desk.errors import NotFound
+from frontliner.desk.model import Case
+from frontliner.store.mail import attachment_by_name, attachments_of_case
+from frontliner.web.deps import CurrentUser, UowDep
+from frontliner.web.lookup import case_for, case_id, session_of
+from frontliner.web.schemas.common import ERRORS
+
+router = APIRouter(tags=["attachments"], responses=ERRORS)
+# Types a browser cannot turn into a page; anything else is served as plain bytes.
+_SAFE_TYPES = {"image/png", "image/jpeg", "image/gif", "application/pdf", "text/plain"}
+
+
+class AttachmentOut(BaseModel):
+    name: str  # generated; use it in /attachments/{name}
+    filename: str  # as the sender named it (shown only)
+    content_type: str
+    size: int
+    url: str
+
+
+@router.get(
+    "/cases/{ref}/attachments",
+    response_model=list[AttachmentOut],
+    summary="Files that came with the case's e-mail",
+)
+def list_attachments(ref: str, user: CurrentUser, uow: UowDep) -> Any:
+    case = case_for(uow, user, ref)
+    found = attachments_of_case(session_of(uow).connection(), case_id(case))
+    return [
+        AttachmentOut(
+            name=a.name,
+            filename=a.filename,
+            content_type=a.content_type,
+            size=a.size,
+            url=f"/api/v1/attachments/{a.name}",
+        )
+        for a in found
+    ]
+
+
+@router.get(
+    "/attachments/{name}",
+    response_class=Response,
+    summary="Download one attachment (always as a download, never shown inline)",
+)
+def download_attachment(name: str, user: CurrentUser, uow: UowDep) -> Response:
+    found = attachment_by_name(session_of(uow).connection(), name[:64])
+    case = None if found is None or found.case_id is None else uow.get(Case, found.case_id)
+    if found is None or case is None or not access.can_see_case(user, case):
+        raise NotFound("No such attachment.", {"name": name[:64]})
+    kind = found.content_type if found.content_type in _SAFE_TYPES else "application/octet-stream"
+    return Response(
+        content=found.data,
+        media_type=kind,
+        headers={
+            "Content-Disposition": _disposition(found.filename),
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _disposition(filename: str) -> str:
+    ascii_name = (
+        "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in filename)
+        or "attachment"
+    )
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

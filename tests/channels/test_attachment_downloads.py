@@ -1,0 +1,40 @@
+"""Files from customers' e-mail: downloadable by who may see the case, only as downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from tests.channels.inbound_support import deliver, eml
+from tests.integration.api_support import API, Desk, api_fixture, desk_fixture  # noqa: F401
+
+from frontliner.desk.model import Case
+from frontliner.store.uow import SqlUnitOfWork
+
+
+def test_attachment_downloads_only_as_a_file_and_only_for_who_may_see_the_case(
+    api: TestClient, desk: Desk, engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    outcome = deliver(engine, uow_factory, eml("attachment.eml"))  # from ann@example.com
+    with uow_factory() as uow:
+        case = uow.get(Case, outcome.case_id or 0)
+        assert case is not None and case.customer_id == desk.ann.customer_id
+
+    listed = api.get(f"{API}/cases/{case.ref}/attachments", headers=desk.ann.auth)
+    (item,) = listed.json()
+    as_agent = api.get(item["url"], headers=desk.agent.auth)
+    as_ann = api.get(item["url"], headers=desk.ann.auth)
+    as_bob = api.get(item["url"], headers=desk.bob.auth)
+    bob_lists = api.get(f"{API}/cases/{case.ref}/attachments", headers=desk.bob.auth)
+    made_up = api.get(f"{API}/attachments/{item['name'][:-1]}x", headers=desk.agent.auth)
+
+    assert item["filename"].endswith("passwd.html") and "/" not in item["filename"]
+    assert as_agent.status_code == 200 and as_ann.status_code == 200
+    assert as_ann.content == b"<script>alert(1)</script>"
+    assert as_ann.headers["content-disposition"].startswith("attachment;")
+    assert as_ann.headers["x-content-type-options"] == "nosniff"
+    # HTML from a stranger is never served as HTML, even to be saved.
+    assert as_ann.headers["content-type"] == "application/octet-stream"
+    assert as_bob.status_code == 404 and bob_lists.status_code == 404
+    assert made_up.status_code == 404
