@@ -41,21 +41,20 @@ def start_chat(uow: UnitOfWork, *, name: str, email: str, message: str) -> Start
 
 
 def check_fields(*, name: str, email: str, message: str) -> None:
-    missing: dict[str, str] = {}
+    """Every missing or unusable field at once, each with what to do about it."""
+    problems: dict[str, str] = {}
     if not name.strip():
-        missing["name"] = "your name"
-    if not email.strip():
-        missing["email"] = "your e-mail address"
-    elif "@" not in email:
-        raise Invalid("Please give an e-mail address (name@example.com).",
-                      {"email": "not an e-mail address"})
+        problems["name"] = "your name"
+    elif len(name) > MAX_NAME:
+        problems["name"] = f"a name of at most {MAX_NAME} characters"
+    if "@" not in email:
+        problems["email"] = "your e-mail address (name@example.com)"
     if not message.strip():
-        missing["message"] = "your message"
-    if missing:
-        raise Invalid.missing(missing)
-    if len(name) > MAX_NAME:
-        raise Invalid(f"The name is longer than {MAX_NAME} characters.", {"name": "too long"})
-    check_length(message)
+        problems["message"] = "your message"
+    elif len(message) > MAX_MESSAGE:
+        problems["message"] = f"a first message of at most {MAX_MESSAGE} characters"
+    if problems:
+        raise Invalid("Please give " + ", ".join(problems.values()) + ".", problems)
 
 
 def check_length(body: str) -> None:

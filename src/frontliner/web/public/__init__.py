@@ -19,6 +19,7 @@ from frontliner.channels.chat.tokens import ChatTokens
 from frontliner.config import Settings
 from frontliner.web.public.chat_start import router as chat_start_router
 from frontliner.web.public.contact import router as contact_router
+from frontliner.web.public.security import NoSniff
 from frontliner.web.ratelimit import RateLimiter
 from frontliner.web.ws import router as ws_router
 
@@ -37,6 +38,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     if not any(getattr(route, "name", None) == "static" for route in app.routes):
         # The pages (`web/pages`) mount the same folder when they are installed.
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(NoSniff)
 
 
 async def close(app: FastAPI) -> None:
