@@ -290,8 +290,28 @@ def test_a_contact_already_taken_is_a_conflict_not_a_crash(
                 customer_id=seeded.customer_id, kind=m.ContactKind.EMAIL, value="ann@example.com"
             )
         )
-        with pytest.raises(Conflict):
+        with pytest.raises(Conflict) as raised:
             uow.commit()
+    assert raised.value.details["constraint"] == "contacts.kind, contacts.value"
+    assert "ann@example.com" not in raised.value.message  # the value is not echoed back
+
+
+def test_a_second_case_with_the_same_reference_names_the_reference(
+    uow_factory: UowFactory, seeded: Seeded
+) -> None:
+    with uow_factory() as uow:
+        uow.add(
+            m.Case(
+                ref=seeded.case_ref,
+                customer_id=seeded.customer_id,
+                nature="again",
+                channel=m.Channel.WEB,
+                opened_at=T0,
+            )
+        )
+        with pytest.raises(Conflict) as raised:
+            uow.commit()
+    assert raised.value.details["constraint"] == "cases.ref"
 
 
 def test_a_reference_to_a_missing_row_is_invalid(uow_factory: UowFactory, seeded: Seeded) -> None:

@@ -46,6 +46,7 @@ from frontliner.store.tables import (
     empowerment_profiles,
     follow_ups,
     handovers,
+    metadata,
     remedies,
     users,
 )
@@ -252,12 +253,43 @@ def _dirty_case_versions(session: Session) -> list[dict[str, Any]]:
 
 
 def _integrity_error(error: IntegrityError) -> Conflict | Invalid:
+    """Say which rule was broken, by the names a client knows (table and columns), never
+    with the database's own message (it may quote the values)."""
     text = str(error.orig).lower()
+    where = _constraint_columns(error)
     if "unique" in text or "duplicate" in text:
-        return Conflict("That already exists (a unique value is taken).", {"reason": "unique"})
+        return Conflict(
+            f"That already exists: {where or 'a unique value'} is taken.",
+            {"reason": "unique", "constraint": where},
+        )
     if "foreign key" in text:
         return Invalid("It refers to something that does not exist.", {"reference": "not found"})
     return Invalid("The data breaks a storage rule.", {"value": "out of range or missing"})
+
+
+def _constraint_columns(error: IntegrityError) -> str:
+    """ "contacts.kind, contacts.value" for a broken unique rule, on either database."""
+    diag = getattr(error.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)  # PostgreSQL (psycopg)
+    if name:
+        table = next((t for t in metadata.tables.values() if name in _names(t)), None)
+        if table is not None:
+            columns = _names(table)[name]
+            return ", ".join(f"{table.name}.{column}" for column in columns)
+        return str(name)
+    text = str(error.orig)  # SQLite: "UNIQUE constraint failed: contacts.kind, contacts.value"
+    return text.split("failed:", 1)[1].strip() if "failed:" in text else ""
+
+
+def _names(table: sa.Table) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint) and constraint.name:
+            found[str(constraint.name)] = [c.name for c in constraint.columns]
+    for index in table.indexes:
+        if index.unique and index.name:
+            found[str(index.name)] = [c.name for c in index.columns if isinstance(c, sa.Column)]
+    return found
 
 
 def uow_factory(engine: Engine) -> Callable[[], SqlUnitOfWork]:
