@@ -1,0 +1,136 @@
+"""A big case end to end across three roles: the agent's remedy is above their limit and
+the case is escalated; the lead approves it in the console using only the keyboard and
+hands the case back; the customer confirms the fix in the portal and rates the service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.browser.conftest import SCREENSHOTS, BrowserDesk
+
+from frontliner.desk import closing, empowerment, escalation
+from frontliner.desk.model import (
+    ApprovalRequest,
+    ApprovalStatus,
+    Case,
+    CaseStatus,
+    Remedy,
+    RemedyKind,
+    RemedyStatus,
+    SatisfactionRating,
+)
+
+
+def _escalated_with_a_big_refund(desk: BrowserDesk) -> Case:
+    """The agent's side, as the agent workspace records it: a refund of 120.00 (above
+    the agent's 50.00 per case) waits for approval, and the case goes to the lead."""
+    case = desk.open_case(nature="TV arrived with a cracked screen",
+                          message="The screen was cracked when I opened the box. Not happy.")
+    desk.run(empowerment.apply_remedy, desk.agent, case.id, RemedyKind.REFUND, amount=12_000,
+             note="full refund, the TV is unusable")
+    desk.run(escalation.escalate, desk.agent, case.id, "refund above my limit",
+             "cracked on delivery, photos received", handler_id=desk.lead.id,
+             people_involved=[{"name": "Dan Driver", "contact": "dan@courier.test"}])
+    return case
+
+
+def _focused_text(page: Any) -> str:
+    return str(page.evaluate("document.activeElement.textContent || ''")).strip()
+
+
+def test_lead_approves_escalated_remedy_by_keyboard_and_customer_confirms_and_rates(
+    lead_page: Any, customer_page: Any, browser_desk: BrowserDesk
+) -> None:
+    desk = browser_desk
+    case = _escalated_with_a_big_refund(desk)
+
+    # The lead sees what waits, with the remedy, the limit it is above and who asked.
+    lead = lead_page
+    lead.goto("/lead")
+    assert lead.get_by_role("heading", level=1).inner_text() == "Approvals"
+    item = lead.locator("li.approval", has_text=case.ref)
+    text = item.inner_text()
+    assert "Refund of 120.00" in text and "Sam Agent" in text
+    assert "above the per-case limit of 50.00" in text
+    assert "full refund, the TV is unusable" in text
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    lead.screenshot(path=str(SCREENSHOTS / "lead-approvals.png"), full_page=True)
+
+    # Keyboard only: from the note, Tab reaches Approve, Enter decides.
+    note = item.get_by_label("Note to Sam Agent (needed to decline)")
+    note.focus()
+    lead.keyboard.type("Approved: the customer keeps nothing broken.")
+    lead.keyboard.press("Tab")
+    assert _focused_text(lead) == "Approve"
+    lead.keyboard.press("Enter")
+    lead.wait_for_url("**/lead/approvals?done=*")
+    assert f"Approved: the remedy is applied on case {case.ref}" in lead.get_by_role(
+        "status").inner_text()
+    assert lead.locator("li.approval", has_text=case.ref).count() == 0
+
+    # The escalation to the lead, with its facts; handed back to the owner.
+    lead.get_by_role("link", name="Escalations").click()
+    entry = lead.locator("li", has_text=case.ref).first
+    assert "Dan Driver (dan@courier.test)" in entry.inner_text()
+    entry.get_by_label("What was done, for the owner").fill("Refund of 120.00 approved.")
+    entry.get_by_role("button", name="Hand back to the owner").click()
+    assert "is back with its owner" in lead.get_by_role("status").inner_text()
+
+    # The owner asks the customer to confirm (the agent workspace's step).
+    desk.run(closing.request_confirmation, desk.agent, case.id)
+
+    # The customer finds the case, sees the refund, confirms and rates.
+    portal = customer_page
+    portal.goto("/portal")
+    row = portal.locator("tr", has_text=case.ref)
+    assert "please tell us" in row.inner_text()
+    row.get_by_role("link", name=case.ref).click()
+    assert portal.get_by_role("heading", level=1).inner_text().startswith(
+        "TV arrived with a cracked screen")
+    assert "Refund of 120.00" in portal.locator("main").inner_text()
+    assert "The screen was cracked" in portal.locator(".conversation").inner_text()
+    portal.screenshot(path=str(SCREENSHOTS / "portal-case.png"), full_page=True)
+    portal.get_by_role("button", name="Yes, it is solved").click()
+    assert "the case is solved" in portal.get_by_role("status").inner_text()
+
+    portal.get_by_role("radio", name="5").check()
+    portal.get_by_label("Anything you would like to tell us? (optional)").fill("Quick and kind.")
+    portal.get_by_role("button", name="Send my rating").click()
+    assert "You rated this 5 out of 5" in portal.locator("main").inner_text()
+
+    with desk.uow_factory() as uow:
+        stored = uow.get(Case, case.id or 0)
+        assert stored is not None and stored.status == CaseStatus.RESOLVED
+        assert stored.confirmed_by_customer
+        approval = uow.find(ApprovalRequest, case_id=case.id)[0]
+        assert approval.status == ApprovalStatus.APPROVED
+        assert approval.note == "Approved: the customer keeps nothing broken."
+        assert uow.find(SatisfactionRating, case_id=case.id)[0].score == 5
+
+
+def test_lead_declining_without_a_note_is_refused_and_keeps_nothing_applied(
+    lead_page: Any, browser_desk: BrowserDesk
+) -> None:
+    desk = browser_desk
+    case = desk.open_case(nature="Charged twice for one order")
+    remedy = desk.run(empowerment.apply_remedy, desk.agent, case.id, RemedyKind.REFUND,
+                      amount=9_000)
+    lead_page.goto("/lead/approvals")
+    item = lead_page.locator("li.approval", has_text=case.ref)
+    item.get_by_role("button", name="Decline").click()
+    alert = lead_page.locator("li.approval", has_text=case.ref).get_by_role("alert")
+    assert "a note telling the agent why it is declined" in alert.inner_text()
+
+    item = lead_page.locator("li.approval", has_text=case.ref)
+    item.get_by_label("Note to Sam Agent (needed to decline)").fill(
+        "The order was refunded already; offer a replacement instead.")
+    item.get_by_role("button", name="Decline").click()
+    assert f"Declined on case {case.ref}" in lead_page.get_by_role("status").inner_text()
+    decided = lead_page.locator("table", has_text=case.ref).inner_text()
+    assert "declined" in decided and "offer a replacement instead" in decided
+
+    with desk.uow_factory() as uow:
+        stored = uow.find(ApprovalRequest, remedy_id=remedy.id)[0]
+        assert stored.status == ApprovalStatus.DECLINED
+        again = uow.get(Remedy, remedy.id)
+        assert again is not None and again.status == RemedyStatus.DECLINED
