@@ -19,8 +19,10 @@ from huey.api import Task
 from tests.channels.mail_sink import Sink, running_sink
 from tests.conftest import Seeded
 
+from frontliner.channels.email import intake as mail_intake
 from frontliner.channels.email.addresses import message_id_for, reply_address
 from frontliner.channels.email.outbox import CLAIM_LEASE, SqlOutbox, collect, send
+from frontliner.channels.email.processing import process_mail
 from frontliner.coach import check
 from frontliner.coach.model import Severity
 from frontliner.config import Settings
@@ -249,3 +251,29 @@ def test_relay_login_works_and_the_password_never_reaches_the_log(
     assert PASSWORD not in caplog.text and PASSWORD not in stored
     assert "wrong-pw" not in caplog.text and "wrong-pw" not in stored
     assert PASSWORD not in repr(right)
+
+
+def test_list_and_auto_submitted_mail_gets_no_acknowledgement_but_a_customer_does(
+    engine: sa.engine.Engine, uow_factory: UowFactory, seeded: Seeded, sink: Sink
+) -> None:
+    settings = mail_settings(sink.port)  # type: ignore[attr-defined]
+    jobs = mail_jobs(uow_factory, settings)
+    incoming = {
+        "news@lists.example": "List-Id: <offers.lists.example>\r\nPrecedence: list\r\n",
+        "robot@shop.example": "Auto-Submitted: auto-generated\r\n",
+        "kim@example.com": "",
+    }
+    for sender, extra in incoming.items():
+        raw = (f"From: {sender}\r\nTo: support@desk.test\r\nSubject: My order is late\r\n"
+               f"Message-ID: <{sender.split('@')[0]}.1@example.net>\r\n{extra}"
+               "Content-Type: text/plain\r\n\r\nMy order never arrived, please help.\r\n").encode()
+        stored = mail_intake.accept(engine, raw, envelope_from=sender,
+                               envelope_to=["support@desk.test"])
+        process_mail(uow_factory, stored.mail_id, settings=settings)
+
+    jobs.dispatch()
+    run_queue(jobs)
+
+    assert [m["To"] for m in sink.received] == ["kim@example.com"]
+    assert sink.received[0]["Auto-Submitted"] == "auto-generated"
+    assert sink.received[0]["In-Reply-To"] == "<kim.1@example.net>"  # threads under theirs
