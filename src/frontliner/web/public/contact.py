@@ -1,4 +1,5 @@
-"""The public contact form: `GET /contact`, `POST /contact`, `GET /contact/thanks`.
+"""The public contact form: `GET /contact`, `POST /contact`, `GET /contact/thanks`; and
+`GET /chat`, Frontliner's own page carrying the chat widget (linkable from anywhere).
 
 A post is checked in this order: the client's rate limit (429), the CSRF token (403),
 the honeypot (a bot gets an accepted-looking answer, nothing is stored, the hit is
@@ -167,3 +168,8 @@ def contact_thanks(request: Request) -> Response:
     response = templates.TemplateResponse(
         request, "public/thanks.html", {"ref": ref if isinstance(ref, str) else None})
     return harden(response)
+
+
+@router.get("/chat", name="chat_page")
+def chat_page(request: Request) -> Response:
+    return harden(templates.TemplateResponse(request, "public/chat.html", {}))
