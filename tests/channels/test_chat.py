@@ -6,6 +6,7 @@ the REST API) and checks what the visitor or the agent would see and what the de
 
 from __future__ import annotations
 
+import asyncio
 import os
 import warnings
 from collections.abc import Callable, Iterator
@@ -14,11 +15,20 @@ from typing import Any
 import pytest
 import redis
 from sqlalchemy.engine import Engine
+from tests.channels.public_support import (
+    GUARD_SECONDS,
+    SHOP,
+    frame_until,
+    next_frame,
+    public_app,
+)
+from tests.integration.api_support import API, Desk, desk_fixture  # noqa: F401
 
+from frontliner.channels.chat import AGENTS_TOPIC, LocalBroker
+from frontliner.channels.chat.conversation import start_chat as start_conversation
+from frontliner.channels.chat.live import announcing
 from frontliner.desk.model import Case, Channel, Direction, Interaction
 from frontliner.store.uow import SqlUnitOfWork
-from tests.channels.public_support import SHOP, frame_until, next_frame, public_app
-from tests.integration.api_support import API, Desk, desk_fixture  # noqa: F401
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -181,3 +191,26 @@ def test_with_redis_a_reply_posted_on_one_app_reaches_a_visitor_on_another(
             reply(agent_side, desk, chat["ref"], "Thank you for waiting: it is out today.")
             answer = frame_until(visitor, "message", **{"from": "agent"})
             assert answer["body"] == "Thank you for waiting: it is out today."
+
+
+def test_only_committed_chat_messages_are_announced(
+    uow_factory: Factory, desk: Desk
+) -> None:
+    broker = LocalBroker()
+    factory = announcing(uow_factory, broker)
+
+    def write(body: str, keep: bool) -> None:
+        with factory() as uow:
+            chat = start_conversation(uow, name="Vic", email="vic@example.org", message=body)
+            if keep:
+                uow.commit()
+            assert chat.case.id is not None
+
+    async def scenario() -> list[str]:
+        async with broker.subscribe(AGENTS_TOPIC) as feed:
+            await asyncio.to_thread(write, "rolled back, never seen", False)
+            await asyncio.to_thread(write, "committed, seen", True)
+            first = await asyncio.wait_for(feed.get(), GUARD_SECONDS)
+            return [first["body"], *[(await feed.get())["body"] for _ in range(feed.queue.qsize())]]
+
+    assert asyncio.run(scenario()) == ["committed, seen"]

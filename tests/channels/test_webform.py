@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
+from tests.channels.public_support import form_token, public_app
+from tests.integration.api_support import Desk, desk_fixture  # noqa: F401
 
 from frontliner.desk.model import Case, Channel, Direction, Interaction
 from frontliner.desk.refs import looks_like_case_ref
 from frontliner.store.uow import SqlUnitOfWork
-from tests.channels.public_support import form_token, public_app
-from tests.integration.api_support import Desk, desk_fixture  # noqa: F401
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
