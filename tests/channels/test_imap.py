@@ -7,7 +7,10 @@ Every test runs on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import imaplib
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,9 +26,12 @@ from tests.conftest import Seeded
 from frontliner.channels.email import imap_poll, intake
 from frontliner.channels.email.imap_poll import ImapAccount, ImapError, poll_once
 from frontliner.config import Settings
+from frontliner.desk.model import Role, User
+from frontliner.store.engine import make_engine
 from frontliner.store.mail_tables import inbound_mail
+from frontliner.store.migrate import upgrade
 from frontliner.store.tables import cases, interactions
-from frontliner.store.uow import SqlUnitOfWork
+from frontliner.store.uow import SqlUnitOfWork, uow_factory
 
 UowFactory = Callable[[], SqlUnitOfWork]
 SETTINGS = Settings(secret_key="test-secret-imap", mail_domain="desk.test")
@@ -211,3 +217,34 @@ def test_a_refused_login_is_a_clear_error_without_the_password(
         poll_once(engine, uow_factory, wrong, SETTINGS)
     assert "refused the login" in str(refused.value)
     assert "not-the-password" not in str(refused.value)
+
+
+def test_imap_command_polls_once_and_files_the_new_mail(
+    dovecot: Dovecot, tmp_path: Path
+) -> None:
+    # The command's wiring is the same on every database: one run on its own SQLite file.
+    database_url = f"sqlite:///{tmp_path / 'desk.db'}"
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with uow_factory(engine)() as uow:
+        uow.add(User(name="Sam Agent", email="sam@desk.test", role=Role.AGENT))
+        uow.commit()
+    account = ImapAccount(host="127.0.0.1", port=dovecot.port, ssl=False,
+                          user="cli-desk@example.test", password=SecretStr(PASSWORD))
+    box = Mailbox(account)
+    box.append(mail(1))
+    env = {**os.environ, "FRONTLINER_DATABASE_URL": database_url,
+           "FRONTLINER_UPGRADE_ON_START": "false", "FRONTLINER_SECRET_KEY": "test-secret-imap",
+           "FRONTLINER_MAIL_DOMAIN": "desk.test", "FRONTLINER_IMAP_HOST": account.host,
+           "FRONTLINER_IMAP_PORT": str(account.port), "FRONTLINER_IMAP_SSL": "false",
+           "FRONTLINER_IMAP_USER": account.user, "FRONTLINER_IMAP_PASSWORD": PASSWORD}
+    command = [str(Path(sys.executable).parent / "frontliner"), "imap", "--once"]
+
+    polled = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)
+
+    assert polled.returncode == 0, polled.stderr
+    assert count(engine, inbound_mail, inbound_mail.c.status == "processed") == 1
+    assert box.seen() == {1: True}
+    assert PASSWORD not in polled.stdout + polled.stderr
+    engine.dispose()
