@@ -319,4 +319,14 @@ def phone_page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     yield from _page_for(browser, live_server, live_server.desk.agent, 390, 844)
 
 
-__all__ = ["PASSWORD", "SCREENSHOTS", "BrowserDesk", "LiveServer", "Person"]
+def screenshot(page: Any, server: LiveServer, name: str, tmp_path: Path) -> Path:
+    """Save a full-page PNG. Into docs/screenshots/ when FRONTLINER_SCREENSHOTS=1 (to
+    refresh the committed ones; SQLite run only), else next to the test's tmp files."""
+    keep = os.environ.get("FRONTLINER_SCREENSHOTS") == "1" and server.kind == "sqlite"
+    target = (SCREENSHOTS if keep else tmp_path) / f"{name}.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target), full_page=True)
+    return target
+
+
+__all__ = ["PASSWORD", "SCREENSHOTS", "BrowserDesk", "LiveServer", "Person", "screenshot"]

@@ -48,15 +48,26 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from frontliner.web.pages import auth, lead, lead_firelog, lead_team, portal, workspace
+from frontliner.web.pages import (
+    auth,
+    case_actions,
+    case_page,
+    composer,
+    lead,
+    lead_firelog,
+    lead_team,
+    portal,
+    workspace,
+)
 from frontliner.web.pages.errors import install_page_errors
 from frontliner.web.pages.security import SecurityHeaders, check_csrf
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 # Every page router, in one list (add yours here).
-AREAS: list[APIRouter] = [auth.router, workspace.router, lead.router, lead_team.router,
-                            lead_firelog.router, portal.router]
+AREAS: list[APIRouter] = [auth.router, workspace.router, case_page.router, case_actions.router,
+                          composer.router, lead.router, lead_team.router, lead_firelog.router,
+                          portal.router]
 
 
 def install_pages(app: FastAPI) -> None:

@@ -22,7 +22,7 @@ from frontliner.desk.ports import UnitOfWork
 from frontliner.web.deps import SESSION_FINGERPRINT, SESSION_USER, UowDep, password_fingerprint
 from frontliner.web.pages.errors import LoginRequired, PageError
 from frontliner.web.pages.security import renew_csrf_token
-from frontliner.web.pages.templating import STATE_USER, current_page_user, render
+from frontliner.web.pages.templating import current_page_user, render, set_page_user
 
 router = APIRouter()
 
@@ -60,7 +60,7 @@ def page_user(*roles: Role) -> Callable[..., User]:
         if user is None:
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise LoginRequired(here)
-        setattr(request.state, STATE_USER, user)
+        set_page_user(request, user)
         if roles and user.role not in roles:
             raise PageError(403, "Your account cannot open this page.")
         return user

@@ -80,9 +80,28 @@ def _environment() -> Environment:
 ENV = _environment()
 
 
-def current_page_user(request: Request) -> User | None:
-    user = getattr(request.state, STATE_USER, None)
-    return user if isinstance(user, User) else None
+@dataclass(frozen=True)
+class Viewer:
+    """Who the layout shows as logged in: a copy of the user's id, name and role, taken
+    while the request's unit of work is open, so an error page rendered after it closed
+    never touches a detached database object."""
+
+    id: int | None
+    name: str
+    role: Role
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        return cls(user.id, user.name, user.role)
+
+
+def set_page_user(request: Request, user: User) -> None:
+    setattr(request.state, STATE_USER, Viewer.of(user))
+
+
+def current_page_user(request: Request) -> Viewer | None:
+    viewer = getattr(request.state, STATE_USER, None)
+    return viewer if isinstance(viewer, Viewer) else None
 
 
 def page_context(request: Request) -> dict[str, Any]:

@@ -119,3 +119,4 @@ def handover_link(handover_id: int, user: StaffPageUser, uow: UowDep) -> Respons
                                                           handover.from_user_id):
         raise PageError(404, "There is no such handover for you.")
     return RedirectResponse(f"/work/cases/{case.ref}#handover", status_code=303)
+

@@ -1,0 +1,85 @@
+"""The composer with the live coach.
+
+- `POST .../coach` (htmx, debounced as the agent types): the draft's findings, each
+  flagged phrase underlined in an escaped copy of the draft, with its message and a
+  one-click "use suggestion".
+- `POST .../coach/apply`: the suggestion put into the draft on the server (the coach's
+  offsets are the server's character offsets), answered with the whole composer.
+- `POST .../reply`: send. Error-level findings need a reason (recorded with the reply)
+  when the desk warns, and stop the reply when a lead set the desk to block them; the
+  desk operation decides, the page only shows its answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from frontliner.desk import interactions
+from frontliner.web.deps import UowDep
+from frontliner.web.lookup import session_of
+from frontliner.web.pages.auth import StaffPageUser
+from frontliner.web.pages.case_actions import attempt, form_values
+from frontliner.web.pages.case_page import load_scene
+from frontliner.web.pages.coaching import coach_errors_policy
+from frontliner.web.pages.drafts import apply_suggestion
+from frontliner.web.pages.templating import render
+
+router = APIRouter()
+
+
+@router.post("/work/cases/{ref}/coach")
+async def coach_fragment(request: Request, ref: str, user: StaffPageUser,
+                         uow: UowDep) -> Response:
+    values = await form_values(request)
+    scene = load_scene(request, uow, user, ref)
+    view = scene.check(session_of(uow), str(values.get("body", "")))
+    return render(request, "agent/_coach.html", {"coach": view, "case": scene.case,
+                                                 "coach_policy": None})
+
+
+@router.post("/work/cases/{ref}/coach/apply")
+async def apply_fragment(request: Request, ref: str, user: StaffPageUser,
+                         uow: UowDep) -> Response:
+    values = await form_values(request)
+    scene = load_scene(request, uow, user, ref)
+    session = session_of(uow)
+    draft = str(values.get("body", ""))
+    view = scene.check(session, draft)
+    wanted = (str(values.get("rule", "")), str(values.get("start", "")),
+              str(values.get("end", "")))
+    notice = "The draft changed meanwhile; here are its findings now."
+    for item in view.shown:
+        f = item.finding
+        if (f.rule, str(f.start), str(f.end)) == wanted:
+            changed = apply_suggestion(draft, f)
+            if changed is not None:
+                draft, notice = changed, "Suggestion used; the coach checked the new draft."
+                view = scene.check(session, draft)
+            break
+    context = {"coach": view, "case": scene.case, "values": {"body": draft},
+               "coach_policy": coach_errors_policy(session).value, "errors": {},
+               "notice": notice}
+    return render(request, "agent/_composer.html", context)
+
+
+@router.post("/work/cases/{ref}/reply")
+async def send_reply(request: Request, ref: str, user: StaffPageUser, uow: UowDep) -> Response:
+    values = await form_values(request)
+    scene = load_scene(request, uow, user, ref)
+    session = session_of(uow)
+    body = str(values.get("body", ""))
+    view = scene.check(session, body)
+    policy = coach_errors_policy(session)
+
+    def op(case: Any, _: dict[str, Any]) -> str:
+        interactions.record_outbound(
+            uow, user, scene.case.id or 0, body, channel=scene.case.channel,
+            wait_for_reply=values.get("wait") == "yes", coach_errors=view.errors,
+            override_reason=str(values.get("override_reason", "")), on_coach_errors=policy)
+        return "Reply sent." + (" The case now waits for the customer's answer."
+                                if values.get("wait") == "yes" else "")
+
+    return await attempt(request, uow, user, ref, "composer", op)
