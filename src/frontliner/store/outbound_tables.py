@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from frontliner.store.tables import metadata
+from frontliner.store.tables import cases, follow_ups, interactions, metadata
 from frontliner.store.types import UtcDateTime, json_dict
 
 OUTBOUND_KINDS = ("reply", "acknowledgement", "follow_up_reminder")
@@ -54,7 +54,17 @@ outbound_mail = sa.Table(
     # the sweeper looks for rows still waiting, oldest first
     sa.Index(None, "status", "created_at", "id"),
     sa.Index(None, "case_id"),
+    # "is this reply / follow-up already in the outbox?", asked for each candidate
+    sa.Index(None, "interaction_id"),
+    sa.Index(None, "follow_up_id"),
 )
+
+# What the outbox looks for every few seconds, found by index instead of by reading the
+# desk's tables whole: recent e-mail replies, recent e-mailed cases, follow-ups due.
+sa.Index("ix_interactions_direction_channel_at", interactions.c.direction,
+         interactions.c.channel, interactions.c.at)
+sa.Index("ix_cases_channel_opened_at", cases.c.channel, cases.c.opened_at)
+sa.Index("ix_follow_ups_done_at_due_at", follow_ups.c.done_at, follow_ups.c.due_at)
 
 imap_folders = sa.Table(
     "imap_folders",
