@@ -277,3 +277,23 @@ def test_list_and_auto_submitted_mail_gets_no_acknowledgement_but_a_customer_doe
     assert [m["To"] for m in sink.received] == ["kim@example.com"]
     assert sink.received[0]["Auto-Submitted"] == "auto-generated"
     assert sink.received[0]["In-Reply-To"] == "<kim.1@example.net>"  # threads under theirs
+
+
+def test_a_row_that_would_inject_a_header_is_failed_not_sent_and_not_retried(
+    uow_factory: UowFactory, seeded: Seeded, sink: Sink
+) -> None:
+    settings = mail_settings(sink.port)  # type: ignore[attr-defined]
+    agent_reply(uow_factory, seeded, "I have refunded the charge.")
+    (row_id,) = collect(uow_factory, settings)
+    with uow_factory() as uow:
+        uow.session.execute(sa.update(outbound_mail).values(
+            to_address="ann@example.com\r\nBcc: everyone@example.org"))
+        uow.commit()
+
+    outcome = send(uow_factory, settings, row_id)
+    later = datetime.now(UTC) + CLAIM_LEASE * 2
+
+    assert outcome.outcome == "failed"
+    assert sink.received == []
+    assert collect(uow_factory, settings, now=later) == []  # given up, not swept again
+    assert outbox_rows(uow_factory)[0]["status"] == "failed"

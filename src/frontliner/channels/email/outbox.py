@@ -91,7 +91,13 @@ def send(uow_factory: UowFactory, settings: Settings, row_id: int,
         if row is None:
             return SendResult("skipped")
         try:
-            deliver(compose(row, settings), settings)
+            message = compose(row, settings)
+        except (ValueError, TypeError) as error:  # e.g. an address no header can hold
+            reason = f"the message could not be built: {type(error).__name__}"
+            _finish(uow, row_id, "failed", reason)
+            return SendResult("failed", reason)
+        try:
+            deliver(message, settings)
         except MailNotSent as error:
             gave_up = error.permanent or row["attempts"] >= settings.outbound_max_attempts
             _finish(uow, row_id, "failed" if gave_up else "queued", error.reason)
