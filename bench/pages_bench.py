@@ -1,0 +1,128 @@
+"""Page-render benchmark: the agent's queue page and a case page, at 100k cases.
+
+    python bench/pages_bench.py [--database-url URL] [--cases 100000] [--seconds 10]
+                                [--workers 1] [--reuse] [--clients 1,8]
+
+The desk is seeded and grown exactly as for the API benchmark (`api_bench.py`: the demo
+desk through real operations, then bulk copies to --cases), and the server runs as in
+production (`frontliner serve` in its own process). The agent logs in through the real
+login form (CSRF token and all); every request then carries that session cookie, so
+each one pays for the session check, the reads and the template, like a person's.
+
+Scenarios: "queue page" is /work (My cases: five capped counts and one keyset page of
+25 rows); "case page" is /work/cases/{ref} for random cases (case detail, customer
+timeline, empowerment left, knowledge suggestions, colleagues to hand over to).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from api_bench import (
+    console,
+    free_port,
+    grow,
+    report,
+    reset,
+    sample_refs,
+    seeded,
+    start_server,
+)
+from frontliner.demo_data import DEMO_PASSWORD, seed_demo
+from frontliner.store.engine import make_engine
+from frontliner.store.uow import uow_factory
+from loadgen import LoadResult, run_load
+
+AGENT = "alex@demo.frontliner.test"
+_TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
+COOKIE = "frontliner_session"
+
+
+def _session_cookie(response: httpx.Response) -> str:
+    # Set by hand: in production the cookie is Secure, and this client speaks plain HTTP.
+    for header in response.headers.get_list("set-cookie"):
+        name, _, rest = header.partition("=")
+        if name == COOKIE:
+            return rest.split(";", 1)[0]
+    raise SystemExit("the login did not set a session cookie")
+
+
+def log_in(base: str) -> dict[str, str]:
+    """Log the demo agent in through the login form; the headers of their session."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        form = client.get("/login")
+        found = _TOKEN.search(form.text)
+        if found is None:
+            raise SystemExit("no CSRF token on the login page")
+        cookie = {"Cookie": f"{COOKIE}={_session_cookie(form)}"}
+        answer = client.post("/login", headers=cookie, data={
+            "email": AGENT, "password": DEMO_PASSWORD, "csrf_token": found.group(1),
+            "next": "/work"})
+        if answer.status_code != 303:
+            raise SystemExit(f"login failed with {answer.status_code}")
+        return {"Cookie": f"{COOKIE}={_session_cookie(answer)}"}
+
+
+def measure(base: str, headers: dict[str, str], refs: list[str], seconds: float,
+            server_pid: int, client_counts: list[int]) -> list[LoadResult]:
+    def queue(client: httpx.Client, n: int) -> httpx.Response:
+        return client.get("/work")
+
+    def case(client: httpx.Client, n: int) -> httpx.Response:
+        return client.get(f"/work/cases/{refs[n % len(refs)]}")
+
+    results = []
+    for label, request in (("queue page", queue), ("case page", case)):
+        for clients in client_counts:
+            results.append(run_load(label, base, headers, request, clients, seconds,
+                                    server_pid=server_pid))
+            console.print(results[-1].row())
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", help="scratch database (default: a temp SQLite)")
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep a database already holding --cases cases")
+    parser.add_argument("--clients", default="1,8", help="comma-separated client counts")
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    rng = random.Random(1)
+    engine = make_engine(url)
+    if not (args.reuse and seeded(engine, args.cases)):
+        engine.dispose()
+        engine = reset(url)
+        console.print(f"[bold]Database:[/] {engine.dialect.name}; seeding the demo desk")
+        seed_demo(uow_factory(engine), cases=300, customer_count=150, seed=5)
+        grow(engine, args.cases, rng)
+    refs = sample_refs(engine, rng)
+    dialect = engine.dialect.name
+    engine.dispose()
+    port = free_port()
+    server = start_server(url, port, args.workers)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        results = measure(base, log_in(base), refs, args.seconds, server.pid,
+                          [int(c) for c in args.clients.split(",")])
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+    report(results, f"Pages at {args.cases:,} cases on {dialect}, {args.workers} worker(s)")
+
+
+if __name__ == "__main__":
+    main()
