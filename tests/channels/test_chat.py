@@ -214,3 +214,17 @@ def test_only_committed_chat_messages_are_announced(
             return [first["body"], *[(await feed.get())["body"] for _ in range(feed.queue.qsize())]]
 
     assert asyncio.run(scenario()) == ["committed, seen"]
+
+
+def test_an_agent_socket_ends_when_its_token_is_revoked(client: TestClient, desk: Desk) -> None:
+    client.app.state.agent_recheck_seconds = 0  # type: ignore[attr-defined]  # every event
+    with client.websocket_connect("/ws/agent", headers=desk.agent.auth) as agent:
+        next_frame(agent)
+        start_chat(client)
+        assert frame_until(agent, "message")["body"] == VISITOR["message"]
+        [token] = client.get(f"{API}/auth/tokens", headers=desk.agent.auth).json()
+        assert client.delete(f"{API}/auth/tokens/{token['id']}",
+                             headers=desk.agent.auth).status_code == 200
+        start_chat(client, email="second@example.org")
+        with pytest.raises(AssertionError, match="socket closed: 1008"):
+            frame_until(agent, "message")

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -44,6 +45,11 @@ MAX_FRAME = 16 * 1024  # bytes of one incoming frame; a 4,000-character message 
 POLICY = 1008  # close code: refused (origin, token, login)
 TOO_BIG = 1009  # close code: frame larger than MAX_FRAME
 STAFF = (Role.AGENT, Role.LEAD, Role.ADMIN)
+RECHECK_SECONDS = 60.0  # how often an open agent socket re-checks its login
+
+
+class LoginEnded(Exception):
+    """The agent's token was revoked or their account deactivated while connected."""
 
 
 # --- the visitor -----------------------------------------------------------------------
@@ -135,11 +141,21 @@ async def agent_socket(websocket: WebSocket) -> None:
         return
     await websocket.accept()
     seen: dict[int, bool] = {}
+    checked_at = time.monotonic()
 
     async def deliver(event: dict[str, Any]) -> None:
+        nonlocal checked_at
         case_id = event.get("case_id")
         if not isinstance(case_id, int):
             return
+        if time.monotonic() - checked_at >= getattr(state, "agent_recheck_seconds",
+                                                     RECHECK_SECONDS):
+            # A revoked token or a deactivated account ends the live view too.
+            again, _ = await run_in_threadpool(_authenticate, websocket, state.uow_factory)
+            if again is None or again.id != user.id or again.role not in STAFF:
+                await websocket.close(POLICY, "your login has ended")
+                raise LoginEnded
+            checked_at = time.monotonic()
         if case_id not in seen:
             seen[case_id] = await run_in_threadpool(_may_see, state.uow_factory, user, case_id)
         if seen[case_id]:
@@ -197,14 +213,17 @@ async def _pump(
         while True:
             await send(await subscription.get())
 
-    forwarding = asyncio.create_task(forward())
+    tasks = {asyncio.create_task(_read(websocket, on_frame)), asyncio.create_task(forward())}
     try:
-        await _read(websocket, on_frame)
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        forwarding.cancel()
-        # The socket is gone; so is anything still to send on it.
-        with contextlib.suppress(asyncio.CancelledError, RuntimeError, WebSocketDisconnect):
-            await forwarding
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            # The socket is gone or was closed by us; anything left to send goes with it.
+            with contextlib.suppress(asyncio.CancelledError, RuntimeError, WebSocketDisconnect,
+                                     LoginEnded):
+                await task
 
 
 async def _read(websocket: WebSocket, on_frame: Callable[[str], Awaitable[None]]) -> None:
