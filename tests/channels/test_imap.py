@@ -15,6 +15,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -34,7 +35,7 @@ from frontliner.store.tables import cases, interactions
 from frontliner.store.uow import SqlUnitOfWork, uow_factory
 
 UowFactory = Callable[[], SqlUnitOfWork]
-SETTINGS = Settings(secret_key="test-secret-imap", mail_domain="desk.test")
+SETTINGS = Settings.model_validate({"secret_key": "test-secret-imap", "mail_domain": "desk.test"})
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +137,7 @@ def test_a_message_whose_commit_failed_is_not_flagged_seen_and_is_kept_on_the_ne
     real_accept = intake.accept
     calls = []
 
-    def database_down_on_second(*args: object, **kwargs: object) -> object:
+    def database_down_on_second(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         if len(calls) == 2:
             raise sa.exc.OperationalError("INSERT", {}, Exception("database is away"))

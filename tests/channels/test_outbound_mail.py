@@ -44,7 +44,7 @@ def mail_settings(port: int, **overrides: object) -> Settings:
         "smtp_timeout": 10.0,
     }
     values.update(overrides)
-    return Settings(**values)
+    return Settings.model_validate(values)
 
 
 @pytest.fixture
