@@ -67,6 +67,7 @@ def serve(
         proxy_headers=True,
         server_header=False,
         access_log=access_log,
+        ws_max_size=64 * 1024,  # chat frames are small; web/ws.py closes past 16 KiB
     )
 
 

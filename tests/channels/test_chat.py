@@ -7,6 +7,7 @@ the REST API) and checks what the visitor or the agent would see and what the de
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import warnings
 from collections.abc import Callable, Iterator
@@ -228,3 +229,18 @@ def test_an_agent_socket_ends_when_its_token_is_revoked(client: TestClient, desk
         start_chat(client, email="second@example.org")
         with pytest.raises(AssertionError, match="socket closed: 1008"):
             frame_until(agent, "message")
+
+
+def test_server_logs_never_show_a_chat_token(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = start_chat(client)["token"]
+    # What uvicorn logs when a socket opens and in its access log, through its loggers.
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("uvicorn.error").info(
+            '%s - "WebSocket %s" [accepted]', "203.0.113.9:50000", f"/ws/chat/{token}")
+        logging.getLogger("uvicorn.access").info(
+            '%s - "%s %s HTTP/%s" %d', "203.0.113.9:50000", "GET", f"/ws/chat/{token}", "1.1",
+            403)
+    assert len(caplog.records) == 2
+    assert token not in caplog.text and caplog.text.count("/ws/chat/<token>") == 2

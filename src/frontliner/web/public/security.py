@@ -8,6 +8,8 @@ repeated in the form; a cross-site post cannot read it, so it cannot send it.
 from __future__ import annotations
 
 import hmac
+import logging
+import re
 import secrets
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -98,3 +100,31 @@ class NoSniff:
             await send(message)
 
         await self.app(scope, receive, send_with_header)
+
+
+_CHAT_PATH = re.compile(r"(/ws/chat/)[^\s\"?]+")
+
+
+def redact_chat_tokens(text: str) -> str:
+    return _CHAT_PATH.sub(r"\1<token>", text)
+
+
+class RedactChatTokens(logging.Filter):
+    """The visitor's chat token is in the socket's path, and a bearer secret: servers'
+    access and connection logs get the path with the token blanked out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact_chat_tokens(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_chat_tokens(a) if isinstance(a, str) else a
+                                for a in record.args)
+        return True
+
+
+def redact_server_logs() -> None:
+    """Install the filter on uvicorn's loggers, once per process."""
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactChatTokens) for f in logger.filters):
+            logger.addFilter(RedactChatTokens())
