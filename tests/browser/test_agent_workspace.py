@@ -10,6 +10,7 @@ from typing import Any
 from playwright.sync_api import expect
 from tests.browser.conftest import BrowserDesk, LiveServer, screenshot
 
+from frontliner.desk import knowledge
 from frontliner.desk.model import (
     AuditEntry,
     Case,
@@ -38,6 +39,8 @@ def test_agent_solves_a_small_case_on_first_contact(
     agent_page: Any, live_server: LiveServer, tmp_path: Path
 ) -> None:
     desk = live_server.desk
+    prepared = "We are sorry your parcel went missing; a replacement is on its way today."
+    desk.run(knowledge.add_prepared_reply, desk.lead, "Missing parcel", prepared)
     case = desk.open_case()
     page = agent_page
 
@@ -58,8 +61,12 @@ def test_agent_solves_a_small_case_on_first_contact(
     assert page.locator("#flash").inner_text().startswith("Applied: credit")
     assert "30.00 EUR" in page.locator("#money-left").inner_text()
 
-    # The reply: the coach reads it as it is typed and finds nothing to stop it.
+    # A prepared reply for this kind of problem is suggested and goes into the draft.
+    page.get_by_role("button", name="Insert into reply").first.click()
     draft = page.get_by_label("Your reply")
+    assert draft.input_value() == prepared
+
+    # The reply: the coach reads it as it is typed and finds nothing to stop it.
     draft.fill(GOOD_REPLY)
     draft.press("End")  # a keystroke: the debounced coach request goes out
     page.locator("#coach-summary").filter(has_not_text="reads your draft").wait_for()

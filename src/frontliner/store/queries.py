@@ -423,6 +423,32 @@ def list_prepared_replies(
     return page(session, query, order, cursor, limit, first)
 
 
+def suggestions(
+    session: Session, words: Sequence[str], limit: int = 3
+) -> tuple[list[KnowledgeArticle], list[PreparedReply]]:
+    """Published articles and prepared replies whose title or body holds any of `words`
+    (a case's distinctive words), newest first: two bounded queries for a case page."""
+    if not words:
+        return [], []
+    article_match = [sa.or_(contains(knowledge_articles.c.title, w),
+                            contains(knowledge_articles.c.body, w)) for w in words]
+    reply_match = [sa.or_(contains(prepared_replies.c.title, w),
+                          contains(prepared_replies.c.body, w)) for w in words]
+    articles = session.scalars(
+        sa.select(KnowledgeArticle)
+        .where(knowledge_articles.c.status == ArticleStatus.PUBLISHED, sa.or_(*article_match))
+        .order_by(knowledge_articles.c.created_at.desc(), knowledge_articles.c.id.desc())
+        .limit(limit)
+    ).all()
+    replies = session.scalars(
+        sa.select(PreparedReply)
+        .where(sa.or_(*reply_match))
+        .order_by(prepared_replies.c.created_at.desc(), prepared_replies.c.id.desc())
+        .limit(limit)
+    ).all()
+    return list(articles), list(replies)
+
+
 def kudos_for(
     session: Session, user_id: int, cursor: str | None = None, limit: int | None = None
 ) -> Page[Kudos]:

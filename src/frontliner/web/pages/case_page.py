@@ -21,7 +21,6 @@ from frontliner.desk import access
 from frontliner.desk.clock import start_of_day
 from frontliner.desk.empowerment import limits_for
 from frontliner.desk.model import (
-    ArticleStatus,
     Case,
     CaseStatus,
     Direction,
@@ -89,19 +88,9 @@ def keywords(text: str) -> list[str]:
 
 def knowledge_for(session: Session, case: Case) -> tuple[list[KnowledgeArticle],
                                                         list[PreparedReply]]:
-    """A few published articles and prepared replies matching the case's words (bounded:
-    at most one small indexed search per keyword)."""
-    articles: dict[int, KnowledgeArticle] = {}
-    replies: dict[int, PreparedReply] = {}
-    for word in [*([case.category] if case.category else []), *keywords(case.nature)]:
-        if len(articles) < SUGGESTIONS:
-            for a in queries.list_articles(session, search=word, status=ArticleStatus.PUBLISHED,
-                                           limit=SUGGESTIONS).items:
-                articles.setdefault(a.id or 0, a)
-        if len(replies) < SUGGESTIONS:
-            for r in queries.list_prepared_replies(session, search=word, limit=SUGGESTIONS).items:
-                replies.setdefault(r.id or 0, r)
-    return list(articles.values())[:SUGGESTIONS], list(replies.values())[:SUGGESTIONS]
+    """A few published articles and prepared replies matching the case's words."""
+    words = [*([case.category] if case.category else []), *keywords(case.nature)]
+    return queries.suggestions(session, words, SUGGESTIONS)
 
 
 def staff_choices(session: Session) -> list[User]:
