@@ -54,6 +54,17 @@ class Attachment:
     data: bytes
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """One message as a receiver got it, before it is stored."""
+
+    raw: bytes
+    envelope_from: str
+    envelope_to: Sequence[str]
+    source: str
+    source_key: str | None = None
+
+
 def store_raw(
     engine: Engine,
     raw: bytes,
@@ -69,30 +80,57 @@ def store_raw(
     The same bytes (or the same `source_key`) stored again give back the first row, so a
     sender retrying after a lost acknowledgement never makes a second copy.
     """
-    digest = hashlib.sha256(raw).hexdigest()
-    row = {
-        "received_at": now or datetime.now(UTC),
-        "source": source,
-        "source_key": source_key,
-        "digest": digest,
-        "envelope_from": envelope_from[:MAX_ADDRESS],
-        "envelope_to": [a[:MAX_ADDRESS] for a in envelope_to],
-        "size": len(raw),
-        "raw": raw,
-        "status": MailStatus.RECEIVED,
-        "attempts": 0,
-    }
+    item = Incoming(raw, envelope_from, envelope_to, source, source_key)
     try:
         with engine.begin() as connection:
-            result = connection.execute(sa.insert(inbound_mail).values(**row))
-            key = result.inserted_primary_key
-            assert key is not None
-            return Stored(mail_id=int(key[0]), created=True)
+            return _insert(connection, item, now or datetime.now(UTC))
     except IntegrityError:
+        digest = hashlib.sha256(raw).hexdigest()
         existing = _existing(engine, digest, source_key)
         if existing is None:
             raise
         return Stored(mail_id=existing, created=False)
+
+
+def store_raw_batch(engine: Engine, items: Sequence[Incoming]) -> list[Stored]:
+    """Keep several messages in ONE transaction (one commit, one disk sync for all), which
+    is how a busy receiver keeps up on SQLite. If any is already stored, falls back to
+    one transaction each, so each still comes back exactly once."""
+    at = datetime.now(UTC)
+    try:
+        with engine.begin() as connection:
+            return [_insert(connection, item, at) for item in items]
+    except IntegrityError:
+        return [
+            store_raw(
+                engine,
+                item.raw,
+                envelope_from=item.envelope_from,
+                envelope_to=item.envelope_to,
+                source=item.source,
+                source_key=item.source_key,
+                now=at,
+            )
+            for item in items
+        ]
+
+
+def _insert(connection: Connection, item: Incoming, at: datetime) -> Stored:
+    row = {
+        "received_at": at,
+        "source": item.source,
+        "source_key": item.source_key,
+        "digest": hashlib.sha256(item.raw).hexdigest(),
+        "envelope_from": item.envelope_from[:MAX_ADDRESS],
+        "envelope_to": [a[:MAX_ADDRESS] for a in item.envelope_to],
+        "size": len(item.raw),
+        "raw": item.raw,
+        "status": MailStatus.RECEIVED,
+        "attempts": 0,
+    }
+    key = connection.execute(sa.insert(inbound_mail).values(**row)).inserted_primary_key
+    assert key is not None
+    return Stored(mail_id=int(key[0]), created=True)
 
 
 def _existing(engine: Engine, digest: str, source_key: str | None) -> int | None:

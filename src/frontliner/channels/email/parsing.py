@@ -31,6 +31,22 @@ _FATAL_DEFECTS = (
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
 
 
+class _ReadOnlyMessage(EmailMessage):
+    """A parsed message that is only read, never changed. The e-mail API asks a part for
+    its content type a dozen times while finding bodies and attachments, parsing the
+    header each time; parsed once here, that is most of the parsing time saved."""
+
+    _content_type: str | None = None
+
+    def get_content_type(self) -> str:
+        if self._content_type is None:
+            self._content_type = super().get_content_type()
+        return self._content_type
+
+
+_POLICY = policy.default.clone(message_factory=_ReadOnlyMessage)
+
+
 class Unreadable(Exception):
     """The message cannot be read safely; `reason` says why (shown in the quarantine)."""
 
@@ -73,7 +89,7 @@ def parse(
 ) -> ParsedMail:
     _check_header_size(raw)
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw)
+        msg = BytesParser(policy=_POLICY).parsebytes(raw)
         assert isinstance(msg, EmailMessage)
         _check_structure(msg, lenient)
         return _read(msg, envelope_from, envelope_to, settings, lenient)

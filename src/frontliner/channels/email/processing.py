@@ -131,9 +131,9 @@ def _file(
                 case_id=first[1],
                 reason=f"same message as mail {first[0]}",
             )
-        # Claimed now, inside this transaction: a copy processed at the same moment elsewhere
-        # fails on the unique key and is marked a duplicate.
-        mail_store.update_mail(connection, mail_id, dedupe_key=key)
+        # Taken by the final update of this transaction: a copy processed at the same moment
+        # elsewhere fails on the unique key there and is marked a duplicate.
+        common["dedupe_key"] = key
     case = find_case(uow, connection, parsed, s)
     body = _body(parsed)
     opened = case is None
@@ -148,8 +148,7 @@ def _file(
             message=body,
             now=at,
         )
-        assert case.id is not None
-        message = uow.find(Interaction, limit=1, case_id=case.id)[0]
+        message = _first_message(uow, case)
     elif parsed.auto_reply:  # an out-of-office answer: worth knowing, not a customer reply
         message = add_note(uow, None, case.id or 0, f"Automatic reply received:\n{body}", now=at)
     else:
@@ -173,6 +172,15 @@ def _file(
         auto_answer=parsed.automatic is None,
         facts=facts,
     )
+
+
+def _first_message(uow: SqlUnitOfWork, case: Case) -> Interaction:
+    """The message open_case just wrote, from the session (no query: it was just added)."""
+    uow.flush()
+    for obj in uow.session:
+        if isinstance(obj, Interaction) and obj.case_id == case.id:
+            return obj
+    raise LookupError(f"open_case wrote no message on case {case.ref}")
 
 
 def _note_bounce(

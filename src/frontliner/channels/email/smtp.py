@@ -3,9 +3,10 @@
 Answering 250 is a promise that the message is kept, so DATA is answered only after
 `intake.accept` has committed the raw bytes; a storage failure is answered 451 (the
 sender retries later) and a message over the size limit 552, by aiosmtpd itself.
-Processing (parse, thread, case) happens after the answer, on one worker thread, so a
-slow or hostile message never holds a sender; whatever was accepted but not processed
-when the process stopped is processed when it starts again.
+Processing (parse, thread, case) happens after the answer, so a slow or hostile message
+never holds a sender; whatever was accepted but not processed when the process stopped
+is processed when it starts again. The storing uses the same transaction shape as
+`intake.accept` (which IMAP uses), batched: see `MailWorker`.
 """
 
 from __future__ import annotations
@@ -14,65 +15,103 @@ import asyncio
 import logging
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy.engine import Engine
 
-from frontliner.channels.email.intake import accept
 from frontliner.channels.email.processing import Outcome, UowFactory, process_mail
 from frontliner.config import Settings
-from frontliner.store.mail import waiting_ids
+from frontliner.store.mail import Incoming, store_raw_batch, waiting_ids
 from frontliner.store.mail_tables import MailStatus
 
 log = logging.getLogger("frontliner.smtp")
-STORE_THREADS = 4
 
 
-class Processor:
-    """One worker thread that processes accepted mail in the order it was accepted."""
+class MailWorker:
+    """The one thread that writes mail: it stores what the server accepts, in batches (one
+    commit answers every message waiting for it), and between batches processes stored
+    mail one message at a time, oldest first.
+
+    One writer, because SQLite has one write lock: several threads taking turns at it
+    spend their time waiting, not writing. Storing always goes first, so a sender waits
+    for at most one message being processed.
+    """
+
+    BATCH = 200  # messages stored per commit, at most
 
     def __init__(
         self,
-        uow_factory: UowFactory,
         engine: Engine,
+        uow_factory: UowFactory,
         settings: Settings,
         on_outcome: Callable[[Outcome], None] | None = None,
     ) -> None:
-        self._uow_factory, self._engine, self._settings = uow_factory, engine, settings
+        self._engine, self._uow_factory, self._settings = engine, uow_factory, settings
         self._on_outcome = on_outcome
-        self._queue: queue.Queue[int | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="mail-processor", daemon=True)
+        self._incoming: queue.Queue[tuple[Incoming, Future[int]] | None] = queue.Queue()
+        self._to_process: deque[int] = deque()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="mail-worker", daemon=True)
 
     def start(self) -> None:
         """Start, after queueing whatever was accepted but never processed (a crash)."""
-        for mail_id in waiting_ids(self._engine, MailStatus.RECEIVED, limit=100_000):
-            self._queue.put(mail_id)
+        self._to_process.extend(waiting_ids(self._engine, MailStatus.RECEIVED, limit=100_000))
         self._thread.start()
 
-    def submit(self, mail_id: int) -> None:
-        self._queue.put(mail_id)
+    def store(self, item: Incoming) -> Future[int]:
+        """The mail id once `item` is committed (or the storage error)."""
+        done: Future[int] = Future()
+        self._incoming.put((item, done))
+        return done
 
     def stop(self) -> None:
-        """Finish what is queued, then stop."""
-        self._queue.put(None)
+        """Store what is waiting, process everything stored, then stop."""
+        self._incoming.put(None)
         self._thread.join()
-
-    def join(self) -> None:
-        """Wait until everything submitted so far is processed."""
-        self._queue.join()
 
     def _run(self) -> None:
         while True:
-            mail_id = self._queue.get()
+            batch = self._take_batch(block=not self._to_process)
+            if batch:
+                self._store(batch)
+            elif self._to_process:
+                self._process(self._to_process.popleft())
+            elif self._stopping:
+                return
+
+    def _take_batch(self, block: bool) -> list[tuple[Incoming, Future[int]]]:
+        batch: list[tuple[Incoming, Future[int]]] = []
+        try:
+            first = self._incoming.get(block=block and not self._stopping, timeout=None)
+        except queue.Empty:
+            return batch
+        while True:
+            if first is None:
+                self._stopping = True
+            else:
+                batch.append(first)
+            if len(batch) >= self.BATCH:
+                return batch
             try:
-                if mail_id is None:
-                    return
-                self._process(mail_id)
-            finally:
-                self._queue.task_done()
+                first = self._incoming.get_nowait()
+            except queue.Empty:
+                return batch
+
+    def _store(self, batch: list[tuple[Incoming, Future[int]]]) -> None:
+        try:
+            stored = store_raw_batch(self._engine, [item for item, _ in batch])
+        except Exception as error:  # nothing committed: every sender is told to retry
+            for _, done in batch:
+                done.set_exception(error)
+            return
+        for (_, done), kept in zip(batch, stored, strict=True):
+            done.set_result(kept.mail_id)
+            if kept.created:
+                self._to_process.append(kept.mail_id)
 
     def _process(self, mail_id: int) -> None:
         try:
@@ -87,35 +126,19 @@ class Processor:
 class MailHandler:
     """aiosmtpd handler: store, commit, then answer."""
 
-    def __init__(self, engine: Engine, processor: Processor) -> None:
-        self._engine = engine
-        self._processor = processor
-        self._pool = ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="mail-store")
+    def __init__(self, worker: MailWorker) -> None:
+        self._worker = worker
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or envelope.content
         data = raw if isinstance(raw, bytes) else str(raw).encode("utf-8", "surrogateescape")
-        loop = asyncio.get_running_loop()
+        item = Incoming(data, envelope.mail_from or "", list(envelope.rcpt_tos), "smtp")
         try:
-            stored = await loop.run_in_executor(self._pool, self._store, data, envelope)
+            await asyncio.wrap_future(self._worker.store(item))
         except Exception:
             log.exception("could not store an inbound message; answering 451")
             return "451 4.3.0 Could not store the message now; please try again later"
-        self._processor.submit(stored)
         return "250 2.0.0 Message accepted for delivery"
-
-    def _store(self, data: bytes, envelope: Envelope) -> int:
-        stored = accept(
-            self._engine,
-            data,
-            envelope_from=envelope.mail_from or "",
-            envelope_to=list(envelope.rcpt_tos),
-            source="smtp",
-        )
-        return stored.mail_id
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True)
 
 
 class SmtpService:
@@ -133,14 +156,14 @@ class SmtpService:
         self.settings = settings
         self.host = host or settings.smtp_listen_host
         self.port = settings.smtp_listen_port if port is None else port
-        self.processor = Processor(uow_factory, engine, settings, on_outcome)
-        self.handler = MailHandler(engine, self.processor)
+        self.worker = MailWorker(engine, uow_factory, settings, on_outcome)
+        self.handler = MailHandler(self.worker)
         self._loop = asyncio.new_event_loop()
         self._server: Any = None
         self._thread = threading.Thread(target=self._loop.run_forever, name="smtp", daemon=True)
 
     def start(self) -> int:
-        self.processor.start()
+        self.worker.start()
         self._thread.start()
         future = asyncio.run_coroutine_threadsafe(self._listen(), self._loop)
         self.port = future.result(timeout=30)
@@ -171,5 +194,4 @@ class SmtpService:
         asyncio.run_coroutine_threadsafe(close(), self._loop).result(timeout=30)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=30)
-        self.handler.close()
-        self.processor.stop()
+        self.worker.stop()

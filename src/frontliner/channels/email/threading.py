@@ -38,13 +38,13 @@ def find_case(
     uow: SqlUnitOfWork, connection: Connection, parsed: ParsedMail, settings: Settings
 ) -> Case | None:
     """The case this message continues, or None for a new conversation."""
+    candidates = [c for c in _candidates(uow, connection, parsed, settings) if c is not None]
+    if not candidates:
+        return None  # a new conversation
     customer = sender_customer(uow, parsed)
     if customer is None:
         return None  # a stranger's message never threads onto anyone's case
-    for case in _candidates(uow, connection, parsed, settings):
-        if case is not None and case.customer_id == customer.id:
-            return case
-    return None
+    return next((c for c in candidates if c.customer_id == customer.id), None)
 
 
 def _candidates(

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0003_inbound_mail"
 down_revision: str | None = "0002_outbound_mail"
 branch_labels: str | Sequence[str] | None = None
