@@ -1,6 +1,7 @@
-"""A big case end to end across three roles: the agent's remedy is above their limit and
-the case is escalated; the lead approves it in the console using only the keyboard and
-hands the case back; the customer confirms the fix in the portal and rates the service."""
+"""A big case end to end across three roles, all in the browser: the agent's remedy is
+above their limit and the case is escalated; the lead approves it in the console using
+only the keyboard and hands the case back; the agent asks the customer to confirm; the
+customer confirms the fix in the portal and rates the service."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from tests.browser.conftest import SCREENSHOTS, BrowserDesk
 
-from frontliner.desk import closing, empowerment, escalation
+from frontliner.desk import empowerment
 from frontliner.desk.model import (
     ApprovalRequest,
     ApprovalStatus,
@@ -21,16 +22,26 @@ from frontliner.desk.model import (
 )
 
 
-def _escalated_with_a_big_refund(desk: BrowserDesk) -> Case:
-    """The agent's side, as the agent workspace records it: a refund of 120.00 (above
-    the agent's 50.00 per case) waits for approval, and the case goes to the lead."""
+def _agent_escalates_with_a_big_refund(agent: Any, desk: BrowserDesk) -> Case:
+    """The agent, in the workspace: a refund of 120.00 (above the 50.00 an agent may give
+    per case) goes to a lead for approval, and the case is escalated with its facts."""
     case = desk.open_case(nature="TV arrived with a cracked screen",
                           message="The screen was cracked when I opened the box. Not happy.")
-    desk.run(empowerment.apply_remedy, desk.agent, case.id, RemedyKind.REFUND, amount=12_000,
-             note="full refund, the TV is unusable")
-    desk.run(escalation.escalate, desk.agent, case.id, "refund above my limit",
-             "cracked on delivery, photos received", handler_id=desk.lead.id,
-             people_involved=[{"name": "Dan Driver", "contact": "dan@courier.test"}])
+    agent.goto(f"/work/cases/{case.ref}")
+    agent.get_by_label("Remedy", exact=True).select_option("refund")
+    agent.get_by_label("Amount").fill("120.00")
+    agent.get_by_label("Note", exact=True).fill("full refund, the TV is unusable")
+    agent.get_by_role("button", name="Give remedy").click()
+    assert "a lead has been asked to approve it" in agent.locator("#flash").inner_text()
+
+    agent.get_by_label("Why it needs more authority or expertise").fill("refund above my limit")
+    agent.get_by_label("What happened: date, time, details").fill(
+        "cracked on delivery, photos received")
+    agent.locator("#person-name-0").fill("Dan Driver")
+    agent.locator("#person-contact-0").fill("dan@courier.test")
+    agent.get_by_label("Handler").select_option(label="Lee Lead (lead)")
+    agent.get_by_role("button", name="Escalate", exact=True).click()
+    assert "Escalated to Lee Lead" in agent.locator("#flash").inner_text()
     return case
 
 
@@ -39,10 +50,10 @@ def _focused_text(page: Any) -> str:
 
 
 def test_lead_approves_escalated_remedy_by_keyboard_and_customer_confirms_and_rates(
-    lead_page: Any, customer_page: Any, browser_desk: BrowserDesk
+    agent_page: Any, lead_page: Any, customer_page: Any, browser_desk: BrowserDesk
 ) -> None:
     desk = browser_desk
-    case = _escalated_with_a_big_refund(desk)
+    case = _agent_escalates_with_a_big_refund(agent_page, desk)
 
     # The lead sees what waits, with the remedy, the limit it is above and who asked.
     lead = lead_page
@@ -76,8 +87,12 @@ def test_lead_approves_escalated_remedy_by_keyboard_and_customer_confirms_and_ra
     entry.get_by_role("button", name="Hand back to the owner").click()
     assert "is back with its owner" in lead.get_by_role("status").inner_text()
 
-    # The owner asks the customer to confirm (the agent workspace's step).
-    desk.run(closing.request_confirmation, desk.agent, case.id)
+    # The owner reads the lead's answer on the case and asks the customer to confirm.
+    agent_page.goto(f"/work/cases/{case.ref}")
+    assert "Approved: the customer keeps nothing broken." in agent_page.locator(
+        "#remedy").inner_text()
+    agent_page.get_by_role("button", name="Ask the customer to confirm the fix").click()
+    assert agent_page.locator("#case-status").inner_text() == "awaiting confirmation"
 
     # The customer finds the case, sees the refund, confirms and rates.
     portal = customer_page
@@ -108,14 +123,16 @@ def test_lead_approves_escalated_remedy_by_keyboard_and_customer_confirms_and_ra
         assert uow.find(SatisfactionRating, case_id=case.id)[0].score == 5
 
 
-def test_lead_declining_without_a_note_is_refused_and_keeps_nothing_applied(
+def test_lead_declining_on_a_phone_without_a_note_is_refused_and_nothing_is_applied(
     lead_page: Any, browser_desk: BrowserDesk
 ) -> None:
     desk = browser_desk
     case = desk.open_case(nature="Charged twice for one order")
     remedy = desk.run(empowerment.apply_remedy, desk.agent, case.id, RemedyKind.REFUND,
                       amount=9_000)
+    lead_page.set_viewport_size({"width": 390, "height": 844})
     lead_page.goto("/lead/approvals")
+    assert lead_page.evaluate("document.documentElement.scrollWidth") <= 390
     item = lead_page.locator("li.approval", has_text=case.ref)
     item.get_by_role("button", name="Decline").click()
     alert = lead_page.locator("li.approval", has_text=case.ref).get_by_role("alert")

@@ -54,6 +54,7 @@ from frontliner.web.pages import (
     case_page,
     composer,
     lead,
+    lead_coach,
     lead_firelog,
     lead_team,
     portal,
@@ -67,7 +68,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 # Every page router, in one list (add yours here).
 AREAS: list[APIRouter] = [auth.router, workspace.router, case_page.router, case_actions.router,
                           composer.router, lead.router, lead_team.router, lead_firelog.router,
-                          portal.router]
+                          lead_coach.router, portal.router]
 
 
 def install_pages(app: FastAPI) -> None:
