@@ -1,13 +1,20 @@
 """API benchmark: create a case (1 and 8 clients), get one, list a page, at 100k cases.
 
     python bench/api_bench.py [--database-url URL] [--cases 100000] [--seconds 10]
+                              [--workers 1] [--reuse] [--only create,get,list]
+                              [--clients 1,8]
 
 The server runs as in production: `frontliner serve` in its own process (uvicorn, no
 reload), on SQLite by default or on the PostgreSQL given by --database-url (its tables
 are dropped and rebuilt by the migrations: give it a scratch database). The desk is
 first filled through the demo generator (real operations), then grown to --cases by
 bulk-copying those cases with fresh references and dates, so lists and indexes work on
-a realistic spread of owners, statuses and customers.
+a realistic spread of owners, statuses and customers. `--reuse` keeps a database that
+already holds --cases cases (give a fixed --database-url) and skips the seeding.
+
+Besides requests per second and latency, each row gives the server's CPU milliseconds
+per request (its process and workers, from /proc) and the load average when the row
+started: on a shared machine the CPU figure is the steadier one.
 """
 
 from __future__ import annotations
@@ -100,6 +107,16 @@ def grow(engine: sa.Engine, total: int, rng: random.Random) -> None:
             connection.execute(sa.text("ANALYZE"))
 
 
+def seeded(engine: sa.Engine, total: int) -> bool:
+    """Whether the database already holds the desk at (at least) `total` cases."""
+    try:
+        with engine.connect() as connection:
+            have = connection.execute(sa.select(sa.func.count()).select_from(cases)).scalar_one()
+    except sa.exc.DBAPIError:
+        return False  # no tables yet
+    return int(have) >= total
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -143,7 +160,10 @@ def sample_refs(engine: sa.Engine, rng: random.Random, n: int = 2_000) -> list[s
         return [row.ref for row in rows]
 
 
-def measure(base: str, token: str, refs: list[str], seconds: float) -> list[LoadResult]:
+def measure(
+    base: str, token: str, refs: list[str], seconds: float, server_pid: int,
+    only: set[str], client_counts: list[int],
+) -> list[LoadResult]:
     headers = {"Authorization": f"Bearer {token}"}
 
     def create(client: httpx.Client, n: int) -> httpx.Response:
@@ -159,12 +179,15 @@ def measure(base: str, token: str, refs: list[str], seconds: float) -> list[Load
         return client.get("/api/v1/cases", params={"limit": 50, "status": "open"})
 
     results = []
-    for label, request, clients in [("create case", create, 1), ("create case", create, 8),
-                                    ("get case", get, 1), ("get case", get, 8),
-                                    ("list 50 open cases", page, 1),
-                                    ("list 50 open cases", page, 8)]:
-        results.append(run_load(label, base, headers, request, clients, seconds))
-        console.print(results[-1].row())
+    scenarios = [("create", "create case", create), ("get", "get case", get),
+                 ("list", "list 50 open cases", page)]
+    for key, label, request in scenarios:
+        if key not in only:
+            continue
+        for clients in client_counts:
+            results.append(run_load(label, base, headers, request, clients, seconds,
+                                    server_pid=server_pid))
+            console.print(results[-1].row())
     return results
 
 
@@ -188,19 +211,28 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep a database already holding --cases cases")
+    parser.add_argument("--only", default="create,get,list",
+                        help="comma-separated scenarios: create, get, list")
+    parser.add_argument("--clients", default="1,8", help="comma-separated client counts")
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
     rng = random.Random(1)
-    engine = reset(url)
-    console.print(f"[bold]Database:[/] {engine.dialect.name}; seeding the demo desk")
-    seed_demo(uow_factory(engine), cases=300, customer_count=150, seed=5)
-    grow(engine, args.cases, rng)
+    engine = make_engine(url)
+    if not (args.reuse and seeded(engine, args.cases)):
+        engine.dispose()
+        engine = reset(url)
+        console.print(f"[bold]Database:[/] {engine.dialect.name}; seeding the demo desk")
+        seed_demo(uow_factory(engine), cases=300, customer_count=150, seed=5)
+        grow(engine, args.cases, rng)
     token, refs = token_for_agent(engine), sample_refs(engine, rng)
     engine.dispose()
     port = free_port()
     server = start_server(url, port, args.workers)
     try:
-        results = measure(f"http://127.0.0.1:{port}", token, refs, args.seconds)
+        results = measure(f"http://127.0.0.1:{port}", token, refs, args.seconds, server.pid,
+                          set(args.only.split(",")), [int(c) for c in args.clients.split(",")])
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)

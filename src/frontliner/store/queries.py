@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from frontliner.desk.model import (
+    ApiToken,
     ApprovalRequest,
     ApprovalStatus,
     ArticleStatus,
@@ -44,6 +45,7 @@ from frontliner.desk.model import (
 from frontliner.store.mapping import map_entities
 from frontliner.store.pagination import Order, Page, first, page
 from frontliner.store.tables import (
+    api_tokens,
     approval_requests,
     audit_entries,
     cases,
@@ -152,51 +154,93 @@ class CaseDetail:
     ratings: list[SatisfactionRating] = field(default_factory=list)
 
 
-def _recent(session: Session, entity: type[Any], table: sa.Table, case_id: int) -> list[Any]:
-    query = (sa.select(entity).where(table.c.case_id == case_id).order_by(table.c.id.desc())).limit(
-        DETAIL_ITEMS
+# The detail view's statements are built once: a statement object keeps its own cache
+# key, so each view only binds ids instead of rebuilding and re-keying eleven queries.
+_CASE_ID = sa.bindparam("case_id", type_=sa.Integer)
+_CUSTOMER_ID = sa.bindparam("customer_id", type_=sa.Integer)
+
+
+def _newest(entity: type[Any], table: sa.Table) -> sa.Select[Any]:
+    return (
+        sa.select(entity)
+        .where(table.c.case_id == _CASE_ID)
+        .order_by(table.c.id.desc())
+        .limit(DETAIL_ITEMS)
     )
-    return list(reversed(session.scalars(query).all()))
+
+
+_CASE_BY_REF = sa.select(Case).where(cases.c.ref == sa.bindparam("ref", type_=sa.String))
+_CONTACTS = (
+    sa.select(Contact)
+    .where(contacts.c.customer_id == _CUSTOMER_ID)
+    .order_by(contacts.c.id)
+    .limit(DETAIL_ITEMS)
+)
+_OPEN_HANDOVER_WHERE = sa.and_(
+    handovers.c.case_id == _CASE_ID, handovers.c.status == HandoverStatus.OFFERED
+)
+_OPEN_FOLLOW_UPS_WHERE = sa.and_(follow_ups.c.case_id == _CASE_ID, follow_ups.c.done_at.is_(None))
+# Each of a case's own lists: the newest DETAIL_ITEMS rows, shown oldest first.
+_LISTS: dict[str, tuple[sa.Select[Any], sa.ColumnElement[bool]]] = {
+    "open_handover": (
+        sa.select(Handover).where(_OPEN_HANDOVER_WHERE).order_by(handovers.c.id.desc()).limit(1),
+        _OPEN_HANDOVER_WHERE,
+    ),
+    "open_follow_ups": (
+        sa.select(FollowUp)
+        .where(_OPEN_FOLLOW_UPS_WHERE)
+        .order_by(follow_ups.c.due_at, follow_ups.c.id)
+        .limit(DETAIL_ITEMS),
+        _OPEN_FOLLOW_UPS_WHERE,
+    ),
+    "remedies": (_newest(Remedy, remedies), remedies.c.case_id == _CASE_ID),
+    "approvals": (
+        _newest(ApprovalRequest, approval_requests),
+        approval_requests.c.case_id == _CASE_ID,
+    ),
+    "escalations": (_newest(Escalation, escalations), escalations.c.case_id == _CASE_ID),
+    "interactions": (_newest(Interaction, interactions), interactions.c.case_id == _CASE_ID),
+    "ratings": (
+        _newest(SatisfactionRating, satisfaction_ratings),
+        satisfaction_ratings.c.case_id == _CASE_ID,
+    ),
+}
+# One indexed probe per list, in one round trip: most cases have messages but no
+# remedies, approvals, escalations or ratings, and an empty list costs no query then.
+_PRESENT = sa.select(*(sa.exists().where(where).label(name) for name, (_, where) in _LISTS.items()))
 
 
 def case_detail(session: Session, ref: str) -> CaseDetail | None:
-    case = session.scalars(sa.select(Case).where(cases.c.ref == ref)).first()
+    case = session.scalars(_CASE_BY_REF, {"ref": ref}).first()
     if case is None or case.id is None:
         return None
+    return detail_of(session, case)
+
+
+def detail_of(session: Session, case: Case) -> CaseDetail:
+    """The detail of a case already loaded (e.g. by the access check) in `session`."""
+    assert case.id is not None, "a stored case has an id"
     customer = session.get(Customer, case.customer_id)
     assert customer is not None  # a foreign key guarantees it
+    ids = {"case_id": case.id}
+    present = session.execute(_PRESENT, ids).one()._mapping
+    lists: dict[str, list[Any]] = {}
+    for name, (query, _) in _LISTS.items():
+        rows = list(session.scalars(query, ids)) if present[name] else []
+        lists[name] = rows if name in ("open_handover", "open_follow_ups") else rows[::-1]
     return CaseDetail(
         case=case,
         customer=customer,
-        contacts=list(
-            session.scalars(
-                sa.select(Contact)
-                .where(contacts.c.customer_id == case.customer_id)
-                .order_by(contacts.c.id)
-                .limit(DETAIL_ITEMS)
-            )
-        ),
+        contacts=list(session.scalars(_CONTACTS, {"customer_id": case.customer_id})),
         owner=session.get(User, case.owner_id) if case.owner_id else None,
         handler=session.get(User, case.handler_id) if case.handler_id else None,
-        open_handover=session.scalars(
-            sa.select(Handover)
-            .where(handovers.c.case_id == case.id, handovers.c.status == HandoverStatus.OFFERED)
-            .order_by(handovers.c.id.desc())
-            .limit(1)
-        ).first(),
-        open_follow_ups=list(
-            session.scalars(
-                sa.select(FollowUp)
-                .where(follow_ups.c.case_id == case.id, follow_ups.c.done_at.is_(None))
-                .order_by(follow_ups.c.due_at, follow_ups.c.id)
-                .limit(DETAIL_ITEMS)
-            )
-        ),
-        remedies=_recent(session, Remedy, remedies, case.id),
-        approvals=_recent(session, ApprovalRequest, approval_requests, case.id),
-        escalations=_recent(session, Escalation, escalations, case.id),
-        interactions=_recent(session, Interaction, interactions, case.id),
-        ratings=_recent(session, SatisfactionRating, satisfaction_ratings, case.id),
+        open_handover=next(iter(lists["open_handover"]), None),
+        open_follow_ups=lists["open_follow_ups"],
+        remedies=lists["remedies"],
+        approvals=lists["approvals"],
+        escalations=lists["escalations"],
+        interactions=lists["interactions"],
+        ratings=lists["ratings"],
     )
 
 
@@ -330,13 +374,17 @@ def follow_ups_due(
     return page(session, query, order, cursor, limit, lambda r: FollowUpRow(r[0], r[1]))
 
 
-def count_follow_ups_due(session: Session, owner_id: int, due_by: datetime,
-                         cap: int = 1_000) -> int:
+def count_follow_ups_due(
+    session: Session, owner_id: int, due_by: datetime, cap: int = 1_000
+) -> int:
     """How many of an owner's open follow-ups are due by `due_by`, counting at most `cap`."""
     matching = (
         sa.select(follow_ups.c.id)
-        .where(follow_ups.c.owner_id == owner_id, follow_ups.c.done_at.is_(None),
-               follow_ups.c.due_at <= due_by)
+        .where(
+            follow_ups.c.owner_id == owner_id,
+            follow_ups.c.done_at.is_(None),
+            follow_ups.c.due_at <= due_by,
+        )
         .limit(cap)
         .subquery()
     )
@@ -458,6 +506,19 @@ def kudos_for(
 
 
 # --- people -------------------------------------------------------------------------------
+
+_TOKEN_HOLDER = (
+    sa.select(ApiToken, User)
+    .join(users, users.c.id == api_tokens.c.user_id)
+    .where(api_tokens.c.token_hash == sa.bindparam("digest", type_=sa.String))
+)
+
+
+def token_holder(session: Session, digest: str) -> tuple[ApiToken, User] | None:
+    """The API token with this hash and the user it belongs to, in one query: every
+    request made with a token asks this first."""
+    row = session.execute(_TOKEN_HOLDER, {"digest": digest}).first()
+    return None if row is None else (row[0], row[1])
 
 
 def list_customers(

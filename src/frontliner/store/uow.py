@@ -43,7 +43,9 @@ from frontliner.store.mapping import map_entities
 from frontliner.store.tables import (
     TABLES,
     cases,
+    contacts,
     empowerment_profiles,
+    fires,
     follow_ups,
     handovers,
     metadata,
@@ -57,6 +59,34 @@ T = TypeVar("T")
 UNRESOLVED = tuple(s for s in CaseStatus if s not in (CaseStatus.RESOLVED, CaseStatus.CLOSED))
 # `find` never returns more than this, whatever the caller asks.
 MAX_FIND = 1000
+
+map_entities()  # the prepared statements below select entity classes
+
+# The domain's hottest questions (each case intake asks most of them) as statements built
+# once: a statement object keeps its cache key, so a call only binds its values.
+_CASE_BY_REF = sa.select(Case).where(cases.c.ref == sa.bindparam("ref", type_=sa.String)).limit(1)
+_CONTACT_BY_VALUE = (
+    sa.select(Contact)
+    .where(contacts.c.kind == sa.bindparam("kind"), contacts.c.value == sa.bindparam("value"))
+    .limit(1)
+)
+_CASES_OPENED_SINCE = sa.select(sa.func.count()).where(
+    cases.c.customer_id == sa.bindparam("customer_id", type_=sa.Integer),
+    cases.c.opened_at >= sa.bindparam("since", type_=cases.c.opened_at.type),
+)
+# A user's own override first, else their role's profile (each row has one of the two).
+_PROFILE_FOR = (
+    sa.select(EmpowermentProfile)
+    .where(
+        sa.or_(
+            empowerment_profiles.c.user_id == sa.bindparam("user_id", type_=sa.Integer),
+            empowerment_profiles.c.role == sa.bindparam("role"),
+        )
+    )
+    .order_by(sa.case((empowerment_profiles.c.user_id.is_(None), 1), else_=0))
+    .limit(1)
+)
+_FIRE_BY_KEY = sa.select(Fire).where(fires.c.key == sa.bindparam("key", type_=sa.String)).limit(1)
 
 
 class SqlUnitOfWork:
@@ -143,16 +173,14 @@ class SqlUnitOfWork:
     # --- queries the domain rules need -------------------------------------------------
 
     def case_by_ref(self, ref: str) -> Case | None:
-        return self._first(Case, sa.select(Case).filter_by(ref=ref))
+        return self._one_or_none(Case, _CASE_BY_REF, {"ref": ref})
 
     def contact_by_value(self, kind: ContactKind, value: str) -> Contact | None:
-        return self._first(Contact, sa.select(Contact).filter_by(kind=kind, value=value))
+        return self._one_or_none(Contact, _CONTACT_BY_VALUE, {"kind": kind, "value": value})
 
     def cases_opened_since(self, customer_id: int, since: datetime) -> int:
-        query = sa.select(sa.func.count()).where(
-            cases.c.customer_id == customer_id, cases.c.opened_at >= since
-        )
-        return int(self._scalar(query) or 0)
+        params = {"customer_id": customer_id, "since": since}
+        return int(self._scalar(_CASES_OPENED_SINCE, params) or 0)
 
     def money_given_since(self, user_id: int, since: datetime) -> int:
         return self._money_applied(
@@ -163,13 +191,9 @@ class SqlUnitOfWork:
         return self._money_applied(remedies.c.case_id == case_id)
 
     def profile_for(self, user: User) -> EmpowermentProfile | None:
-        if user.id is not None:
-            mine = empowerment_profiles.c.user_id == user.id
-            own = self._first(EmpowermentProfile, sa.select(EmpowermentProfile).where(mine))
-            if own is not None:
-                return own
-        for_role = empowerment_profiles.c.role == user.role
-        return self._first(EmpowermentProfile, sa.select(EmpowermentProfile).where(for_role))
+        return self._one_or_none(
+            EmpowermentProfile, _PROFILE_FOR, {"user_id": user.id, "role": user.role}
+        )
 
     def least_loaded(self, roles: tuple[Role, ...], skill: str | None = None) -> User | None:
         load = (
@@ -205,7 +229,7 @@ class SqlUnitOfWork:
         return self._all(query)
 
     def fire_by_key(self, key: str) -> Fire | None:
-        return self._first(Fire, sa.select(Fire).filter_by(key=key))
+        return self._one_or_none(Fire, _FIRE_BY_KEY, {"key": key})
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -219,13 +243,18 @@ class SqlUnitOfWork:
         with self._translated():
             return cast("T | None", self.session.scalars(query.limit(1)).first())
 
+    def _one_or_none(self, entity: type[T], query: Any, params: dict[str, Any]) -> T | None:
+        """The first row of a prepared statement (which carries its own LIMIT 1)."""
+        with self._translated():
+            return cast("T | None", self.session.scalars(query, params).first())
+
     def _all(self, query: Any) -> list[Any]:
         with self._translated():
             return list(self.session.scalars(query))
 
-    def _scalar(self, query: Any) -> Any:
+    def _scalar(self, query: Any, params: dict[str, Any] | None = None) -> Any:
         with self._translated():
-            return self.session.scalar(query)
+            return self.session.scalar(query, params)
 
     @contextmanager
     def _translated(self) -> Iterator[None]:

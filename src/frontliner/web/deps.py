@@ -18,7 +18,9 @@ from fastapi import Depends, Header, Query, Request
 from frontliner.config import Settings
 from frontliner.desk.model import ApiToken, Role, User
 from frontliner.desk.ports import UnitOfWork
+from frontliner.store import queries
 from frontliner.web.errors import ApiError, unauthorized
+from frontliner.web.lookup import session_of
 from frontliner.web.tokens import hash_token, looks_like_token
 
 UowFactory = Callable[[], AbstractContextManager[UnitOfWork]]
@@ -55,13 +57,11 @@ def password_fingerprint(user: User) -> str:
 def _user_for_token(uow: UnitOfWork, secret: str) -> User:
     if not looks_like_token(secret):
         raise unauthorized("The API token is not valid.")
-    digest = hash_token(secret)
-    found = uow.find(ApiToken, limit=1, token_hash=digest)
-    token = found[0] if found else None
-    if token is None or token.revoked_at is not None:
+    found = queries.token_holder(session_of(uow), hash_token(secret))
+    if found is None:
         raise unauthorized("The API token is not valid.")
-    user = uow.get(User, token.user_id)
-    if user is None or not user.active:
+    token, user = found
+    if token.revoked_at is not None or not user.active:
         raise unauthorized("The API token is not valid.")
     _note_token_use(uow, token)
     return user

@@ -80,8 +80,7 @@ def list_cases(
 @router.get("/{ref}", response_model=CaseDetailOut, summary="One case with its messages")
 def get_case(ref: str, user: CurrentUser, uow: UowDep, response: Response) -> Any:
     case = case_for(uow, user, ref)
-    detail = queries.case_detail(session_of(uow), case.ref)
-    assert detail is not None
+    detail = queries.detail_of(session_of(uow), case)
     out = render(CaseDetailOut, detail)
     if user.role == Role.CUSTOMER:
         _customer_view(out)
