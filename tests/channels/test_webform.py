@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
 import warnings
 from collections.abc import Callable, Iterator
 
 import pytest
+import redis
 from sqlalchemy.engine import Engine
 from tests.channels.public_support import form_token, public_app
 from tests.integration.api_support import Desk, desk_fixture  # noqa: F401
@@ -156,3 +159,26 @@ def test_the_same_post_sent_twice_is_kept_once(client: TestClient, uow_factory: 
     again = client.post("/contact", data=data, follow_redirects=False)
     assert first.status_code == again.status_code == 303
     assert len(_cases(uow_factory)) == 1
+
+
+def test_with_redis_two_app_processes_share_one_rate_limit_per_address(
+    database_url: str, uow_factory: Factory, engine: Engine, desk: Desk
+) -> None:
+    url = os.environ.get("FRONTLINER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis at {url} is not reachable ({type(error).__name__})")
+    # A fresh address each run, so a budget left in Redis by an earlier run never counts.
+    address = (f"198.51.100.{secrets.randbelow(250) + 1}-{secrets.token_hex(4)}", 50000)
+    apps = [public_app(database_url, uow_factory, engine, rate_limit_url=url,
+                       contact_rate_limit="2/minute") for _ in range(2)]
+    with TestClient(apps[0], client=address) as first, \
+            TestClient(apps[1], client=address) as second:
+        for attempt in range(2):
+            assert first.post("/contact", data={"name": f"try {attempt}",
+                                                "csrf_token": form_token(first)}
+                              ).status_code == 422
+        refused = second.post("/contact", data={**COMPLAINT, "csrf_token": form_token(second)})
+    assert refused.status_code == 429 and 'value="Rita Moreno"' in refused.text
+    assert _cases(uow_factory) == []
