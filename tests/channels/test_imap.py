@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
+from tests.channels import dovecot as dovecot_module
 from tests.channels.dovecot import PASSWORD, Dovecot, running_dovecot
 from tests.conftest import Seeded
 
@@ -249,3 +250,16 @@ def test_imap_command_polls_once_and_files_the_new_mail(
     assert box.seen() == {1: True}
     assert PASSWORD not in polled.stdout + polled.stderr
     engine.dispose()
+
+
+def test_without_dovecot_the_imap_tests_fail_under_ci_and_skip_elsewhere(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    monkeypatch.setattr(os.path, "exists", lambda _path: False)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="dovecot is not installed"):
+        dovecot_module.dovecot_binary()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="dovecot-imapd"):
+        dovecot_module.dovecot_binary()
