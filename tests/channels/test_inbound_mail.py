@@ -159,6 +159,11 @@ def test_out_of_office_reply_is_noted_and_never_answered(
     assert outcome.case_id == case.id and outcome.auto_answer is False
     last = _messages(uow_factory, case.id or 0)[-1]
     assert last.direction == Direction.NOTE and "out of the office" in last.body
+    with engine.connect() as connection:
+        facts = connection.scalar(
+            sa.select(inbound_mail.c.facts).where(inbound_mail.c.id == outcome.mail_id)
+        )
+    assert facts["analysis"]["complaint"] is False  # read by the coach like any inbound mail
 
 
 def test_list_mail_is_kept_but_never_answered(

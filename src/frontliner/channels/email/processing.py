@@ -24,7 +24,7 @@ from frontliner.channels.email.threading import find_case
 from frontliner.config import Settings, get_settings
 from frontliner.desk.errors import Conflict, DeskError
 from frontliner.desk.intake import open_case
-from frontliner.desk.interactions import MAX_BODY, add_note, record_inbound
+from frontliner.desk.interactions import MAX_BODY, add_note, analyse, record_inbound
 from frontliner.desk.model import Case, Channel, Interaction
 from frontliner.store import mail as mail_store
 from frontliner.store.mail_tables import MailStatus
@@ -158,7 +158,8 @@ def _file(
         "automatic": parsed.automatic,
         "quoted_chars": len(parsed.quoted),
         "attachments": len(parsed.attachments),
-        "analysis": message.analysis,
+        # Notes (an out-of-office answer) are not read by the desk; every inbound mail is.
+        "analysis": message.analysis if message.analysis is not None else analyse(body),
     }
     return _finish(
         connection,
