@@ -37,13 +37,13 @@ def open_case(factory: Callable[[], SqlUnitOfWork], owner_id: int, nature: str) 
         case = intake.open_case(uow, owner, nature=nature, customer_name="Ann Lee",
                                 contact="ann@example.com", message="It is broken again!")
         uow.commit()
-        return case.ref
+        return str(case.ref)
 
 
 def case_id(uow: SqlUnitOfWork, ref: str) -> int:
     case = uow.case_by_ref(ref)
     assert case is not None and case.id is not None
-    return case.id
+    return int(case.id)
 
 
 def count_of(page: str, queue: str) -> int:
