@@ -8,6 +8,7 @@ import json
 import re
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -15,9 +16,12 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from frontliner.config import Settings
+from frontliner.desk import customers, users
+from frontliner.desk.model import Role
 from frontliner.store.uow import SqlUnitOfWork
 from frontliner.web.app import create_app
 from frontliner.web.storage import ping_engine
+from frontliner.web.tokens import issue_token
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -25,8 +29,43 @@ with warnings.catch_warnings():
     from starlette.testclient import WebSocketTestSession
 
 SECRET = "test-secret-key-not-for-production"
+API = "/api/v1"
 SHOP = "https://shop.example"  # the site that embeds the chat widget in these tests
 GUARD_SECONDS = 15  # not a speed assertion: only how long to wait before calling it lost
+
+
+@dataclass(frozen=True)
+class Login:
+    id: int
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass(frozen=True)
+class Desk:
+    """The few people the public doors need: an agent to own what comes in and answer,
+    and a customer login (who must not get the agents' live view)."""
+
+    agent: Login
+    ann: Login
+
+
+def seed_desk(factory: Callable[[], SqlUnitOfWork]) -> Desk:
+    """No passwords: argon2 is slow on purpose and these tests log in with tokens."""
+    with factory() as uow:
+        ann = customers.create_customer(uow, None, "Ann Lee", ["ann@example.com"])
+        people = []
+        for name, email, role, extra in (
+                ("Sam Agent", "sam@desk.test", Role.AGENT, {}),
+                ("Ann Lee", "ann@example.com", Role.CUSTOMER, {"customer_id": ann.id})):
+            user = users.create_user(uow, None, name=name, email=email, role=role, **extra)
+            assert user.id is not None
+            people.append(Login(user.id, issue_token(uow, None, user.id, "tests").secret))
+        uow.commit()
+    return Desk(agent=people[0], ann=people[1])
 
 
 def public_app(database_url: str, factory: Callable[[], SqlUnitOfWork], engine: Engine,

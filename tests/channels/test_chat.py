@@ -17,13 +17,15 @@ import pytest
 import redis
 from sqlalchemy.engine import Engine
 from tests.channels.public_support import (
+    API,
     GUARD_SECONDS,
     SHOP,
+    Desk,
     frame_until,
     next_frame,
     public_app,
+    seed_desk,
 )
-from tests.integration.api_support import API, Desk, desk_fixture  # noqa: F401
 
 from frontliner.channels.chat import AGENTS_TOPIC, LocalBroker
 from frontliner.channels.chat.conversation import start_chat as start_conversation
@@ -40,6 +42,11 @@ Factory = Callable[[], SqlUnitOfWork]
 REDIS_URL = os.environ.get("FRONTLINER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 VISITOR = {"name": "Vic Visitor", "email": "vic@example.org",
            "message": "My parcel says delivered but it is not here"}
+
+
+@pytest.fixture
+def desk(uow_factory: Factory) -> Desk:
+    return seed_desk(uow_factory)
 
 
 @pytest.fixture
