@@ -53,6 +53,11 @@ def serve(
         _run(settings, lambda uow: None)
         os.environ["FRONTLINER_UPGRADE_ON_START"] = "false"
         get_settings.cache_clear()
+    if workers > 1 and not settings.redis_url:
+        # Each worker has its own chat broker: a reply handled by one worker would not
+        # reach a visitor connected to another until they reconnect.
+        err.print("[yellow]Several workers without FRONTLINER_REDIS_URL: live chat "
+                  "messages stay within one worker. Set it to share them.[/yellow]")
     console.print(
         f"[green]Frontliner[/green] on http://{bind_host}:{bind_port} "
         f"(API /api/v1, OpenAPI /openapi.json, {workers} worker(s))"
