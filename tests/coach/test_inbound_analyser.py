@@ -4,8 +4,10 @@ kept apart from frustration."""
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from frontliner.coach import read
+from frontliner.coach.analyser import LEXICONS
 
 
 def test_reading_json_has_exactly_the_contract_shape() -> None:
@@ -86,3 +88,19 @@ def test_urgency_reads_deadlines_and_lockouts() -> None:
     assert read("Urgent: I'm locked out of my account and payroll runs today").urgency == "high"
     assert read("Just wondering, any plans for a dark mode? No rush.").urgency == "low"
     assert read("My kettle leaks a bit.").urgency == "normal"
+
+
+def _lexicon_examples(which: str) -> list[str]:
+    data = yaml.safe_load((LEXICONS / "inbound.yml").read_text("utf-8"))
+    examples: list[str] = data["examples"][which]
+    return examples
+
+
+@pytest.mark.parametrize("message", _lexicon_examples("complaint"))
+def test_lexicon_complaint_examples_are_read_as_complaints(message: str) -> None:
+    assert read(message).complaint, message
+
+
+@pytest.mark.parametrize("message", _lexicon_examples("not_complaint"))
+def test_lexicon_neutral_examples_are_not_complaints(message: str) -> None:
+    assert not read(message).complaint, message

@@ -57,11 +57,26 @@ class Lexicon:
     abuse: dict[str, PhraseSet]
 
 
-def _compile(patterns: list[str], where: str) -> PhraseSet:
+_MACRO = re.compile(r"\{([a-z_]+)\}")
+
+
+def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
+    """`{neg}` in an entry stands for the lexicon's shared word forms (its `macros:`), so
+    a family such as negation x verb is written once and every inflection comes along."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1) not in macros:
+            raise ValueError(f"lexicon {where}: unknown macro {match.group()}")
+        return macros[match.group(1)]
+
+    return _MACRO.sub(one, pattern)
+
+
+def _compile(patterns: list[str], where: str, macros: dict[str, str]) -> PhraseSet:
     # Matched against lower-cased text, like the reply rules, with the same triggers.
     if not patterns:
         raise ValueError(f"lexicon {where} is empty")
-    return PhraseSet([str(p) for p in patterns], INBOUND)
+    return PhraseSet([_expand(str(p), macros, where) for p in patterns], INBOUND)
 
 
 def _slurs() -> list[str]:
@@ -73,11 +88,14 @@ def _slurs() -> list[str]:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     data: dict[str, Any] = yaml.safe_load((LEXICONS / "inbound.yml").read_text("utf-8"))
+    macros = {str(k): str(v) for k, v in (data.get("macros") or {}).items()}
     abuse_data: dict[str, list[str]] = data["abuse"]
-    abuse = {kind: _compile(abuse_data[kind], kind) for kind in ABUSE_KINDS if kind != "slur"}
-    abuse["slur"] = _compile(_slurs(), "slur")
+    abuse = {
+        kind: _compile(abuse_data[kind], kind, macros) for kind in ABUSE_KINDS if kind != "slur"
+    }
+    abuse["slur"] = _compile(_slurs(), "slur", macros)
     fields = {
-        name: _compile(data[name], name)
+        name: _compile(data[name], name, macros)
         for name in Lexicon.__dataclass_fields__
         if name != "abuse"
     }
