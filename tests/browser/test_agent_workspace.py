@@ -48,7 +48,10 @@ def test_agent_solves_a_small_case_on_first_contact(
     mine = page.get_by_role("navigation", name="Queues").get_by_role("link", name="My cases")
     assert int(mine.locator(".count").inner_text().rstrip("+")) >= 1
     screenshot(page, live_server, "agent-queue", tmp_path)
-    page.get_by_role("link", name=case.ref).click()
+    # Keyboard: j selects the newest case of the queue (this one), Enter opens it.
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.textContent") == case.ref
+    page.keyboard.press("Enter")
     page.wait_for_url(f"**/work/cases/{case.ref}")
     assert page.locator("#case-size").inner_text() == "small"
     assert "50.00 EUR" in page.locator("#money-left").inner_text()
