@@ -112,6 +112,14 @@ def test_lead_approves_escalated_remedy_by_keyboard_and_customer_confirms_and_ra
     portal.get_by_label("Anything you would like to tell us? (optional)").fill("Quick and kind.")
     portal.get_by_role("button", name="Send my rating").click()
     assert "You rated this 5 out of 5" in portal.locator("main").inner_text()
+    portal.get_by_label("Want to thank Sam Agent? (optional)").fill("Sam sorted it in a day.")
+    portal.get_by_role("button", name="Send my thanks").click()
+    assert "your kind words are passed on" in portal.get_by_role("status").inner_text()
+
+    # Recognition reaches the agent's page (no ranking, just what was said and by whom).
+    lead.goto(f"/team/{desk.agent.id}")
+    thanks = lead.locator("li", has_text="Sam sorted it in a day.").inner_text()
+    assert "From a customer" in thanks
 
     with desk.uow_factory() as uow:
         stored = uow.get(Case, case.id or 0)

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from frontliner.desk import closing, intake, interactions
+from frontliner.desk import closing, intake, interactions, recognition
 from frontliner.desk.closing import MAX_COMMENT
 from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
 from frontliner.desk.intake import MAX_NATURE
@@ -137,7 +137,7 @@ def _case_context(uow: UnitOfWork, case: Case) -> dict[str, Any]:
         "remedies": [r for r in detail.remedies if r.status == RemedyStatus.APPLIED],
         "can_confirm": case.status == CaseStatus.AWAITING_CONFIRMATION,
         "can_rate": case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED),
-        "max_comment": MAX_COMMENT,
+        "max_comment": MAX_COMMENT, "max_kudos": recognition.MAX_MESSAGE,
     }
 
 
@@ -257,3 +257,24 @@ def rate(
     except (Invalid, Conflict, Forbidden) as refused:
         return _refused(request, uow, user, ref, "rating", refused, comment=comment, score=score)
     return _done(f"/portal/cases/{ref}", "Thank you for your rating.")
+
+
+@router.post("/cases/{ref}/kudos")
+def thank_owner(
+    request: Request, ref: str, user: CustomerPageUser, uow: UowDep,
+    message: Annotated[str, Form(max_length=recognition.MAX_MESSAGE)] = "",
+) -> Response:
+    """The customer thanks the person who looked after their case (their kudos shows on
+    that person's page)."""
+    try:
+        case = _own_case(uow, user, ref)
+    except _NotYours:
+        return _not_found(request)
+    try:
+        if case.owner_id is None:
+            raise Invalid("This case has nobody to thank yet.", {"to_user_id": "no owner"})
+        recognition.give_kudos(uow, user, case.owner_id, message, case_id=case_id(case))
+        uow.commit()
+    except (Invalid, Conflict, Forbidden) as refused:
+        return _refused(request, uow, user, ref, "kudos", refused, kudos=message)
+    return _done(f"/portal/cases/{ref}", "Thank you: your kind words are passed on.")
