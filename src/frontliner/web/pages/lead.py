@@ -11,7 +11,6 @@ The team pages (empowerment, recognition), the fire log and the coach settings l
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -31,6 +30,7 @@ router = APIRouter(prefix="/lead")
 PAGE_SIZE = 25
 NOTE_MAX = 5_000
 CursorQuery = Annotated[str | None, Query(max_length=500)]
+FLASH = "flash"  # the session key the agent's case pages use too
 
 
 def console(uow: UnitOfWork, user: User, section: str) -> dict[str, Any]:
@@ -40,10 +40,17 @@ def console(uow: UnitOfWork, user: User, section: str) -> dict[str, Any]:
             "count_cap": lead_queries.COUNT_CAP}
 
 
-def done(path: str, message: str) -> RedirectResponse:
-    """POST -> 303 -> GET, carrying a short confirmation the next page announces."""
-    joiner = "&" if "?" in path else "?"
-    return RedirectResponse(f"{path}{joiner}done={quote(message)}", status_code=303)
+def done(request: Request, path: str, message: str) -> RedirectResponse:
+    """POST -> 303 -> GET; the confirmation rides in the signed session, never in the
+    address, so nobody can craft a link that makes the desk "say" something."""
+    request.session[FLASH] = message
+    return RedirectResponse(path, status_code=303)
+
+
+def flash(request: Request) -> str:
+    """The confirmation of the form just sent, shown once."""
+    message = request.session.pop(FLASH, "")
+    return message if isinstance(message, str) else ""
 
 
 # --- approvals -----------------------------------------------------------------------------
@@ -69,9 +76,10 @@ def _approvals_page(
 
 
 @router.get("/approvals")
-def approvals(request: Request, user: LeadPageUser, uow: UowDep, cursor: CursorQuery = None,
-              done: Annotated[str, Query(max_length=300)] = "") -> Response:
-    return _approvals_page(request, uow, user, cursor, done)
+def approvals(
+    request: Request, user: LeadPageUser, uow: UowDep, cursor: CursorQuery = None
+) -> Response:
+    return _approvals_page(request, uow, user, cursor, flash(request))
 
 
 @router.post("/approvals/{approval_id}")
@@ -97,7 +105,7 @@ def decide(
     row = lead_queries.approval_by_id(session_of(uow), approval.id or 0)
     ref = row.case_ref if row else ""
     verb = "Approved: the remedy is applied" if decision == "approve" else "Declined"
-    return done("/lead/approvals", f"{verb} on case {ref}.")
+    return done(request, "/lead/approvals", f"{verb} on case {ref}.")
 
 
 # --- escalations ---------------------------------------------------------------------------
@@ -110,9 +118,8 @@ def escalations(
     uow: UowDep,
     scope: Annotated[str, Query(pattern="^(mine|all)$")] = "mine",
     cursor: CursorQuery = None,
-    done: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
-    return _escalations_page(request, uow, user, scope, cursor, done)
+    return _escalations_page(request, uow, user, scope, cursor, flash(request))
 
 
 def _escalations_page(
@@ -148,7 +155,7 @@ def hand_back(
         problem = {"ref": ref, "note": note, "message": refused.message}
         return _escalations_page(request, uow, user, scope, None, problem=problem,
                                  status_code=422)
-    return done(f"/lead/escalations?scope={scope}",
+    return done(request, f"/lead/escalations?scope={scope}",
                 f"Case {ref} is back with its owner, who asks the customer to confirm.")
 
 
@@ -156,9 +163,10 @@ def hand_back(
 
 
 @router.get("/closing")
-def closing_rule(request: Request, user: LeadPageUser, uow: UowDep, cursor: CursorQuery = None,
-                 done: Annotated[str, Query(max_length=300)] = "") -> Response:
-    return _closing_page(request, uow, user, cursor, done)
+def closing_rule(
+    request: Request, user: LeadPageUser, uow: UowDep, cursor: CursorQuery = None
+) -> Response:
+    return _closing_page(request, uow, user, cursor, flash(request))
 
 
 def _closing_page(
@@ -193,4 +201,4 @@ def sign_exception(
         uow.rollback()
         problem = {"ref": ref, "reason": reason, "message": refused.message}
         return _closing_page(request, uow, user, None, problem=problem, status_code=422)
-    return done("/lead/closing", f"Exception signed: case {ref} is resolved.")
+    return done(request, "/lead/closing", f"Exception signed: case {ref} is resolved.")

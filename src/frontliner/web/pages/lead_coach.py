@@ -10,9 +10,9 @@ and messages) come from the packaged rule files, so the form always lists every 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from frontliner import coach
@@ -26,7 +26,7 @@ from frontliner.web.deps import UowDep
 from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import LeadPageUser
 from frontliner.web.pages.coaching import COACH_RULES, coach_errors_policy, set_coach_errors_policy
-from frontliner.web.pages.lead import console, done
+from frontliner.web.pages.lead import console, done, flash
 from frontliner.web.pages.templating import render
 
 router = APIRouter(prefix="/lead")
@@ -81,9 +81,8 @@ def _page(
 
 
 @router.get("/coach")
-def coach_settings(request: Request, user: LeadPageUser, uow: UowDep,
-                   done: Annotated[str, Query(max_length=300)] = "") -> Response:
-    return _page(request, uow, user, done)
+def coach_settings(request: Request, user: LeadPageUser, uow: UowDep) -> Response:
+    return _page(request, uow, user, flash(request))
 
 
 @router.post("/coach")
@@ -106,4 +105,5 @@ async def save_coach_settings(request: Request, user: LeadPageUser, uow: UowDep)
                   "severity": {k: v for k, v in severities.items() if v}}
         return _page(request, uow, user, chosen=chosen, errors=errors,
                      message=refused.message, status_code=422)
-    return done("/lead/coach", "Coach settings saved; agents' drafts are checked with them now.")
+    return done(request, "/lead/coach",
+                "Coach settings saved; agents' drafts are checked with them now.")

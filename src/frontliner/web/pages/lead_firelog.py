@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from frontliner.desk import access, firelog
 from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
@@ -21,14 +21,13 @@ from frontliner.store import lead_queries, queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import case_for, case_id, session_of
 from frontliner.web.pages.auth import StaffPageUser
-from frontliner.web.pages.lead import console, done
+from frontliner.web.pages.lead import console, done, flash
 from frontliner.web.pages.templating import render
 
 router = APIRouter(prefix="/fires")
 
 PAGE_SIZE = 25
 TEXT_MAX = 5_000
-DoneQuery = Annotated[str, Query(max_length=300)]
 
 
 def _frame(uow: UnitOfWork, user: User) -> dict[str, Any]:
@@ -51,9 +50,8 @@ def _list_page(
 @router.get("")
 def fires(request: Request, user: StaffPageUser, uow: UowDep,
           q: Annotated[str, Query(max_length=200)] = "",
-          cursor: Annotated[str | None, Query(max_length=500)] = None,
-          done: DoneQuery = "") -> Response:
-    return _list_page(request, uow, user, q, cursor, done)
+          cursor: Annotated[str | None, Query(max_length=500)] = None) -> Response:
+    return _list_page(request, uow, user, q, cursor, flash(request))
 
 
 @router.post("")
@@ -67,7 +65,7 @@ def start_fire(request: Request, user: StaffPageUser, uow: UowDep,
         problem = {"title": title, "message": refused.message,
                    "fire_id": refused.details.get("fire_id")}
         return _list_page(request, uow, user, "", None, problem=problem, status_code=422)
-    return RedirectResponse(f"/fires/{fire.id}?done=Logged.", status_code=303)
+    return done(request, f"/fires/{fire.id}", "Logged in the fire log.")
 
 
 def _fire_page(
@@ -98,12 +96,11 @@ def _no_fire(request: Request) -> Response:
 
 
 @router.get("/{fire_id}")
-def fire_page(request: Request, fire_id: int, user: StaffPageUser, uow: UowDep,
-              done: DoneQuery = "") -> Response:
+def fire_page(request: Request, fire_id: int, user: StaffPageUser, uow: UowDep) -> Response:
     fire = _fire_or_none(uow, fire_id)
     if fire is None:
         return _no_fire(request)
-    return _fire_page(request, uow, user, fire, done)
+    return _fire_page(request, uow, user, fire, flash(request))
 
 
 def _after(
@@ -132,7 +129,7 @@ def add_note(
     except (Invalid, Conflict, Forbidden, NotFound) as refused:
         return _after(request, uow, user, fire_id, "note", refused, note_problem=problem,
                       solution=solution, case_ref=case_ref)
-    return done(f"/fires/{fire_id}", "Your signed note is in the fire log.")
+    return done(request, f"/fires/{fire_id}", "Your signed note is in the fire log.")
 
 
 @router.post("/{fire_id}/cases")
@@ -147,7 +144,7 @@ def link_case(
         uow.commit()
     except (Invalid, Conflict, Forbidden, NotFound) as refused:
         return _after(request, uow, user, fire_id, "link", refused, case_ref=case_ref)
-    return done(f"/fires/{fire_id}", f"Case {case_ref.strip()} is linked to this fire.")
+    return done(request, f"/fires/{fire_id}", f"Case {case_ref.strip()} is linked to this fire.")
 
 
 @router.post("/{fire_id}/fixed")
@@ -163,4 +160,4 @@ def fixed_for_good(
     except (Invalid, Conflict, Forbidden, NotFound) as refused:
         return _after(request, uow, user, fire_id, "fixed", refused, fix=fix,
                       author_id=author_id)
-    return done(f"/fires/{fire_id}", "Marked fixed for good; its author is credited.")
+    return done(request, f"/fires/{fire_id}", "Marked fixed for good; its author is credited.")

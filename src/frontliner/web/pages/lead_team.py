@@ -25,7 +25,7 @@ from frontliner.store import lead_queries, queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import case_for, case_id, session_of
 from frontliner.web.pages.auth import LeadPageUser, StaffPageUser
-from frontliner.web.pages.lead import console, done
+from frontliner.web.pages.lead import console, done, flash
 from frontliner.web.pages.templating import render
 
 router = APIRouter()
@@ -79,9 +79,8 @@ def _empowerment_page(
 
 
 @router.get("/lead/empowerment")
-def empowerment_profiles(request: Request, user: LeadPageUser, uow: UowDep,
-                         done: Annotated[str, Query(max_length=300)] = "") -> Response:
-    return _empowerment_page(request, uow, user, done)
+def empowerment_profiles(request: Request, user: LeadPageUser, uow: UowDep) -> Response:
+    return _empowerment_page(request, uow, user, flash(request))
 
 
 def _target(text: str) -> tuple[Role | None, int | None]:
@@ -122,7 +121,7 @@ def set_profile(
     who = profile.role.value + "s" if profile.role else f"agent {profile.user_id}"
     if profile.user_id is not None:
         who = lead_queries.names_of(session_of(uow), [profile.user_id]).get(profile.user_id, who)
-    return done("/lead/empowerment", f"Saved the limits for {who}.")
+    return done(request, "/lead/empowerment", f"Saved the limits for {who}.")
 
 
 # --- recognition ---------------------------------------------------------------------------
@@ -140,9 +139,8 @@ def _recognition_page(
 
 
 @router.get("/lead/recognition")
-def recognition_page(request: Request, user: LeadPageUser, uow: UowDep,
-                     done: Annotated[str, Query(max_length=300)] = "") -> Response:
-    return _recognition_page(request, uow, user, done)
+def recognition_page(request: Request, user: LeadPageUser, uow: UowDep) -> Response:
+    return _recognition_page(request, uow, user, flash(request))
 
 
 @router.post("/lead/kudos")
@@ -166,7 +164,7 @@ def give_kudos(
         problem = {**typed, "message_error": refused.message}
         return _recognition_page(request, uow, user, problem=problem, status_code=422)
     name = lead_queries.names_of(session_of(uow), [kudos.to_user_id]).get(kudos.to_user_id, "")
-    return done("/lead/recognition", f"Kudos sent to {name}.")
+    return done(request, "/lead/recognition", f"Kudos sent to {name}.")
 
 
 @router.get("/team/{user_id}")

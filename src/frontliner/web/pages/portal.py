@@ -10,7 +10,6 @@ shows the conversation and the remedies given, never the desk's internal working
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -35,13 +34,13 @@ from frontliner.store import lead_queries, queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import case_for, case_id, session_of
 from frontliner.web.pages.auth import CustomerPageUser
+from frontliner.web.pages.lead import done, flash
 from frontliner.web.pages.templating import render
 
 router = APIRouter(prefix="/portal")
 
 PAGE_SIZE = 25
 CursorQuery = Annotated[str | None, Query(max_length=500)]
-DoneQuery = Annotated[str, Query(max_length=300)]
 
 # What each status means to the customer, in their words.
 STATUS_WORDS: dict[CaseStatus, str] = {
@@ -55,20 +54,21 @@ STATUS_WORDS: dict[CaseStatus, str] = {
 }
 
 
-def _done(path: str, message: str) -> RedirectResponse:
-    return RedirectResponse(f"{path}?done={quote(message)}", status_code=303)
+def _done(request: Request, path: str, message: str) -> RedirectResponse:
+    return done(request, path, message)
 
 
 # --- the list and a new case ---------------------------------------------------------------
 
 
 @router.get("")
-def my_cases(request: Request, user: CustomerPageUser, uow: UowDep, cursor: CursorQuery = None,
-             done: DoneQuery = "") -> Response:
+def my_cases(
+    request: Request, user: CustomerPageUser, uow: UowDep, cursor: CursorQuery = None
+) -> Response:
     filters = queries.CaseFilter(customer_id=user.customer_id or -1)
     found = queries.list_cases(session_of(uow), filters, cursor, PAGE_SIZE)
     context = {"rows": found.items, "next_cursor": found.next_cursor, "words": STATUS_WORDS,
-               "done": done}
+               "done": flash(request)}
     return render(request, "portal/cases.html", context)
 
 
@@ -115,7 +115,7 @@ def open_case(
         error = refused if isinstance(refused, Invalid) else Invalid(refused.message)
         return _new_case_page(request, uow, user, {"nature": nature, "details": details},
                               error, status_code=422)
-    return _done(f"/portal/cases/{case.ref}",
+    return _done(request, f"/portal/cases/{case.ref}",
                  "Thank you for telling us. Your case is open and has an owner.")
 
 
@@ -168,10 +168,9 @@ def _not_found(request: Request) -> Response:
 
 
 @router.get("/cases/{ref}")
-def view_case(request: Request, ref: str, user: CustomerPageUser, uow: UowDep,
-              done: DoneQuery = "") -> Response:
+def view_case(request: Request, ref: str, user: CustomerPageUser, uow: UowDep) -> Response:
     try:
-        return _case_page(request, uow, _own_case(uow, user, ref), done)
+        return _case_page(request, uow, _own_case(uow, user, ref), flash(request))
     except _NotYours:
         return _not_found(request)
 
@@ -202,7 +201,7 @@ def reply(
         uow.commit()
     except (Invalid, Conflict, Forbidden) as refused:
         return _refused(request, uow, user, ref, "reply", refused, body=body)
-    return _done(f"/portal/cases/{ref}", "Thank you: your message is with your contact.")
+    return _done(request, f"/portal/cases/{ref}", "Thank you: your message is with your contact.")
 
 
 @router.post("/cases/{ref}/confirm")
@@ -216,7 +215,7 @@ def confirm(request: Request, ref: str, user: CustomerPageUser, uow: UowDep) -> 
         uow.commit()
     except (Invalid, Conflict, Forbidden) as refused:
         return _refused(request, uow, user, ref, "confirm", refused)
-    return _done(f"/portal/cases/{ref}", "Thank you for confirming: the case is solved.")
+    return _done(request, f"/portal/cases/{ref}", "Thank you for confirming: the case is solved.")
 
 
 @router.post("/cases/{ref}/not-fixed")
@@ -235,7 +234,7 @@ def not_fixed(
         uow.commit()
     except (Invalid, Conflict, Forbidden) as refused:
         return _refused(request, uow, user, ref, "not-fixed", refused, note=note)
-    return _done(f"/portal/cases/{ref}",
+    return _done(request, f"/portal/cases/{ref}",
                  "Thank you for telling us. The case is open again with the same contact.")
 
 
@@ -256,7 +255,7 @@ def rate(
         uow.commit()
     except (Invalid, Conflict, Forbidden) as refused:
         return _refused(request, uow, user, ref, "rating", refused, comment=comment, score=score)
-    return _done(f"/portal/cases/{ref}", "Thank you for your rating.")
+    return _done(request, f"/portal/cases/{ref}", "Thank you for your rating.")
 
 
 @router.post("/cases/{ref}/kudos")
@@ -277,4 +276,4 @@ def thank_owner(
         uow.commit()
     except (Invalid, Conflict, Forbidden) as refused:
         return _refused(request, uow, user, ref, "kudos", refused, kudos=message)
-    return _done(f"/portal/cases/{ref}", "Thank you: your kind words are passed on.")
+    return _done(request, f"/portal/cases/{ref}", "Thank you: your kind words are passed on.")
