@@ -133,14 +133,19 @@ def test_coach_flags_i_cant_and_one_click_suggestion_fixes_it(
     assert sent[-1].detail["override_reason"] == "the lead told me so"
 
 
-def test_queue_and_case_page_fit_a_phone_screen(phone_page: Any, live_server: LiveServer,
-                                                tmp_path: Path) -> None:
+def test_queue_and_case_page_fit_a_phone_screen_with_every_field_labelled(
+    phone_page: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
     case = live_server.desk.open_case(nature="Charged twice for one order")
     for path in ("/work", f"/work/cases/{case.ref}"):
         phone_page.goto(path)
         overflow = phone_page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways on a phone by {overflow}px"
+        unlabelled = phone_page.evaluate(
+            "Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
+            ".filter(e => !e.labels.length && !e.getAttribute('aria-label')).map(e => e.name)")
+        assert unlabelled == [], f"{path} has fields without a label: {unlabelled}"
     phone_page.get_by_role("link", name="Skip to main content").focus()
     assert phone_page.get_by_role("link", name="Skip to main content").is_visible()
     screenshot(phone_page, live_server, "agent-case-phone", tmp_path)
