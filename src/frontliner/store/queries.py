@@ -129,6 +129,21 @@ def list_cases(
     return page(session, query, Order(cases.c.updated_at, cases.c.id), cursor, limit, first)
 
 
+_CASE_COLUMNS = tuple(cases.c.keys())
+
+
+def list_case_rows(
+    session: Session, filters: CaseFilter, cursor: str | None = None, limit: int | None = None
+) -> Page[dict[str, Any]]:
+    """`list_cases` as plain column values, for a view that only renders them: a page
+    of fifty skips building, tracking and identity-mapping fifty ORM objects."""
+    query = sa.select(cases).where(*_case_conditions(filters))
+    order = Order(cases.c.updated_at, cases.c.id)
+    return page(
+        session, query, order, cursor, limit, lambda r: dict(zip(_CASE_COLUMNS, r, strict=True))
+    )
+
+
 def count_cases(session: Session, filters: CaseFilter, cap: int = 1_000) -> int:
     """How many cases match, counting at most `cap` (a queue shows "1000+" beyond it), so
     a count never scans more rows than a few pages would."""
@@ -478,10 +493,14 @@ def suggestions(
     (a case's distinctive words), newest first: two bounded queries for a case page."""
     if not words:
         return [], []
-    article_match = [sa.or_(contains(knowledge_articles.c.title, w),
-                            contains(knowledge_articles.c.body, w)) for w in words]
-    reply_match = [sa.or_(contains(prepared_replies.c.title, w),
-                          contains(prepared_replies.c.body, w)) for w in words]
+    article_match = [
+        sa.or_(contains(knowledge_articles.c.title, w), contains(knowledge_articles.c.body, w))
+        for w in words
+    ]
+    reply_match = [
+        sa.or_(contains(prepared_replies.c.title, w), contains(prepared_replies.c.body, w))
+        for w in words
+    ]
     articles = session.scalars(
         sa.select(KnowledgeArticle)
         .where(knowledge_articles.c.status == ArticleStatus.PUBLISHED, sa.or_(*article_match))

@@ -8,8 +8,9 @@ message whether the token is unknown, revoked or malformed, so probing learns no
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -34,7 +35,9 @@ MAX_PAGE = 200
 DEFAULT_PAGE = 50
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that only read the request are `async def`: FastAPI runs a plain `def`
+# dependency on its thread pool, a hand-off that costs more than the work itself.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -107,10 +110,10 @@ def current_user(
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def require_roles(*roles: Role) -> Callable[[User], User]:
+def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
     """Coarse gate for whole routers; the desk's access rules still decide per object."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if user.role not in roles:
             raise ApiError(403, "forbidden", "Your role may not use this endpoint.")
         return user
@@ -123,26 +126,27 @@ LeadUser = Annotated[User, Depends(require_roles(Role.LEAD, Role.ADMIN))]
 AdminUser = Annotated[User, Depends(require_roles(Role.ADMIN))]
 
 
+@dataclass(frozen=True)
 class Page:
     """`?limit=&cursor=`: bounded page size and the opaque cursor of the previous page."""
 
-    def __init__(
-        self,
-        limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Items per page")] = (
-            DEFAULT_PAGE
-        ),
-        cursor: Annotated[
-            str | None, Query(max_length=500, description="next_cursor of the previous page")
-        ] = None,
-    ) -> None:
-        self.limit = limit
-        self.cursor = cursor
+    limit: int
+    cursor: str | None
 
 
-PageDep = Annotated[Page, Depends()]
+async def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Items per page")] = DEFAULT_PAGE,
+    cursor: Annotated[
+        str | None, Query(max_length=500, description="next_cursor of the previous page")
+    ] = None,
+) -> Page:
+    return Page(limit=limit, cursor=cursor)
 
 
-def if_match_version(
+PageDep = Annotated[Page, Depends(page_params)]
+
+
+async def if_match_version(
     if_match: Annotated[str | None, Header(description="Case version (ETag) you last read")] = None,
 ) -> int | None:
     """`If-Match: "7"` (or `W/"7"`, or `7`) -> 7. Absent -> None (no check)."""

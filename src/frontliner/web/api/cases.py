@@ -73,7 +73,7 @@ def list_cases(
         fire_id=fire_id,
         search=q,
     )
-    found = queries.list_cases(session_of(uow), filters, page.cursor, page.limit)
+    found = queries.list_case_rows(session_of(uow), filters, page.cursor, page.limit)
     return render_page(found, CaseOut)
 
 
