@@ -45,6 +45,19 @@ def _agent_escalates_with_a_big_refund(agent: Any, desk: BrowserDesk) -> Case:
     return case
 
 
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea, button')]
+  .filter(e => e.type !== 'hidden')
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+               && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+  .map(e => e.name || e.id || e.tagName)"""
+
+
+def assert_accessible_basics(page: Any) -> None:
+    """Every control has a label (or a button its words), and the page one h1."""
+    assert page.evaluate(UNLABELLED) == []
+    assert page.locator("h1").count() == 1
+
+
 def _focused_text(page: Any) -> str:
     return str(page.evaluate("document.activeElement.textContent || ''")).strip()
 
@@ -64,6 +77,7 @@ def test_lead_approves_escalated_remedy_by_keyboard_and_customer_confirms_and_ra
     assert "Refund of 120.00" in text and "Sam Agent" in text
     assert "above the per-case limit of 50.00" in text
     assert "full refund, the TV is unusable" in text
+    assert_accessible_basics(lead)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     lead.screenshot(path=str(SCREENSHOTS / "lead-approvals.png"), full_page=True)
 
@@ -81,6 +95,7 @@ def test_lead_approves_escalated_remedy_by_keyboard_and_customer_confirms_and_ra
     # The escalation to the lead, with its facts; handed back to the owner.
     lead.get_by_role("link", name="Escalations").click()
     entry = lead.locator("li", has_text=case.ref).first
+    assert_accessible_basics(lead)
     assert "Dan Driver (dan@courier.test)" in entry.inner_text()
     entry.get_by_label("What was done, for the owner").fill("Refund of 120.00 approved.")
     entry.get_by_role("button", name="Hand back to the owner").click()
@@ -103,6 +118,7 @@ def test_lead_approves_escalated_remedy_by_keyboard_and_customer_confirms_and_ra
         "TV arrived with a cracked screen")
     assert "Refund of 120.00" in portal.locator("main").inner_text()
     assert "The screen was cracked" in portal.locator(".conversation").inner_text()
+    assert_accessible_basics(portal)
     portal.screenshot(path=str(SCREENSHOTS / "portal-case.png"), full_page=True)
     portal.get_by_role("button", name="Yes, it is solved").click()
     assert "the case is solved" in portal.get_by_role("status").inner_text()

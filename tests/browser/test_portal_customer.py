@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.browser.conftest import BrowserDesk
+from tests.browser.test_lead_approval_flow import assert_accessible_basics
 
 from frontliner.desk import closing, customers, intake, interactions
 from frontliner.desk.model import Case, CaseStatus, Direction, Interaction
@@ -54,6 +55,7 @@ def test_customer_opens_a_case_on_a_phone_replies_and_says_the_fix_did_not_work(
     page.get_by_role("link", name="Tell us about a problem").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Tell us about a problem"
     assert "Ann Lee at ann@example.com" in page.locator("main").inner_text()  # from her record
+    assert_accessible_basics(page)
 
     # The problem left empty: refused, and the story she wrote is still there.
     page.get_by_label("Tell us what happened").fill("The kettle stopped heating after a week.")
