@@ -138,7 +138,11 @@ def test_a_closing_exception_needs_a_reason_and_resolves_the_case(
     signed = _post(lead, "/lead/closing/exception",
                    {"ref": ref, "reason": "Customer asked us to stop writing"})
     assert STATUS.findall(signed.text) == [f"Exception signed: case {ref} is resolved."]
-    assert ref not in signed.text.split("Waiting for the customer")[1]
+    waiting, history = signed.text.split("Waiting for the customer")[1].split(
+        "Recently signed exceptions")
+    assert ref not in waiting
+    assert ref in history and "Customer asked us to stop writing" in history
+    assert "Lee Lead" in history
     with uow_factory() as uow:
         stored = uow.get(Case, case_id or 0)
         assert stored is not None and stored.status == CaseStatus.RESOLVED

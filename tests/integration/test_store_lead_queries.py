@@ -146,6 +146,8 @@ def test_cases_awaiting_confirmation_longest_waiting_first_until_an_exception_is
         uow.commit()
     with uow_factory() as uow:
         assert [c.ref for c in lead_queries.awaiting_confirmation(uow.session).items] == ["C-NEWER"]
+        signed = lead_queries.exceptions_signed(uow.session).items
+    assert [(c.ref, c.exception_reason) for c in signed] == [("C-OLDER", "customer moved abroad")]
 
 
 def test_counts_stop_at_the_cap_and_names_come_for_the_ids_asked(

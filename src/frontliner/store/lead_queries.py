@@ -28,6 +28,16 @@ from frontliner.store.tables import approval_requests, cases, escalations, remed
 
 map_entities()
 
+# Signed closing exceptions, newest first: a partial index holds only the few cases a
+# lead resolved without the customer's confirmation (migration 0006).
+EXCEPTIONS_INDEX = sa.Index(
+    "ix_cases_exceptions_resolved_at",
+    cases.c.resolved_at,
+    cases.c.id,
+    sqlite_where=cases.c.exception_by_id.is_not(None),
+    postgresql_where=cases.c.exception_by_id.is_not(None),
+)
+
 # A count on a busy desk is capped: "999+" tells a lead all they need, and counting
 # stops early instead of walking an index of 100,000 rows on every page view.
 COUNT_CAP = 999
@@ -153,6 +163,15 @@ def awaiting_confirmation(
     query = sa.select(Case).where(cases.c.status == CaseStatus.AWAITING_CONFIRMATION)
     order = Order(cases.c.updated_at, cases.c.id, descending=False)
     return page(session, query, order, cursor, limit, first)
+
+
+def exceptions_signed(
+    session: Session, cursor: str | None = None, limit: int | None = None
+) -> Page[Case]:
+    """Cases a lead resolved with a signed exception, the most recent first (a reopened
+    case loses its exception and leaves this list)."""
+    query = sa.select(Case).where(cases.c.exception_by_id.is_not(None))
+    return page(session, query, Order(cases.c.resolved_at, cases.c.id), cursor, limit, first)
 
 
 # --- the console's counts ------------------------------------------------------------------

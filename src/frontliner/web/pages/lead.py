@@ -28,6 +28,7 @@ from frontliner.web.pages.templating import render
 router = APIRouter(prefix="/lead")
 
 PAGE_SIZE = 25
+SIGNED_SHOWN = 10  # the latest signed exceptions, for accountability
 NOTE_MAX = 5_000
 CursorQuery = Annotated[str | None, Query(max_length=500)]
 FLASH = "flash"  # the session key the agent's case pages use too
@@ -175,10 +176,12 @@ def _closing_page(
 ) -> Response:
     session = session_of(uow)
     waiting = lead_queries.awaiting_confirmation(session, cursor, PAGE_SIZE)
-    names = lead_queries.names_of(session, [c.owner_id for c in waiting.items])
+    signed = lead_queries.exceptions_signed(session, None, SIGNED_SHOWN).items
+    names = lead_queries.names_of(
+        session, [c.owner_id for c in waiting.items] + [c.exception_by_id for c in signed])
     context = {**console(uow, user, "closing"), "rows": waiting.items,
-               "next_cursor": waiting.next_cursor, "names": names, "done": done_message,
-               "problem": problem or {}}
+               "next_cursor": waiting.next_cursor, "names": names, "signed": signed,
+               "done": done_message, "problem": problem or {}}
     return render(request, "lead/closing.html", context, status_code=status_code)
 
 
