@@ -21,6 +21,8 @@ MAX_CHARS = 100_000
 # an otherwise good reply.
 PENALTY = {Severity.ERROR: 20, Severity.WARNING: 10, Severity.INFO: 4}
 MAX_COUNTED_PER_RULE = 2
+# Customer messages whose reading is remembered (a few hundred bytes each).
+READINGS_KEPT = 1024
 
 
 class InputTooLarge(ValueError):
@@ -83,7 +85,7 @@ class Coach:
 
     def read(self, message: str) -> Reading:
         check_size(message, "the customer's message")
-        return analyser.read(message)
+        return _read(message)
 
     def _findings(self, rule: CompiledRule, hit: Hit, ctx: Context) -> list[Finding]:
         out = [self._finding(rule, hit, ctx)]
@@ -124,6 +126,13 @@ def score(findings: list[Finding]) -> int:
         if counted[f.rule] <= MAX_COUNTED_PER_RULE:
             total += PENALTY[f.severity]
     return max(0, 100 - total)
+
+
+@lru_cache(maxsize=READINGS_KEPT)
+def _read(message: str) -> Reading:
+    """The composer checks every version of a draft against the same customer message,
+    so its reading (pure, and immutable) is worked out once, not once per keystroke."""
+    return analyser.read(message)
 
 
 @lru_cache(maxsize=1)

@@ -35,6 +35,8 @@ _COMMON = frozenset(
     }
 )
 _MIN_FRAGMENT = 3
+# Distinct sets of woken triggers remembered per phrase set.
+MAX_WOKEN_SETS = 2048
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,9 @@ class PhraseSet:
             for member in members:
                 self._woken.setdefault(member, []).append(number)
         self._members = frozenset(self._woken)
+        # The live regexes per set of woken triggers: drafts share a handful of such sets,
+        # so after the first draft a lookup replaces the work of gathering them again.
+        self._by_woken: dict[frozenset[str], list[re.Pattern[str]]] = {}
 
     def _regex(self, part: str) -> re.Pattern[str]:
         rx = self._compiled.get(part)
@@ -274,11 +279,21 @@ class PhraseSet:
         key = id(self)
         live = scan.live.get(key)
         if live is None:
-            woken = {n for m in self._members.intersection(scan.present) for n in self._woken[m]}
-            live = [self._regex(self.triggered[n][1]) for n in sorted(woken)]
-            if self.always is not None:
-                live.append(self.always)
+            present = self._members.intersection(scan.present)
+            live = self._by_woken.get(present)
+            if live is None:
+                live = self._gather(present)
             scan.live[key] = live
+        return live
+
+    def _gather(self, present: frozenset[str]) -> list[re.Pattern[str]]:
+        woken = {n for m in present for n in self._woken[m]}
+        live = [self._regex(self.triggered[n][1]) for n in sorted(woken)]
+        if self.always is not None:
+            live.append(self.always)
+        if len(self._by_woken) >= MAX_WOKEN_SETS:
+            self._by_woken.clear()  # bounded, whatever mix of drafts comes in
+        self._by_woken[present] = live
         return live
 
     def spans(self, scan: Scan, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -44,6 +44,8 @@ _SIGNOFFS = (
 )
 _SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|\n\s*\n|\n(?=\s*[-*\u2022]|\s*\d+[.)])")
 
+_ALNUM = re.compile(r"[^\W_]")
+
 MAX_SIGNATURE_LINES = 4
 MAX_SIGNATURE_LINE = 60
 
@@ -151,13 +153,13 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
 
 
 def _add_sentence(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+    # One regex probe instead of a per-character loop: no letter or digit, no sentence.
+    if _ALNUM.search(text, start, end) is None:
+        return
     chunk = text[start:end]
     stripped = chunk.strip()
-    if not stripped or not any(ch.isalnum() for ch in stripped):
-        return
     lead = len(chunk) - len(chunk.lstrip())
-    trail = len(chunk) - len(chunk.rstrip())
-    sentences.append(Sentence(start + lead, end - trail, stripped))
+    sentences.append(Sentence(start + lead, start + lead + len(stripped), stripped))
 
 
 def prepare(draft: str) -> Prepared:
