@@ -49,6 +49,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+    # Browser tests last: Playwright's sync API keeps an event loop running in the main
+    # thread for as long as its session-wide browser lives, and any later test that
+    # calls asyncio.run() (the chat sockets, the SMTP server) would then fail.
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
 
 
 def _drop_everything(engine: Engine) -> None:
