@@ -80,9 +80,13 @@ def process_mail(
             raise
         except Unreadable as bad:
             reason = bad.reason
-        except (IntegrityError, Conflict):
-            uow.rollback()
-            return _duplicate_after_race(uow_factory, mail_id)
+        except (IntegrityError, Conflict) as error:
+            if not _is_dedupe_race(error):
+                # e.g. no agent can own a new case yet: kept for `mail quarantine retry`
+                reason = f"the desk refused it: {getattr(error, 'message', error)}"
+            else:
+                uow.rollback()
+                return _duplicate_after_race(uow_factory, mail_id)
         except DeskError as refused:
             reason = f"the desk refused it: {refused.message}"
         except Exception as error:  # never lose a message to a bug: keep it for a retry
@@ -300,6 +304,14 @@ def _nature(parsed: ParsedMail) -> str:
     first_line = next((ln for ln in parsed.text.splitlines() if ln.strip()), "")
     nature = parsed.subject.strip() or first_line.strip() or "E-mail without a subject"
     return nature[:MAX_NATURE]
+
+
+def _is_dedupe_race(error: Exception) -> bool:
+    """Only a unique key taken by a copy filed at the same moment makes this mail a
+    duplicate; any other conflict is a refusal to keep and retry."""
+    return isinstance(error, IntegrityError) or (
+        isinstance(error, Conflict) and "constraint" in error.details
+    )
 
 
 def _duplicate_after_race(uow_factory: UowFactory, mail_id: int) -> Outcome:
