@@ -4,7 +4,9 @@
 
 Measures, in this order:
 1. rule packs: loading and compiling the YAML packs from cold caches (target < 200 ms);
-2. the library: `Coach.check` on each reply alone, and with a customer message, giving
+2. the library: `Coach.check` on each reply alone, with one of four customer messages
+   (their readings are remembered, as when an agent re-checks a draft), and with a
+   customer message never seen before, giving
    replies per second (target >= 5,000) and the p50/p99 time per reply (target p99 <= 1 ms);
 3. the CLI: `frontliner coach check --jsonl` over the same replies as one batch file
    (target: within 2x of the library), with and without the process start-up.
@@ -72,6 +74,10 @@ def make_replies(count: int, seed: int = 7) -> list[str]:
         parts.append(rng.choice(CLOSERS))
         replies.append(" ".join(parts))
     return replies
+
+
+def unique_customers(count: int) -> list[str]:
+    return [f"{CUSTOMERS[i % len(CUSTOMERS)]} Ref {i}." for i in range(count)]
 
 
 def pack_load_ms() -> float:
@@ -144,6 +150,8 @@ def main() -> int:
         "pack_load_ms": pack_load_ms(),
         "library_draft_only": library(replies, None, args.repeat),
         "library_with_customer": library(replies, CUSTOMERS, args.repeat),
+        # Every reply against a message never read before: the reading cache never helps.
+        "library_with_new_customer": library(replies, unique_customers(len(replies)), args.repeat),
         "cli_jsonl_with_customer": cli_batch(replies, CUSTOMERS),
     }
     if args.json:
