@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,8 @@ CUSTOMER_KEYS = {"complaint", "indirect", "abuse", "abuse_kinds", "frustration",
 LABEL_KEYS = {"id", "reply", "customer", "note"}
 HOLDOUT_BELOW = 52  # first byte of sha256(sessionID): about one conversation in five
 INBOUND_FLAGS = ("complaint", "indirect", "abuse")
+QUOTE_WORDS = 6  # a note repeating this many words of the conversation in a row quotes it
+WORD = re.compile(r"[a-z0-9']+")
 
 
 class UnusableInput(Exception):
@@ -117,12 +121,12 @@ class ParseError(str):
     """A label line that is not JSON; kept as a value so validation can report it."""
 
 
-def validate(lines: list[tuple[str, Any]], known_ids: set[str]) -> list[str]:
+def validate(lines: list[tuple[str, Any]], data: Mapping[str, Conversation]) -> list[str]:
     """Every problem in the label files, each prefixed with file:line."""
     problems: list[str] = []
     first_seen: dict[str, str] = {}
     for where, obj in lines:
-        found = _label_problems(obj, known_ids)
+        found = _label_problems(obj, data)
         problems.extend(f"{where}: {p}" for p in found)
         label_id = obj.get("id") if isinstance(obj, dict) else None
         if isinstance(label_id, str):
@@ -133,7 +137,7 @@ def validate(lines: list[tuple[str, Any]], known_ids: set[str]) -> list[str]:
     return problems
 
 
-def _label_problems(obj: Any, known_ids: set[str]) -> list[str]:
+def _label_problems(obj: Any, data: Mapping[str, Conversation]) -> list[str]:
     if isinstance(obj, ParseError):
         return [f"not JSON ({obj})"]
     if not isinstance(obj, dict):
@@ -141,12 +145,30 @@ def _label_problems(obj: Any, known_ids: set[str]) -> list[str]:
     problems = [f"unknown key {k!r}" for k in sorted(set(obj) - LABEL_KEYS)]
     if not isinstance(obj.get("id"), str):
         problems.append("id must be a string (the sessionID)")
-    elif obj["id"] not in known_ids:
+    elif obj["id"] not in data:
         problems.append(f"id {obj['id']} is not in the data")
     problems += _reply_problems(obj.get("reply"))
     problems += _customer_problems(obj.get("customer"))
     if "note" in obj and not isinstance(obj["note"], str):
         problems.append("note must be a string")
+    elif "note" in obj and obj.get("id") in data:
+        problems += _note_problems(obj["note"], data[obj["id"]])
+    return problems
+
+
+def _word_runs(text: str) -> set[tuple[str, ...]]:
+    words = WORD.findall(text.lower())
+    return {tuple(words[i : i + QUOTE_WORDS]) for i in range(len(words) - QUOTE_WORDS + 1)}
+
+
+def _note_problems(note: str, conversation: Conversation) -> list[str]:
+    """Notes are our own words: the data's text (handles, links, sentences) stays out."""
+    problems = []
+    if "@" in note or "http" in note.lower():
+        problems.append("note must not hold handles, addresses or links from the data")
+    said = f"{conversation.customer or ''} {conversation.reply}"
+    if _word_runs(note) & _word_runs(said):
+        problems.append(f"note repeats {QUOTE_WORDS}+ words of the conversation: paraphrase it")
     return problems
 
 

@@ -265,7 +265,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 def run(args: argparse.Namespace, console: Console) -> int:
     data = load_conversations(args.data)
     lines = read_label_lines(args.labels)
-    problems = validate(lines, set(data))
+    problems = validate(lines, data)
     if problems or args.check_labels:
         for problem in problems:
             console.print(problem, markup=False, highlight=False)

@@ -99,6 +99,24 @@ def test_label_check_names_every_bad_line(tmp_path: Path) -> None:
     assert "4 labels, 6 problems" in out
 
 
+def test_label_check_refuses_notes_that_copy_the_data(tmp_path: Path) -> None:
+    data = tmp_path / "test.json"
+    said = "my parcel never arrived and nobody answers the phone at all"
+    data.write_text(json.dumps([conversation("s1", said, "sorry")]))
+    folder = tmp_path / "labels"
+    folder.mkdir()
+    notes = ["parcel never arrived and nobody answers the phone", "see @someone at http://x"]
+    lines = [label("s1", ["no-thanks"]) | {"note": note} for note in notes]
+    (folder / "a.jsonl").write_text(json.dumps(lines[0]) + "\n")
+    (folder / "b.jsonl").write_text(json.dumps(lines[1]) + "\n")
+
+    result = run_script("--data", str(data), "--labels", str(folder), "--check-labels")
+
+    assert result.returncode == 1
+    assert "a.jsonl:1: note repeats 6+ words of the conversation: paraphrase it" in result.stdout
+    assert "b.jsonl:1: note must not hold handles, addresses or links" in result.stdout
+
+
 def test_missing_data_file_is_a_clear_error(tmp_path: Path) -> None:
     result = run_script("--data", str(tmp_path / "absent.json"), "--check-labels")
 
