@@ -58,8 +58,14 @@ def test_demo_desk_has_cases_in_every_state_and_work_waiting(
 
 def test_demo_command_twice_keeps_the_data_and_prints_a_working_token(tmp_path: Path) -> None:
     env = {**os.environ, "FRONTLINER_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
-    command = [str(Path(sys.executable).with_name("frontliner")), "demo", "--cases", "20",
-               "--customers", "8"]
+    command = [
+        str(Path(sys.executable).with_name("frontliner")),
+        "demo",
+        "--cases",
+        "20",
+        "--customers",
+        "8",
+    ]
     first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
 
@@ -71,7 +77,8 @@ def test_demo_command_twice_keeps_the_data_and_prints_a_working_token(tmp_path: 
     assert token, second.stdout
     app = create_app(Settings(database_url=env["FRONTLINER_DATABASE_URL"]))
     with TestClient(app) as client:
-        response = client.get("/api/v1/cases?limit=50",
-                              headers={"Authorization": f"Bearer {token.group(1)}"})
+        response = client.get(
+            "/api/v1/cases?limit=50", headers={"Authorization": f"Bearer {token.group(1)}"}
+        )
     assert response.status_code == 200, response.text
     assert response.json()["items"], "the demo agent should see cases"
