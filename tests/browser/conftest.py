@@ -106,17 +106,18 @@ class BrowserDesk:
         nature: str = "Parcel marked delivered but never arrived",
         message: str = "The tracking says delivered yesterday but nothing came.",
         by: Person | None = None,
+        customer: tuple[str, str] | None = None,
         **fields: Any,
     ) -> Case:
-        """A new case of the customer, owned by `by` (the agent by default), with the
-        customer's first message; committed."""
+        """A new case of the customer (or of `customer`: name, contact), owned by `by` (the
+        agent by default), with the customer's first message; committed."""
         self._count[0] += 1
         owner = by or self.agent
+        name, contact = customer or (self.customer.name, self.customer.email)
         with self.uow_factory() as uow:
             case = intake.open_case(
                 uow, self.user(owner, uow), nature=f"{nature} (#{self._count[0]})",
-                customer_name=self.customer.name, contact=self.customer.email,
-                message=message, **fields,
+                customer_name=name, contact=contact, message=message, **fields,
             )
             uow.commit()
             return case
