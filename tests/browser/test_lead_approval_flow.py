@@ -5,9 +5,10 @@ customer confirms the fix in the portal and rates the service."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import SCREENSHOTS, BrowserDesk
+from tests.browser.conftest import BrowserDesk, LiveServer, screenshot
 
 from frontliner.desk import empowerment
 from frontliner.desk.model import (
@@ -63,7 +64,8 @@ def _focused_text(page: Any) -> str:
 
 
 def test_lead_approves_escalated_remedy_by_keyboard_and_customer_confirms_and_rates(
-    agent_page: Any, lead_page: Any, customer_page: Any, browser_desk: BrowserDesk
+    agent_page: Any, lead_page: Any, customer_page: Any, browser_desk: BrowserDesk,
+    live_server: LiveServer, tmp_path: Path,
 ) -> None:
     desk = browser_desk
     case = _agent_escalates_with_a_big_refund(agent_page, desk)
@@ -78,8 +80,7 @@ def test_lead_approves_escalated_remedy_by_keyboard_and_customer_confirms_and_ra
     assert "above the per-case limit of 50.00" in text
     assert "full refund, the TV is unusable" in text
     assert_accessible_basics(lead)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    lead.screenshot(path=str(SCREENSHOTS / "lead-approvals.png"), full_page=True)
+    screenshot(lead, live_server, "lead-approvals", tmp_path)
 
     # Keyboard only: from the note, Tab reaches Approve, Enter decides.
     note = item.get_by_label("Note to Sam Agent (needed to decline)")
@@ -119,7 +120,7 @@ def test_lead_approves_escalated_remedy_by_keyboard_and_customer_confirms_and_ra
     assert "Refund of 120.00" in portal.locator("main").inner_text()
     assert "The screen was cracked" in portal.locator(".conversation").inner_text()
     assert_accessible_basics(portal)
-    portal.screenshot(path=str(SCREENSHOTS / "portal-case.png"), full_page=True)
+    screenshot(portal, live_server, "portal-case", tmp_path)
     portal.get_by_role("button", name="Yes, it is solved").click()
     assert "the case is solved" in portal.get_by_role("status").inner_text()
 
