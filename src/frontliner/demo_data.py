@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -38,7 +37,7 @@ from frontliner.desk.model import (
     Role,
     User,
 )
-from frontliner.desk.ports import UnitOfWork
+from frontliner.desk.ports import UnitOfWork, UowFactory
 
 T = TypeVar("T")
 DEMO_PASSWORD = "frontliner-demo"
@@ -135,7 +134,6 @@ class DemoSummary:
     token_email: str
 
 
-UowFactory = Callable[[], AbstractContextManager[UnitOfWork]]
 
 
 def _in_uow(uow_factory: UowFactory, work: Callable[[UnitOfWork], T]) -> T:

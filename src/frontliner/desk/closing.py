@@ -22,6 +22,7 @@ from frontliner.desk.model import (
     KnowledgeArticle,
     SatisfactionRating,
     User,
+    id_of,
 )
 from frontliner.desk.ports import UnitOfWork
 
@@ -147,13 +148,13 @@ def resolve(
     assert case.confirmed_by_customer or case.exception_by_id is not None
     transition(uow, case, CaseStatus.RESOLVED, actor, at, action, **detail)
     case.resolved_at = at
-    for follow_up in uow.open_follow_ups(_id(case)):
+    for follow_up in uow.open_follow_ups(id_of(case)):
         follow_up.done_at = at
         record(uow, case, "follow_up_done", actor, at, follow_up_id=follow_up.id,
                note="the case is resolved")
     for escalation in uow.find(Escalation, limit=50, case_id=case.id, resolved_at=None):
         escalation.resolved_at = at
-    pending = uow.open_handover(_id(case))
+    pending = uow.open_handover(id_of(case))
     if pending is not None:
         pending.status, pending.answered_at = HandoverStatus.WITHDRAWN, at
         record(uow, case, "handover_withdrawn", actor, at, handover_id=pending.id,
@@ -232,14 +233,10 @@ def rate_satisfaction(
                       {"comment": "too long"})
     if uow.find(SatisfactionRating, limit=1, case_id=case.id):
         raise Conflict(f"Case {case.ref} was already rated.")
-    rating = SatisfactionRating(case_id=_id(case), customer_id=case.customer_id, score=score,
+    rating = SatisfactionRating(case_id=id_of(case), customer_id=case.customer_id, score=score,
                                 at=at, comment=comment.strip())
     uow.add(rating)
     uow.flush()
     record(uow, case, "rated", actor, at, score=score)
     return rating
 
-
-def _id(case: Case) -> int:
-    assert case.id is not None
-    return case.id

@@ -21,6 +21,7 @@ from frontliner.desk.model import (
     Role,
     Size,
     User,
+    id_of,
 )
 from frontliner.desk.ports import UnitOfWork
 
@@ -55,14 +56,15 @@ def escalate(
     case.people_involved = people
     if case.status == CaseStatus.NEW:
         transition(uow, case, CaseStatus.OPEN, actor, at, "acknowledged")
-    escalation = Escalation(case_id=_id(case), handler_id=_id(handler), escalated_by_id=_id(actor),
-                            at=at, reason=reason.strip(), facts=_facts(case, details, at))
+    escalation = Escalation(case_id=id_of(case), handler_id=id_of(handler),
+                            escalated_by_id=id_of(actor), at=at, reason=reason.strip(),
+                            facts=_facts(case, details, at))
     uow.add(escalation)
     uow.flush()
     case.handler_id = handler.id
     transition(uow, case, CaseStatus.ESCALATED, actor, at, "escalated",
                escalation_id=escalation.id, handler_id=handler.id, reason=escalation.reason)
-    if not uow.open_follow_ups(_id(case)):
+    if not uow.open_follow_ups(id_of(case)):
         schedule_follow_up(uow, actor, case, add_working_days(at, FIRST_FOLLOW_UP_WORKING_DAYS),
                            at, "check with the handler and the customer")
     return escalation
@@ -126,7 +128,7 @@ def schedule_follow_up(
     uow: UnitOfWork, actor: User | None, case: Case, due: datetime, at: datetime, note: str
 ) -> FollowUp:
     assert case.owner_id is not None
-    follow_up = FollowUp(case_id=_id(case), owner_id=case.owner_id, due_at=due, note=note)
+    follow_up = FollowUp(case_id=id_of(case), owner_id=case.owner_id, due_at=due, note=note)
     uow.add(follow_up)
     uow.flush()
     record(uow, case, "follow_up_scheduled", actor, at, follow_up_id=follow_up.id,
@@ -203,7 +205,3 @@ def _open_escalation(uow: UnitOfWork, case: Case) -> Escalation:
         raise Conflict(f"Case {case.ref} has no open escalation.")
     return open_ones[-1]
 
-
-def _id(obj: Case | User) -> int:
-    assert obj.id is not None
-    return obj.id

@@ -15,7 +15,7 @@ from frontliner.desk import access
 from frontliner.desk.audit import record
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.errors import Conflict, Invalid, NotFound
-from frontliner.desk.model import Case, Fire, FireNote, Kudos, KudosKind, User
+from frontliner.desk.model import Case, Fire, FireNote, Kudos, KudosKind, User, id_of
 from frontliner.desk.ports import UnitOfWork
 
 MAX_KEY = 200
@@ -128,7 +128,7 @@ def mark_fixed_for_good(
                        {"fixed_by_id": fire.fixed_by_id})
     if not fix.strip():
         raise Invalid.missing({"fix": "what fixed it for good"})
-    author = access.load_user(uow, author_id if author_id is not None else _id(actor), "author")
+    author = access.load_user(uow, author_id if author_id is not None else id_of(actor), "author")
     if not access.is_staff(author) or author.id is None:
         raise Invalid("The fix's author must be an active member of staff.",
                       {"author_id": "not active staff"})
@@ -146,7 +146,3 @@ def _load_fire(uow: UnitOfWork, fire_id: int) -> Fire:
         raise NotFound(f"No fire with id {fire_id} in the fire log.", {"fire_id": fire_id})
     return fire
 
-
-def _id(user: User) -> int:
-    assert user.id is not None
-    return user.id

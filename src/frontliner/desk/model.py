@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 
 class Role(StrEnum):
@@ -349,3 +349,13 @@ class ApiToken:
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
     id: int | None = None
+
+
+class _Stored(Protocol):
+    id: int | None
+
+
+def id_of(entity: _Stored) -> int:
+    """The id of an entity that has been stored (flushed); a bug if it has not."""
+    assert entity.id is not None, f"{type(entity).__name__} has no id yet: flush first"
+    return entity.id

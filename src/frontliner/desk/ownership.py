@@ -10,7 +10,7 @@ from frontliner.desk import access
 from frontliner.desk.audit import record, transition
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
-from frontliner.desk.model import Case, CaseStatus, Handover, HandoverStatus, Role, User
+from frontliner.desk.model import Case, CaseStatus, Handover, HandoverStatus, Role, User, id_of
 from frontliner.desk.ports import UnitOfWork
 
 
@@ -51,11 +51,11 @@ def offer_handover(
                       {"to_user_id": "not an active agent or lead"})
     if target.id == case.owner_id:
         raise Invalid("You already own this case.", {"to_user_id": "is the owner"})
-    pending = uow.open_handover(_id(case))
+    pending = uow.open_handover(id_of(case))
     if pending is not None:
         raise Conflict(f"Case {case.ref} already has a handover waiting for an answer.",
                        {"handover_id": pending.id, "to_user_id": pending.to_user_id})
-    handover = Handover(case_id=_id(case), from_user_id=_id(actor), to_user_id=to_user_id,
+    handover = Handover(case_id=id_of(case), from_user_id=id_of(actor), to_user_id=to_user_id,
                         offered_at=at, note=note.strip())
     uow.add(handover)
     uow.flush()
@@ -73,8 +73,8 @@ def accept_handover(
     previous = case.owner_id
     case.owner_id = actor.id
     handover.status, handover.answered_at = HandoverStatus.ACCEPTED, at
-    for follow_up in uow.open_follow_ups(_id(case)):
-        follow_up.owner_id = _id(actor)
+    for follow_up in uow.open_follow_ups(id_of(case)):
+        follow_up.owner_id = id_of(actor)
     record(uow, case, "handover_accepted", actor, at, handover_id=handover.id,
            from_owner_id=previous, to_owner_id=actor.id)
     return handover
@@ -126,7 +126,3 @@ def _open_handover_for(
     access.require_unresolved(case)
     return handover, case
 
-
-def _id(obj: Case | User) -> int:
-    assert obj.id is not None
-    return obj.id

@@ -10,6 +10,8 @@ Every query here is bounded: none loads a whole table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -75,3 +77,7 @@ class UnitOfWork(Protocol):
     def open_follow_ups(self, case_id: int) -> list[FollowUp]: ...
 
     def fire_by_key(self, key: str) -> Fire | None: ...
+
+
+UowFactory = Callable[[], AbstractContextManager[UnitOfWork]]
+"""How callers open a unit of work: `with uow_factory() as uow: ...; uow.commit()`."""

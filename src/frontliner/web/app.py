@@ -16,9 +16,9 @@ from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from frontliner.config import Settings, get_settings
+from frontliner.desk.ports import UowFactory
 from frontliner.web import public
 from frontliner.web.api import router as api_router
-from frontliner.web.deps import UowFactory
 from frontliner.web.errors import install_error_handlers
 from frontliner.web.health import router as health_router
 from frontliner.web.limits import BodyLimit

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -18,13 +17,11 @@ from fastapi import Depends, Header, Query, Request
 
 from frontliner.config import Settings
 from frontliner.desk.model import ApiToken, Role, User
-from frontliner.desk.ports import UnitOfWork
+from frontliner.desk.ports import UnitOfWork, UowFactory
 from frontliner.store import queries
 from frontliner.web.errors import ApiError, unauthorized
 from frontliner.web.lookup import session_of
 from frontliner.web.tokens import hash_token, looks_like_token
-
-UowFactory = Callable[[], AbstractContextManager[UnitOfWork]]
 
 SESSION_USER = "uid"
 SESSION_FINGERPRINT = "pwf"

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from frontliner.config import Settings
+from frontliner.desk.ports import UowFactory
 from frontliner.store.engine import make_engine
 from frontliner.store.migrate import upgrade
 from frontliner.store.uow import uow_factory
-from frontliner.web.deps import UowFactory
 
 
 @dataclass

@@ -33,7 +33,8 @@ from frontliner.channels.chat.tokens import ChatPass, ChatTokens
 from frontliner.desk import access
 from frontliner.desk.errors import DeskError
 from frontliner.desk.model import Case, Role, User
-from frontliner.web.deps import UowFactory, _user_for_session, _user_for_token
+from frontliner.desk.ports import UowFactory
+from frontliner.web.deps import _user_for_session, _user_for_token
 from frontliner.web.errors import ApiError
 from frontliner.web.public.security import client_ip, origin_allowed, same_origin
 from frontliner.web.ratelimit import RateLimiter

@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import nh3
 
 from frontliner.channels.chat.broker import AGENTS_TOPIC, Broker, Event, case_topic
 from frontliner.desk.model import Case, Channel, Direction, Interaction
-from frontliner.desk.ports import UnitOfWork
+from frontliner.desk.ports import UnitOfWork, UowFactory
 
 log = logging.getLogger("frontliner.chat")
 
-UowFactory = Callable[[], AbstractContextManager[UnitOfWork]]
 
 
 def as_html(body: str) -> str:

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from frontliner.channels.chat.conversation import start_chat
 from frontliner.channels.chat.tokens import ChatTokens
 from frontliner.desk.errors import Invalid
-from frontliner.web.deps import UowFactory
+from frontliner.desk.ports import UowFactory
 from frontliner.web.errors import error_response
 from frontliner.web.public.security import client_ip, origin_allowed
 from frontliner.web.ratelimit import RateLimiter

@@ -22,8 +22,8 @@ from starlette.concurrency import run_in_threadpool
 from frontliner.desk import intake
 from frontliner.desk.errors import Invalid
 from frontliner.desk.model import Channel
+from frontliner.desk.ports import UowFactory
 from frontliner.desk.refs import new_case_ref
-from frontliner.web.deps import UowFactory
 from frontliner.web.public.security import client_ip, csrf_ok, csrf_token, harden
 from frontliner.web.public.templating import templates
 from frontliner.web.ratelimit import RateLimiter
