@@ -39,6 +39,7 @@ from accuracy_labels import (
     to_labels,
     validate,
 )
+from accuracy_targets import ENOUGH, INBOUND_TARGETS, RULE_TARGET, intervals, verdict
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,8 @@ def rule_metrics(scored: list[Scored]) -> dict[str, dict[str, Any]]:
         "fn": fn,
         **prf(tp, fp, fn),
     }
+    for name, m in table.items():
+        m.update(intervals(m), target=verdict(m, RULE_TARGET if name in RULES else None))
     return table
 
 
@@ -164,6 +167,8 @@ def inbound_metrics(scored: list[Scored]) -> dict[str, Any]:
         flag: confusion((bool(gold[flag]), bool(got[flag])) for gold, got in pairs)
         for flag in INBOUND_FLAGS
     }
+    for flag in INBOUND_FLAGS:
+        out[flag].update(intervals(out[flag]), target=verdict(out[flag], INBOUND_TARGETS.get(flag)))
     hits = sum(gold["urgency"] == got["urgency"] for gold, got in pairs)
     out["urgency_accuracy"] = hits / len(pairs) if pairs else None
     levels = [float(FRUSTRATION.index(gold["frustration"])) for gold, _ in pairs]
@@ -195,14 +200,22 @@ def misclassified(scored: list[Scored], what: str) -> list[tuple[Scored, str]]:
 # --- output ------------------------------------------------------------------------------
 
 
+WIDE = 132
+
+
 def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
+def _ci(interval: tuple[float, float] | None) -> str:
+    return "-" if interval is None else f"{interval[0]:.2f}-{interval[1]:.2f}"
+
+
 def render_part(console: Console, name: str, scored: list[Scored]) -> None:
     rules = Table(title=f"{name}: reply rules ({len(scored)} conversations)")
-    for column in ("rule", "support", "TP", "FP", "FN", "precision", "recall", "F1"):
-        rules.add_column(column, justify="left" if column == "rule" else "right")
+    columns = ("rule", "support", "TP", "FP", "FN", "precision", "(95% CI)", "recall", "(95% CI)")
+    for column in (*columns, "F1", "target"):
+        rules.add_column(column, justify="left" if column in ("rule", "target") else "right")
     for rule, m in rule_metrics(scored).items():
         rules.add_row(
             rule,
@@ -211,21 +224,33 @@ def render_part(console: Console, name: str, scored: list[Scored]) -> None:
             str(m["fp"]),
             str(m["fn"]),
             _num(m["precision"]),
+            _ci(m["precision_ci"]),
             _num(m["recall"]),
+            _ci(m["recall_ci"]),
             _num(m["f1"]),
+            m["target"],
         )
     console.print(rules)
+    console.print(
+        f"target per rule: {RULE_TARGET.describe()}, judged with >= {ENOUGH} labelled examples"
+    )
     inbound = inbound_metrics(scored)
     table = Table(title=f"{name}: inbound analyser ({inbound['read']} customer messages)")
-    for column in ("field", "support", "precision", "recall", "F1 / value"):
-        table.add_column(column, justify="left" if column == "field" else "right")
+    for column in ("field", "support", "precision", "recall", "F1 / value", "target"):
+        table.add_column(column, justify="left" if column in ("field", "target") else "right")
     for flag in INBOUND_FLAGS:
         m = inbound[flag]
+        goal = INBOUND_TARGETS.get(flag)
         table.add_row(
-            flag, str(m["support"]), _num(m["precision"]), _num(m["recall"]), _num(m["f1"])
+            flag,
+            str(m["support"]),
+            _num(m["precision"]),
+            _num(m["recall"]),
+            _num(m["f1"]),
+            f"{m['target']} ({goal.describe()})" if goal else "",
         )
-    table.add_row("urgency accuracy", "", "", "", _num(inbound["urgency_accuracy"]))
-    table.add_row("frustration Spearman", "", "", "", _num(inbound["frustration_spearman"]))
+    table.add_row("urgency accuracy", "", "", "", _num(inbound["urgency_accuracy"]), "")
+    table.add_row("frustration Spearman", "", "", "", _num(inbound["frustration_spearman"]), "")
     console.print(table)
 
 
@@ -290,6 +315,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     console = Console()
+    if console.width < WIDE:  # the tables need it; a pipe or CI log would wrap them
+        console = Console(width=WIDE)
     try:
         return run(args, console)
     except UnusableInput as exc:
