@@ -52,7 +52,10 @@ class Unusable(Exception):
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(f"[red]error:[/red] {escape(message)}")
+    # One unbroken line, whatever the terminal width: scripts grep these messages.
+    Console(stderr=True, highlight=False).print(
+        f"[red]error:[/red] {escape(message)}", soft_wrap=True
+    )
     return typer.Exit(UNUSABLE)
 
 

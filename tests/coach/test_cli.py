@@ -108,7 +108,10 @@ def test_input_above_the_size_limit_exits_2_without_a_crash(tmp_path: Path) -> N
 
 
 def test_non_utf8_input_exits_2(tmp_path: Path) -> None:
-    bad = tmp_path / "latin1.txt"
+    # A long path makes the message longer than any terminal: it must not be wrapped.
+    deep = tmp_path / ("a-rather-long-folder-name-" * 4)
+    deep.mkdir()
+    bad = deep / "latin1.txt"
     bad.write_bytes("Désolé, we can't".encode("latin-1"))
     result = run("check", str(bad))
     assert result.returncode == 2 and "not UTF-8" in result.stderr
