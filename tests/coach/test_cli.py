@@ -17,11 +17,11 @@ FRONTLINER = str(Path(sys.executable).with_name("frontliner"))
 
 
 def run(
-    *args: str, stdin: str | None = None, cwd: Path = GOLDEN
+    *args: str, stdin: str | None = None, cwd: Path = GOLDEN, columns: int = 80
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [FRONTLINER, "coach", *args], input=stdin, capture_output=True, text=True, cwd=cwd,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "80", "TERM": "dumb"},
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": str(columns), "TERM": "dumb"},
     )
 
 
@@ -108,13 +108,12 @@ def test_input_above_the_size_limit_exits_2_without_a_crash(tmp_path: Path) -> N
 
 
 def test_non_utf8_input_exits_2(tmp_path: Path) -> None:
-    # A long path makes the message longer than any terminal: it must not be wrapped.
-    deep = tmp_path / ("a-rather-long-folder-name-" * 4)
-    deep.mkdir()
-    bad = deep / "latin1.txt"
+    bad = tmp_path / "latin1.txt"
     bad.write_bytes("Désolé, we can't".encode("latin-1"))
-    result = run("check", str(bad))
+    # A narrow terminal must not wrap the message: scripts match it on one line.
+    result = run("check", str(bad), columns=24)
     assert result.returncode == 2 and "not UTF-8" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_config_file_disables_rules_and_changes_severity(tmp_path: Path) -> None:
