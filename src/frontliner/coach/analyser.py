@@ -25,6 +25,8 @@ LEXICONS = Path(__file__).with_name("lexicons")
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 _WORD = re.compile(r"\b\w+\b")
 _SHOUT = re.compile(r"[!?]{2,}")
+_HASHTAG = re.compile(r"#([A-Za-z]\w*[a-z][A-Z]\w*)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Frustration is a sum of signals, each counted once and capped at 1.
 WEIGHTS = {
     "problem": 0.15,
@@ -135,11 +137,18 @@ def _urgency(lex: Lexicon, text: Scan, complaint: bool) -> Urgency:
     return "normal"
 
 
+def _hashtag_words(text: str) -> str:
+    """`#printerError` also reads as `printer Error`: customers tag what is wrong, and a
+    camel-cased tag hides its words from whole-word matching. The tag itself stays, for
+    entries such as `#fail`."""
+    return _HASHTAG.sub(lambda m: f"{m.group()} {_CAMEL.sub(' ', m.group(1))}", text)
+
+
 def read(message: str) -> Reading:
     """Read one customer message (pure; callers bound its size)."""
     lex = lexicon()
     original = prepare_customer(message)
-    text = Scan.of(lower(original), INBOUND)
+    text = Scan.of(lower(_hashtag_words(original)), INBOUND)
     dissatisfied_hits = len(lex.dissatisfied.spans(text))
     sideways = bool(lex.indirect.search(text))
     problem = bool(lex.problem.search(text))
