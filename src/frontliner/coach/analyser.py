@@ -50,6 +50,8 @@ class Lexicon:
     addressed: PhraseSet
     third_person: PhraseSet
     self_caused: PhraseSet
+    own_doing: PhraseSet
+    upset: PhraseSet
     process_failing: PhraseSet
     profanity: PhraseSet
     repeated: PhraseSet
@@ -108,13 +110,24 @@ def _abuse_kinds(lex: Lexicon, text: Scan) -> tuple[str, ...]:
     return tuple(kind for kind in ABUSE_KINDS if lex.abuse[kind].search(text))
 
 
-def _is_complaint(lex: Lexicon, text: Scan, dissatisfied: bool, indirect: bool) -> bool:
-    if dissatisfied or indirect:
+def _is_complaint(lex: Lexicon, text: Scan, feelings: list[tuple[int, int]]) -> bool:
+    if feelings and not _only_upset_at_own_doing(lex, text, feelings):
         return True
     if not lex.problem.search(text) or lex.suggestion.search(text):
         return False
     # Their own slip asked about neutrally is not a complaint, until our side fails them.
-    return not lex.self_caused.search(text) or bool(lex.process_failing.search(text))
+    own = lex.self_caused.search(text) or lex.own_doing.search(text)
+    return not own or bool(lex.process_failing.search(text))
+
+
+def _only_upset_at_own_doing(lex: Lexicon, text: Scan, feelings: list[tuple[int, int]]) -> bool:
+    """A crying face after "I dropped my laptop" is about the mishap, not about us: every
+    sign of dissatisfaction is a groan or a curse aimed at no one, and the customer tells
+    of their own doing with nothing of ours failing them."""
+    if not lex.own_doing.search(text) or lex.process_failing.search(text):
+        return False
+    upset = lex.upset.spans(text)
+    return all(any(s < e2 and e > s2 for s2, e2 in upset) for s, e in feelings)
 
 
 def _shouting(original: str) -> tuple[bool, bool]:
@@ -149,10 +162,12 @@ def read(message: str) -> Reading:
     lex = lexicon()
     original = prepare_customer(message)
     text = Scan.of(lower(_hashtag_words(original)), INBOUND)
-    dissatisfied_hits = len(lex.dissatisfied.spans(text))
-    sideways = bool(lex.indirect.search(text))
+    dissatisfied = lex.dissatisfied.spans(text)
+    dissatisfied_hits = len(dissatisfied)
+    sideways_spans = lex.indirect.spans(text)
+    sideways = bool(sideways_spans)
     problem = bool(lex.problem.search(text))
-    complaint = _is_complaint(lex, text, dissatisfied_hits > 0, sideways)
+    complaint = _is_complaint(lex, text, dissatisfied + sideways_spans)
     # Indirect: the company is asked for nothing, and the dissatisfaction comes sideways
     # (sarcasm, resignation) or is said about the company rather than to it.
     indirect = (
