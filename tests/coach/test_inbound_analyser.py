@@ -104,3 +104,19 @@ def test_lexicon_complaint_examples_are_read_as_complaints(message: str) -> None
 @pytest.mark.parametrize("message", _lexicon_examples("not_complaint"))
 def test_lexicon_neutral_examples_are_not_complaints(message: str) -> None:
     assert not read(message).complaint, message
+
+
+def _lexicon_abuse_examples() -> list[tuple[str, str]]:
+    data = yaml.safe_load((LEXICONS / "inbound.yml").read_text("utf-8"))
+    return [(str(message), str(kind)) for message, kind in data["examples"]["abuse"]]
+
+
+@pytest.mark.parametrize(("message", "kind"), _lexicon_abuse_examples())
+def test_lexicon_abuse_examples_are_read_as_their_kind(message: str, kind: str) -> None:
+    assert kind in read(message).abuse_kinds, message
+
+
+@pytest.mark.parametrize("message", _lexicon_examples("not_abuse"))
+def test_hard_words_that_attack_no_one_are_not_abuse(message: str) -> None:
+    reading = read(message)
+    assert not reading.abuse and reading.abuse_kinds == (), message
