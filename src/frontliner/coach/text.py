@@ -36,11 +36,22 @@ _VALEDICTION = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 # Twitter sign-offs: "^AB", "*TB", "/OP", "~ O", "-Ronnie", "1/2", "Roopa-HP Social Media ..."
-_SIGNOFFS = (
-    re.compile(r"\^\s?[A-Za-z]{1,12}\b"),
-    re.compile(r"(?<=\s)(?:[*/~]\s?[A-Z]{1,3}|-[A-Z][a-z]{1,15})\s*$"),
-    re.compile(r"(?<=\s)\d/\d\s*$"),
-    re.compile(r"(?<=\s)[A-Z][a-z]+-[A-Z]{2,5} Social Media(?: Tech)? Support\.?\s*$"),
+# Each comes with the text one of whose pieces it cannot match without (most drafts have
+# none, and the regex is skipped) and, for those that must end the draft, how long the
+# signed part can be at most: only the draft's last characters are searched.
+_SIGNOFFS: tuple[tuple[re.Pattern[str], tuple[str, ...], int | None], ...] = (
+    (re.compile(r"\^\s?[A-Za-z]{1,12}\b"), ("^",), None),
+    (
+        re.compile(r"(?<=\s)(?:[*/~]\s?[A-Z]{1,3}|-[A-Z][a-z]{1,15})\s*$"),
+        ("*", "/", "~", "-"),
+        17,
+    ),
+    (re.compile(r"(?<=\s)\d/\d\s*$"), ("/",), 3),
+    (
+        re.compile(r"(?<=\s)[A-Z][a-z]+-[A-Z]{2,5} Social Media(?: Tech)? Support\.?\s*$"),
+        ("Social Media",),
+        None,
+    ),
 )
 _SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|\n\s*\n|\n(?=\s*[-*\u2022]|\s*\d+[.)])")
 
@@ -122,11 +133,25 @@ def _blank_signature(text: str) -> str:
 
 
 def _blank_twitter(text: str) -> str:
-    text = _URL.sub(_url_marker, text)
-    text = _HANDLE.sub(_spaces, text)
-    for pattern in _SIGNOFFS:
-        text = pattern.sub(_spaces, text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(_url_marker, text)
+    if "@" in text:
+        text = _HANDLE.sub(_spaces, text)
+    for pattern, needs, width in _SIGNOFFS:
+        if any(piece in text for piece in needs):
+            text = _blank_signoff(pattern, text, width)
     return text
+
+
+def _blank_signoff(pattern: re.Pattern[str], text: str, width: int | None) -> str:
+    if width is None:
+        return pattern.sub(_spaces, text)
+    # The sign-off ends in a non-space and only spaces follow it, so it starts at most
+    # `width` characters before the stripped end; it matches at most once.
+    match = pattern.search(text, max(0, len(text.rstrip()) - width))
+    if match is None:
+        return text
+    return text[: match.start()] + _spaces(match) + text[match.end() :]
 
 
 def agent_words(draft: str) -> str:
