@@ -24,6 +24,10 @@ _SPLIT = re.compile(r"\W+")
 # their first letters from the regex engine's fast scan (3-5x slower per pass); the
 # boundary before a match is checked in Python instead (`_matches`).
 _BOUNDED = r"(?:{})(?![\w'])"
+# A pattern the engine has no first letters to scan for (it opens with an optional group,
+# an assertion or a mix of groups) is tried at every character; there the lookbehind
+# costs nothing and rules out the ~80% of positions inside a word at once.
+_WORD_START = r"(?<![\w'])"
 _WORD_CHAR = re.compile(r"[\w']")
 # Words in nearly every reply rule nothing out; a fragment shorter than this neither.
 _COMMON = frozenset(
@@ -337,4 +341,26 @@ def _matches(
 
 def _compile(parts: list[str]) -> re.Pattern[str]:
     body = "|".join(f"(?:{p})" for p in parts)
-    return re.compile(_BOUNDED.format(body), re.MULTILINE)
+    pattern = _BOUNDED.format(body)
+    if not _scannable(sre_parse.parse(pattern, re.MULTILINE)):
+        pattern = _WORD_START + pattern
+    return re.compile(pattern, re.MULTILINE)
+
+
+def _scannable(parsed: Any) -> bool:
+    """Does the regex engine get first characters to scan for? A match must open with a
+    literal, a character class or a choice of literals (the engine's own rule); a
+    pattern that can match nothing gets none either."""
+    if parsed.getwidth()[0] == 0:
+        return False
+    items = list(parsed)
+    while items and items[0][0] is sre_c.SUBPATTERN:
+        items = list(items[0][1][-1])
+    if not items:
+        return False
+    op, arg = items[0]
+    if op in (sre_c.LITERAL, sre_c.IN):
+        return True
+    if op is sre_c.BRANCH:
+        return all(branch and branch[0][0] is sre_c.LITERAL for branch in arg[1])
+    return False
