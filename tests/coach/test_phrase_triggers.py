@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from frontliner.coach import Coach
 from frontliner.coach.packs import load_base
-from frontliner.coach.phrases import PhraseSet, Scan, triggers
+from frontliner.coach.phrases import PhraseSet, Scan, _words, analyse, triggers
 from frontliner.coach.text import lower, prepare
 
 COACH = Coach()
@@ -58,3 +58,34 @@ def test_a_pattern_needing_a_word_is_triggered_by_that_word() -> None:
 def test_lower_keeps_offsets_even_for_characters_that_grow() -> None:
     text = "İstanbul we can't"
     assert len(lower(text)) == len(text)
+
+
+def test_a_pattern_names_the_other_words_it_needs() -> None:
+    found, needs = analyse(r"the (?:courier|warehouse) (?:lost|delayed) (?:it|them)")
+    assert found is not None and found.words == {"courier", "warehouse"}
+    assert needs == [frozenset({"lost", "delayed"})]
+
+
+def test_a_pattern_missing_a_needed_word_is_not_run_and_finds_what_it_would() -> None:
+    phrases = PhraseSet([r"the (?:courier|warehouse) (?:lost|delayed) (?:it|them)"])
+    for text, spans in (
+        ("the courier is late", []),
+        ("sadly the courier lost it", [(6, 25)]),
+        ("the warehouse delayed them and the courier lost it", [(0, 26), (31, 50)]),
+    ):
+        scan = prepare(text).scan
+        assert phrases.spans(scan) == _every_alternative(phrases, scan) == spans
+
+
+def test_words_of_a_draft_are_the_regex_words_in_ascii_and_beyond() -> None:
+    for text in ("we can't_do it-now 2day!", "café naïve \u00a0x\ty", "", "  ", "İ ß 3½"):
+        assert _words(text) == re.findall(r"\w+", text)
+
+
+def test_checking_a_draft_after_others_gives_what_it_gives_alone() -> None:
+    later = "I completely understand. We can't refund that, please contact the courier."
+    alone = Coach().check(later, "My parcel is late!").to_dict()
+    shared = Coach()
+    for earlier in EXAMPLES:
+        shared.check(earlier, "My parcel is late!")
+    assert shared.check(later, "My parcel is late!").to_dict() == alone

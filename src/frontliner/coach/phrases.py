@@ -29,6 +29,11 @@ _BOUNDED = r"(?:{})(?![\w'])"
 # costs nothing and rules out the ~80% of positions inside a word at once.
 _WORD_START = r"(?<![\w'])"
 _WORD_CHAR = re.compile(r"[\w']")
+# In ASCII text \w is [A-Za-z0-9_]: every other byte becomes a space and str.split() cuts
+# the words out, a few times faster than a regex that builds one match per word.
+_NOT_WORD_ASCII = bytes(
+    b if chr(b).isalnum() or chr(b) == "_" else ord(" ") for b in range(128)
+).ljust(256, b" ")
 # Words in nearly every reply rule nothing out; a fragment shorter than this neither.
 _COMMON = frozenset(
     {
@@ -154,6 +159,12 @@ def _bounded_before(items: list[Any], index: int, left: bool) -> bool:
 def _sequence(items: Any, left: bool, right: bool) -> Triggers | None:
     """Triggers of a sequence. `left`/`right`: is it bounded by a non-word character (or
     the pattern's edge) on that side? Only then is a literal at that end a whole word."""
+    return _best(_candidates(items, left, right))
+
+
+def _candidates(items: Any, left: bool, right: bool) -> list[Triggers]:
+    """What each part of a sequence that every match goes through requires: each one is
+    a condition every match meets (`_sequence` picks the best one)."""
     items = list(items)
     candidates: list[Triggers] = []
     run: list[str] = []
@@ -175,7 +186,7 @@ def _sequence(items: Any, left: bool, right: bool) -> Triggers | None:
             candidates.append(inner)
     if run:
         candidates.append(_run_triggers("".join(run), run_left, right))
-    return _best(candidates)
+    return candidates
 
 
 
@@ -198,6 +209,23 @@ def _item(op: Any, arg: Any, left: bool, right: bool) -> Triggers | None:
 def triggers(pattern: str) -> Triggers | None:
     """What every match of `pattern` must contain; None when nothing literal is required."""
     return _sequence(sre_parse.parse(pattern), True, True)
+
+
+def analyse(pattern: str) -> tuple[Triggers | None, list[frozenset[str]]]:
+    """The trigger of `pattern` (as `triggers`) and, parsed once, the further words its
+    top-level sequence needs: each a set of which every match holds one as a whole word
+    (through a group wrapping the whole pattern). A draft lacking any such set cannot
+    match, so the pattern is not run for it, although its trigger is there."""
+    items = list(sre_parse.parse(pattern))
+    while len(items) == 1 and items[0][0] is sre_c.SUBPATTERN:
+        items = list(items[0][1][-1])
+    candidates = _candidates(items, True, True)
+    best = _best(candidates)
+    # Words only: a fragment costs every draft a substring search, a word nothing.
+    needs = [
+        c.words for c in candidates if c is not best and c.usable() and not c.fragments
+    ]
+    return best, needs
 
 
 def split_top(pattern: str) -> list[str]:
@@ -225,6 +253,13 @@ def split_top(pattern: str) -> list[str]:
     return parts
 
 
+def _words(text: str) -> list[str]:
+    """The text's words, as `\\w+` finds them."""
+    if text.isascii():
+        return text.encode("ascii").translate(_NOT_WORD_ASCII).decode("ascii").split()
+    return _WORDS.findall(text)
+
+
 @dataclass(frozen=True)
 class Scan:
     """One draft as the phrase sets see it: lower-cased text and its set of words."""
@@ -237,7 +272,7 @@ class Scan:
 
     @classmethod
     def of(cls, lower: str, registry: Registry = RULES) -> Scan:
-        tokens = _WORDS.findall(lower)
+        tokens = _words(lower)
         fragments = [f for f in tuple(registry.fragments) if f in lower]
         present = frozenset(registry.words.intersection(tokens)).union(fragments)
         return cls(lower, present, len(tokens))
@@ -254,13 +289,18 @@ class PhraseSet:
         self.alternatives = [part for p in patterns for part in split_top(p)]
         always: list[str] = []
         self.triggered: list[tuple[frozenset[str], str]] = []
+        # Per triggered alternative, the other word sets it needs (see `analyse`).
+        self._needs: list[list[frozenset[str]]] = []
         for part in self.alternatives:
-            found = triggers(part)  # parsing also rejects a bad pattern at load time
+            found, needs = analyse(part)  # parsing also rejects a bad pattern at load time
             if found is None:
                 always.append(part)
                 continue
             registry.add(found)
+            for words in needs:
+                registry.add(Triggers(words=words))
             self.triggered.append((found.members(), part))
+            self._needs.append(needs)
         self.always = _compile(always) if always else None
         self._compiled: dict[str, re.Pattern[str]] = {}
         # Which alternatives each trigger wakes, so a draft touches only its own.
@@ -268,7 +308,8 @@ class PhraseSet:
         for number, (members, _part) in enumerate(self.triggered):
             for member in members:
                 self._woken.setdefault(member, []).append(number)
-        self._members = frozenset(self._woken)
+        needed = {word for needs in self._needs for words in needs for word in words}
+        self._members = frozenset(self._woken).union(needed)
         # The live regexes per set of woken triggers: drafts share a handful of such sets,
         # so after the first draft a lookup replaces the work of gathering them again.
         self._by_woken: dict[frozenset[str], list[re.Pattern[str]]] = {}
@@ -291,8 +332,12 @@ class PhraseSet:
         return live
 
     def _gather(self, present: frozenset[str]) -> list[re.Pattern[str]]:
-        woken = {n for m in present for n in self._woken[m]}
-        live = [self._regex(self.triggered[n][1]) for n in sorted(woken)]
+        woken = {n for m in present for n in self._woken.get(m, ())}
+        live = [
+            self._regex(self.triggered[n][1])
+            for n in sorted(woken)
+            if all(words & present for words in self._needs[n])
+        ]
         if self.always is not None:
             live.append(self.always)
         if len(self._by_woken) >= MAX_WOKEN_SETS:
@@ -302,13 +347,17 @@ class PhraseSet:
 
     def spans(self, scan: Scan, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         """Non-overlapping matches, leftmost first, the longer one on a tie."""
-        stop = len(scan.lower) if end is None else end
-        live = self._live(scan)
-        if not live:
-            return []
-        found = [span for rx in live for span in _matches(rx, scan.lower, start, stop)]
-        if len(live) == 1:
-            return found
+        text = scan.lower
+        stop = len(text) if end is None else end
+        found: list[tuple[int, int]] = []
+        sources = 0
+        for rx in self._live(scan):
+            # Most regexes find nothing in a draft: one search says so, with no generator.
+            if start <= stop and rx.search(text, start, stop) is not None:
+                found.extend(_matches(rx, text, start, stop))
+                sources += 1
+        if sources < 2:
+            return found  # one regex's matches are already in order and apart
         found.sort(key=lambda span: (span[0], -span[1]))
         kept: list[tuple[int, int]] = []
         for span in found:
@@ -317,8 +366,16 @@ class PhraseSet:
         return kept
 
     def search(self, scan: Scan, start: int = 0, end: int | None = None) -> bool:
-        stop = len(scan.lower) if end is None else end
-        return any(next(_matches(rx, scan.lower, start, stop), None) for rx in self._live(scan))
+        text = scan.lower
+        stop = len(text) if end is None else end
+        if start > stop:
+            return False
+        for rx in self._live(scan):
+            # A first search that finds nothing settles it without a generator.
+            found = rx.search(text, start, stop) is not None
+            if found and next(_matches(rx, text, start, stop), None) is not None:
+                return True
+        return False
 
 
 def _matches(
