@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from frontliner.coach import MAX_CHARS, InputTooLarge, check, read
+from frontliner.coach.text import agent_words
 
 
 def test_curly_apostrophes_are_read_like_straight_ones() -> None:
@@ -75,3 +76,10 @@ def test_a_megabyte_draft_is_refused_with_a_clear_error() -> None:
 def test_a_draft_at_the_size_limit_is_still_coached() -> None:
     draft = ("word " * (MAX_CHARS // 5))[:MAX_CHARS]
     assert "too-long" in check(draft).rules()
+
+
+def test_a_signoff_before_trailing_blank_lines_is_still_blanked() -> None:
+    for draft in ("Sorted for you today. -Ronnie\n\n", "Sorted for you today. 1/2 \n", "Ok. *TB"):
+        words = agent_words(draft)
+        assert len(words) == len(draft)
+        assert "Ronnie" not in words and "1/2" not in words and "TB" not in words
