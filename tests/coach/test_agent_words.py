@@ -79,7 +79,7 @@ def test_a_draft_at_the_size_limit_is_still_coached() -> None:
 
 
 def test_a_signoff_before_trailing_blank_lines_is_still_blanked() -> None:
-    for draft in ("Sorted for you today. -Ronnie\n\n", "Sorted for you today. 1/2 \n", "Ok. *TB"):
+    for draft in ("@sam Sorted today. -Ronnie\n\n", "@sam Sorted today. 1/2 \n", "@sam Ok. *TB"):
         words = agent_words(draft)
         assert len(words) == len(draft)
         assert "Ronnie" not in words and "1/2" not in words and "TB" not in words
