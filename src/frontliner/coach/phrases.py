@@ -10,9 +10,12 @@ combination and cached. Rule authors keep writing plain regexes.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -228,6 +231,49 @@ def analyse(pattern: str) -> tuple[Triggers | None, list[frozenset[str]]]:
     return best, needs
 
 
+Analysis = tuple[Triggers | None, list[frozenset[str]]]
+# The analysis of every alternative in the shipped packs and lexicon, worked out once by
+# `python -m frontliner.coach.trigger_cache` and shipped: parsing ~1,000 alternatives
+# was two thirds of loading the packs. A test keeps it current; an alternative that is
+# not in it (an organisation pack, an edited rule) is simply analysed when loaded.
+SHIPPED = Path(__file__).with_name("triggers.json")
+# Every alternative a phrase set was built from in this process (for writing SHIPPED).
+parts_seen: set[str] = set()
+
+
+@lru_cache(maxsize=1)
+def shipped() -> dict[str, Analysis]:
+    try:
+        data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # missing or broken: everything is analysed at load, only slower
+    return {part: _from_json(entry) for part, entry in data["alternatives"].items()}
+
+
+def analysis_of(part: str) -> Analysis:
+    parts_seen.add(part)
+    found = shipped().get(part)
+    return analyse(part) if found is None else found
+
+
+def to_json(analysis: Analysis) -> dict[str, Any] | None:
+    found, needs = analysis
+    if found is None:
+        return None
+    return {
+        "words": sorted(found.words),
+        "fragments": sorted(found.fragments),
+        "needs": [sorted(words) for words in needs],
+    }
+
+
+def _from_json(entry: dict[str, Any] | None) -> Analysis:
+    if entry is None:
+        return None, []
+    found = Triggers(frozenset(entry["words"]), frozenset(entry["fragments"]))
+    return found, [frozenset(words) for words in entry["needs"]]
+
+
 def split_top(pattern: str) -> list[str]:
     """The top-level alternatives of a pattern, so each gets its own triggers."""
     parts: list[str] = []
@@ -292,7 +338,8 @@ class PhraseSet:
         # Per triggered alternative, the other word sets it needs (see `analyse`).
         self._needs: list[list[frozenset[str]]] = []
         for part in self.alternatives:
-            found, needs = analyse(part)  # parsing also rejects a bad pattern at load time
+            # Parsing also rejects a bad pattern at load time (shipped ones are known good).
+            found, needs = analysis_of(part)
             if found is None:
                 always.append(part)
                 continue
