@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from accuracy_labels import load_conversations
-from frontliner.coach import Coach, analyser, engine, packs, phrases
+from frontliner.coach import Coach, analyser, engine, packs, triggers
 
 OPENERS = [
     "@river_fan Hi Sam, thanks for reaching out.",
@@ -109,7 +109,7 @@ def real_replies(path: Path, count: int) -> tuple[list[str], list[str]]:
 def pack_load_ms() -> float:
     """Cold: every cache emptied, files read and regexes compiled again."""
     caches = (engine.base_specs, engine.default_coach, packs.macros, analyser.lexicon)
-    for cached in (*caches, phrases.shipped):
+    for cached in (*caches, triggers.shipped):
         cached.cache_clear()
     start = time.perf_counter()
     Coach()

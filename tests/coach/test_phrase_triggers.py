@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from frontliner.coach import Coach
 from frontliner.coach.packs import load_base
-from frontliner.coach.phrases import PhraseSet, Scan, _words, analyse, triggers
+from frontliner.coach.phrases import PhraseSet, Scan, _words
 from frontliner.coach.text import lower, prepare
+from frontliner.coach.triggers import analyse, triggers
 
 COACH = Coach()
 SETS = [v for rule in COACH.rules for v in vars(rule.kind).values() if isinstance(v, PhraseSet)]

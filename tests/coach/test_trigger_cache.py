@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from frontliner.coach import analyser, engine, packs, phrases
+from frontliner.coach import analyser, engine, packs, triggers
 from frontliner.coach.trigger_cache import render
 
 
@@ -16,21 +16,21 @@ def _fresh() -> None:
         engine.default_coach,
         packs.macros,
         analyser.lexicon,
-        phrases.shipped,
+        triggers.shipped,
     ):
         cached.cache_clear()
 
 
 def test_committed_trigger_analysis_matches_the_rule_files() -> None:
-    assert phrases.SHIPPED.read_text(encoding="utf-8") == render(), (
+    assert triggers.SHIPPED.read_text(encoding="utf-8") == render(), (
         "src/frontliner/coach/triggers.json is stale: "
         "run `python -m frontliner.coach.trigger_cache`"
     )
 
 
 def test_every_shipped_entry_equals_a_fresh_analysis() -> None:
-    for part, found in phrases.shipped().items():
-        assert found == phrases.analyse(part), part
+    for part, found in triggers.shipped().items():
+        assert found == triggers.analyse(part), part
 
 
 DRAFTS = [
@@ -45,7 +45,7 @@ def test_findings_are_the_same_with_and_without_the_shipped_analysis(
 ) -> None:
     _fresh()
     with_table = [engine.Coach().check(d, c) for d, c in DRAFTS]
-    monkeypatch.setattr(phrases, "SHIPPED", tmp_path / "missing.json")
+    monkeypatch.setattr(triggers, "SHIPPED", tmp_path / "missing.json")
     _fresh()
     without = [engine.Coach().check(d, c) for d, c in DRAFTS]
     monkeypatch.undo()
