@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,13 +13,10 @@ from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
+from tests.coach.bench_scripts import DATA, bench_module, needs_data
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "bench" / "coach_accuracy.py"
-# The data set lives outside the repository (it holds real handles); CI may point here.
-DATA = Path(
-    os.environ.get("FRONTLINER_TWITTER_CARE_DATA", "/work/shared/data/twitter-care/test.json")
-)
 
 
 def run_script(*args: str) -> subprocess.CompletedProcess[str]:
@@ -31,13 +27,8 @@ def run_script(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def accuracy() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(SCRIPT.parent))
-    try:
-        import coach_accuracy
-
-        yield coach_accuracy
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
+    with bench_module("coach_accuracy") as module:
+        yield module
 
 
 def conversation(session_id: str, customer: str, reply: str) -> dict[str, Any]:
@@ -65,11 +56,7 @@ def write_case(tmp_path: Path, labels: list[dict[str, Any]]) -> tuple[Path, Path
     return data, folder
 
 
-@pytest.mark.skipif(
-    not DATA.exists(),
-    reason=f"twitter-care data not found at {DATA} (it lives outside the repo; "
-    "set FRONTLINER_TWITTER_CARE_DATA to its test.json)",
-)
+@needs_data
 def test_committed_labels_are_valid_against_the_twitter_care_data() -> None:
     result = run_script("--data", str(DATA), "--check-labels")
 

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from tests.coach.bench_scripts import bench_module
 
 
 @pytest.fixture
 def targets() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(BENCH))
-    try:
-        import accuracy_targets
-
-        yield accuracy_targets
-    finally:
-        sys.path.remove(str(BENCH))
+    with bench_module("accuracy_targets") as module:
+        yield module
 
 
 def row(tp: int, fp: int, fn: int) -> dict[str, float | int | None]:

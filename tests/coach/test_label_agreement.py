@@ -13,13 +13,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from tests.coach.bench_scripts import DATA, bench_module, needs_data
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "bench" / "label_agreement.py"
-# The data set lives outside the repository (it holds real handles); CI may point here.
-DATA = Path(
-    os.environ.get("FRONTLINER_TWITTER_CARE_DATA", "/work/shared/data/twitter-care/test.json")
-)
 
 
 def run_script(*args: str) -> subprocess.CompletedProcess[str]:
@@ -32,13 +29,8 @@ def run_script(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def agreement() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(SCRIPT.parent))
-    try:
-        import label_agreement
-
-        yield label_agreement
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
+    with bench_module("label_agreement") as module:
+        yield module
 
 
 def conversation(session_id: str) -> dict[str, Any]:
@@ -220,11 +212,7 @@ def test_main_bench_does_not_read_the_second_labels_subfolder(
     assert [where for where, _ in agreement.read_label_lines(tmp_path)] == ["a.jsonl:1"]
 
 
-@pytest.mark.skipif(
-    not DATA.exists(),
-    reason=f"twitter-care data not found at {DATA} (it lives outside the repo; "
-    "set FRONTLINER_TWITTER_CARE_DATA to its test.json)",
-)
+@needs_data
 def test_committed_second_labels_pair_up_with_the_first() -> None:
     result = run_script("--data", str(DATA), "--json")
 
