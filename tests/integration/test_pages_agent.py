@@ -111,6 +111,17 @@ def test_htmx_request_without_the_csrf_header_changes_nothing(
     assert "Sorry, it is fixed today." in page and "Sorry, fixed today." not in page
 
 
+def test_a_forged_non_ascii_csrf_token_is_refused_not_a_server_error(
+    api: TestClient, desk: Desk, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    ref = open_case(uow_factory, desk.agent2.id, "Charged twice for one order")
+    log_in(api, "kim@desk.test")
+    refused = api.post(f"/work/cases/{ref}/reply",
+                       data={"body": "Sorry, fixed today.", "csrf_token": "jeton-forgé-é"})
+    assert refused.status_code == 403
+    assert "Sorry, fixed today." not in api.get(f"/work/cases/{ref}").text
+
+
 def test_coach_fragment_escapes_the_draft_around_its_marks(
     api: TestClient, desk: Desk, uow_factory: Callable[[], SqlUnitOfWork]
 ) -> None:

@@ -14,15 +14,16 @@ except the OpenAPI explorer pages (FastAPI's /docs needs a CDN script).
 
 from __future__ import annotations
 
-import hmac
-import secrets
-
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frontliner.web.pages.errors import PageError
 
-CSRF_SESSION_KEY = "csrf"
+# One session token for every form of the site: the public contact form keeps it too.
+from frontliner.web.public.security import CSRF_KEY, csrf_ok, csrf_token
+
+__all__ = ["CSRF_FIELD", "SecurityHeaders", "check_csrf", "csrf_token", "renew_csrf_token"]
+
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -49,18 +50,9 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 _CSP_EXEMPT = ("/docs", "/redoc")
 
 
-def csrf_token(request: Request) -> str:
-    """This session's token, created on first use."""
-    token = request.session.get(CSRF_SESSION_KEY)
-    if not isinstance(token, str) or len(token) < 32:
-        token = secrets.token_urlsafe(32)
-        request.session[CSRF_SESSION_KEY] = token
-    return token
-
-
 def renew_csrf_token(request: Request) -> str:
     """A fresh token, e.g. after logging in, so a token seen before login is useless."""
-    request.session.pop(CSRF_SESSION_KEY, None)
+    request.session.pop(CSRF_KEY, None)
     return csrf_token(request)
 
 
@@ -68,13 +60,12 @@ async def check_csrf(request: Request) -> None:
     """Router dependency of every page route: unsafe methods must carry the token."""
     if request.method in SAFE_METHODS:
         return
-    expected = request.session.get(CSRF_SESSION_KEY)
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and _is_form(request):
         form = await request.form()  # cached by Starlette: the view reads the same form
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    if not isinstance(expected, str) or not sent or not hmac.compare_digest(expected, sent):
+    if not csrf_ok(request, sent):
         raise PageError(
             403,
             "This form has expired or did not come from Frontliner. "
