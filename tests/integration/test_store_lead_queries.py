@@ -10,7 +10,7 @@ from tests.conftest import T0, Seeded
 
 from frontliner.desk import closing, empowerment, escalation
 from frontliner.desk.model import Case, CaseStatus, Channel, RemedyKind, User
-from frontliner.store import lead_queries
+from frontliner.store import lead_queries, queries
 from frontliner.store.tables import cases
 from frontliner.store.uow import SqlUnitOfWork
 
@@ -100,8 +100,10 @@ def test_escalations_to_me_and_all_open_with_what_each_case_is_about(
         )
         uow.commit()
     with uow_factory() as uow:
-        mine = lead_queries.escalation_lines(uow.session, handler_id=seeded.lead_id).items
-        everyone = lead_queries.escalation_lines(uow.session).items
+        mine = queries.list_escalations(
+            uow.session, handler_id=seeded.lead_id, open_only=True
+        ).items
+        everyone = queries.list_escalations(uow.session, open_only=True).items
         counts = lead_queries.console_counts(uow.session, seeded.lead_id)
         other = lead_queries.console_counts(uow.session, seeded.agent_id)
     assert [(e.case_ref, e.case_nature, e.case_status) for e in mine] == [
@@ -117,8 +119,8 @@ def test_escalations_to_me_and_all_open_with_what_each_case_is_about(
         escalation.hand_back(uow, lead, seeded.case_id, "refund approved", now=T0 + H)
         uow.commit()
     with uow_factory() as uow:
-        assert lead_queries.escalation_lines(uow.session).items == []
-        closed = lead_queries.escalation_lines(uow.session, open_only=False).items
+        assert queries.list_escalations(uow.session, open_only=True).items == []
+        closed = queries.list_escalations(uow.session, open_only=False).items
     assert [e.case_ref for e in closed] == [seeded.case_ref]
 
 

@@ -19,7 +19,6 @@ from frontliner.desk.model import (
     ApprovalStatus,
     Case,
     CaseStatus,
-    Escalation,
     Remedy,
 )
 from frontliner.store.mapping import map_entities
@@ -115,42 +114,8 @@ def recent_decisions(session: Session, limit: int = 10) -> list[ApprovalRow]:
     return [_approval_row(tuple(row)) for row in session.execute(query)]
 
 
-# --- escalations -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EscalationLine:
-    escalation: Escalation
-    case_ref: str
-    case_nature: str
-    case_status: CaseStatus
-
-
-def escalation_lines(
-    session: Session,
-    handler_id: int | None = None,
-    open_only: bool = True,
-    cursor: str | None = None,
-    limit: int | None = None,
-) -> Page[EscalationLine]:
-    """Escalations with what each case is about, newest first."""
-    query = sa.select(Escalation, cases.c.ref, cases.c.nature, cases.c.status).join(
-        cases, cases.c.id == escalations.c.case_id
-    )
-    if handler_id is not None:
-        query = query.where(escalations.c.handler_id == handler_id)
-    if open_only:
-        query = query.where(escalations.c.resolved_at.is_(None))
-    order = Order(escalations.c.at, escalations.c.id)
-    return page(
-        session,
-        query,
-        order,
-        cursor,
-        limit,
-        lambda r: EscalationLine(r[0], str(r[1]), str(r[2]), CaseStatus(r[3])),
-    )
-
+# Escalations for the console come from `queries.list_escalations` (with what each case
+# is about), the same query the API lists them with.
 
 # --- the closing rule ----------------------------------------------------------------------
 

@@ -341,6 +341,7 @@ class EscalationRow:
     escalation: Escalation
     case_ref: str
     case_status: CaseStatus
+    case_nature: str  # what the case is about, for the lead's console
 
 
 def list_escalations(
@@ -351,7 +352,7 @@ def list_escalations(
     limit: int | None = None,
 ) -> Page[EscalationRow]:
     """Escalations, newest first; `open_only` keeps those not yet resolved."""
-    query = sa.select(Escalation, cases.c.ref, cases.c.status).join(
+    query = sa.select(Escalation, cases.c.ref, cases.c.status, cases.c.nature).join(
         cases, cases.c.id == escalations.c.case_id
     )
     if handler_id is not None:
@@ -359,7 +360,14 @@ def list_escalations(
     if open_only:
         query = query.where(escalations.c.resolved_at.is_(None))
     order = Order(escalations.c.at, escalations.c.id)
-    return page(session, query, order, cursor, limit, lambda r: EscalationRow(r[0], r[1], r[2]))
+    return page(
+        session,
+        query,
+        order,
+        cursor,
+        limit,
+        lambda r: EscalationRow(r[0], str(r[1]), CaseStatus(r[2]), str(r[3])),
+    )
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from frontliner.desk import closing, empowerment, escalation
 from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
 from frontliner.desk.model import User
 from frontliner.desk.ports import UnitOfWork
-from frontliner.store import lead_queries
+from frontliner.store import lead_queries, queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import case_for, case_id, session_of
 from frontliner.web.pages.auth import LeadPageUser
@@ -129,7 +129,7 @@ def _escalations_page(
 ) -> Response:
     session = session_of(uow)
     handler = user.id if scope == "mine" else None
-    found = lead_queries.escalation_lines(session, handler, True, cursor, PAGE_SIZE)
+    found = queries.list_escalations(session, handler, True, cursor, PAGE_SIZE)
     people = [(e.escalation.handler_id, e.escalation.escalated_by_id) for e in found.items]
     names = lead_queries.names_of(session, [i for pair in people for i in pair])
     context = {**console(uow, user, "escalations"), "scope": scope, "rows": found.items,
