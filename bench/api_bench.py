@@ -117,6 +117,28 @@ def seeded(engine: sa.Engine, total: int) -> bool:
     return int(have) >= total
 
 
+def add_desk_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every desk benchmark shares: where, how big, and whether to reuse it."""
+    parser.add_argument("--database-url", help="scratch database (default: a temp SQLite)")
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep a database already holding --cases cases")
+
+
+def desk_of(args: argparse.Namespace, rng: random.Random) -> tuple[str, sa.Engine]:
+    """The database URL and an engine on a desk of `args.cases` cases: the demo desk grown
+    to size, or the one already there with --reuse."""
+    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    engine = make_engine(url)
+    if not (args.reuse and seeded(engine, args.cases)):
+        engine.dispose()
+        engine = reset(url)
+        console.print(f"[bold]Database:[/] {engine.dialect.name}; seeding the demo desk")
+        seed_demo(uow_factory(engine), cases=300, customer_count=150, seed=5)
+        grow(engine, args.cases, rng)
+    return url, engine
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -215,25 +237,15 @@ def report(results: list[LoadResult], title: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", help="scratch database (default: a temp SQLite)")
-    parser.add_argument("--cases", type=int, default=100_000)
+    add_desk_arguments(parser)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep a database already holding --cases cases")
     parser.add_argument("--only", default="create,get,list",
                         help="comma-separated scenarios: create, get, list")
     parser.add_argument("--clients", default="1,8", help="comma-separated client counts")
     args = parser.parse_args()
-    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
     rng = random.Random(1)
-    engine = make_engine(url)
-    if not (args.reuse and seeded(engine, args.cases)):
-        engine.dispose()
-        engine = reset(url)
-        console.print(f"[bold]Database:[/] {engine.dialect.name}; seeding the demo desk")
-        seed_demo(uow_factory(engine), cases=300, customer_count=150, seed=5)
-        grow(engine, args.cases, rng)
+    url, engine = desk_of(args, rng)
     token, refs = token_for_agent(engine), sample_refs(engine, rng)
     engine.dispose()
     port = free_port()

@@ -20,7 +20,6 @@ import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -31,12 +30,10 @@ from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_bench import grow, reset, seeded
+from api_bench import add_desk_arguments, desk_of
 from frontliner.config import Settings
-from frontliner.demo_data import DEMO_PASSWORD, seed_demo
-from frontliner.store.engine import make_engine
+from frontliner.demo_data import DEMO_PASSWORD
 from frontliner.store.tables import cases, users
-from frontliner.store.uow import uow_factory
 from frontliner.web.app import create_app
 
 with warnings.catch_warnings():
@@ -92,17 +89,10 @@ def people(engine: sa.Engine) -> tuple[str, str, int, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", help="scratch database (default: a temp SQLite)")
-    parser.add_argument("--cases", type=int, default=100_000)
+    add_desk_arguments(parser)
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--reuse", action="store_true", help="keep a database already grown")
     args = parser.parse_args()
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/pages-bench.db"
-    engine = make_engine(url)
-    if not (args.reuse and seeded(engine, args.cases)):
-        engine = reset(url)
-        seed_demo(uow_factory(engine), cases=300, customer_count=150, seed=5)
-        grow(engine, args.cases, random.Random(5))
+    url, engine = desk_of(args, random.Random(5))
     lead, customer, agent_id, ref = people(engine)
     settings = Settings(environment="test", database_url=url, upgrade_on_start=False,
                         secret_key=SecretStr("bench-secret-key-not-for-production"))

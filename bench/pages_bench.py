@@ -21,25 +21,21 @@ import random
 import re
 import signal
 import sys
-import tempfile
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_bench import (
+    add_desk_arguments,
     console,
+    desk_of,
     free_port,
-    grow,
     report,
-    reset,
     sample_refs,
-    seeded,
     start_server,
 )
-from frontliner.demo_data import DEMO_PASSWORD, seed_demo
-from frontliner.store.engine import make_engine
-from frontliner.store.uow import uow_factory
+from frontliner.demo_data import DEMO_PASSWORD
 from loadgen import LoadResult, run_load
 
 AGENT = "alex@demo.frontliner.test"
@@ -92,23 +88,13 @@ def measure(base: str, headers: dict[str, str], refs: list[str], seconds: float,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", help="scratch database (default: a temp SQLite)")
-    parser.add_argument("--cases", type=int, default=100_000)
+    add_desk_arguments(parser)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep a database already holding --cases cases")
     parser.add_argument("--clients", default="1,8", help="comma-separated client counts")
     args = parser.parse_args()
-    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
     rng = random.Random(1)
-    engine = make_engine(url)
-    if not (args.reuse and seeded(engine, args.cases)):
-        engine.dispose()
-        engine = reset(url)
-        console.print(f"[bold]Database:[/] {engine.dialect.name}; seeding the demo desk")
-        seed_demo(uow_factory(engine), cases=300, customer_count=150, seed=5)
-        grow(engine, args.cases, rng)
+    url, engine = desk_of(args, rng)
     refs = sample_refs(engine, rng)
     dialect = engine.dialect.name
     engine.dispose()
