@@ -19,7 +19,7 @@ from frontliner.channels.chat.tokens import ChatTokens
 from frontliner.config import Settings
 from frontliner.web.public.chat_start import router as chat_start_router
 from frontliner.web.public.contact import router as contact_router
-from frontliner.web.public.security import NoSniff, redact_server_logs
+from frontliner.web.public.security import redact_server_logs
 from frontliner.web.ratelimit import RateLimiter
 from frontliner.web.ws import router as ws_router
 
@@ -38,7 +38,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     if not any(getattr(route, "name", None) == "static" for route in app.routes):
         # The pages (`web/pages`) mount the same folder when they are installed.
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_middleware(NoSniff)
+    # nosniff (and the rest of the security headers) come from the pages' SecurityHeaders,
+    # which wraps every response of the app.
     redact_server_logs()
 
 

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_KEY = "csrf"
 # Public pages run no inline script or style and are never framed.
@@ -77,29 +76,6 @@ def harden(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-class NoSniff:
-    """`X-Content-Type-Options: nosniff` on every HTTP response that lacks it, so the
-    widget script and the stylesheet are never run as anything but what they are."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_header(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                if all(name.lower() != b"x-content-type-options" for name, _ in headers):
-                    headers.append((b"x-content-type-options", b"nosniff"))
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_header)
 
 
 _CHAT_PATH = re.compile(r"(/ws/chat/)[^\s\"?]+")
