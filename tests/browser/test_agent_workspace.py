@@ -52,7 +52,7 @@ def test_agent_solves_a_small_case_on_first_contact(
     screenshot(page, live_server, "agent-queue", tmp_path)
     # Keyboard: j selects the newest case of the queue (this one), Enter opens it.
     page.keyboard.press("j")
-    assert page.evaluate("document.activeElement.textContent") == case.ref
+    assert page.evaluate("document.activeElement.closest('tr').dataset.ref") == case.ref
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/work/cases/{case.ref}")
     assert page.locator("#case-size").inner_text() == "small"

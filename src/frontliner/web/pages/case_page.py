@@ -46,6 +46,7 @@ from frontliner.web.pages.coaching import (
 from frontliner.web.pages.drafts import Shown, shown_findings, underline
 from frontliner.web.pages.errors import PageError
 from frontliner.web.pages.templating import render
+from frontliner.web.pages.workspace import sidenav
 
 router = APIRouter()
 
@@ -178,6 +179,7 @@ def render_case(
     draft = str(values.get("body", ""))
     timeline = queries.customer_timeline(session, case.customer_id, limit=TIMELINE_ITEMS)
     context = {
+        "sidenav": sidenav(session, user),
         "case": case,
         "d": scene.detail,
         "timeline": timeline.items,

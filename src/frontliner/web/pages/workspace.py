@@ -6,7 +6,7 @@ at COUNT_CAP so a queue of a hundred thousand cases costs no more than a page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from frontliner.desk.model import Case, CaseStatus, Handover, User
-from frontliner.store import queries
+from frontliner.store import queries, workspace_queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import StaffPageUser
@@ -67,19 +67,30 @@ def queue_counts(session: Session, user: User, now: datetime) -> dict[str, int]:
     return counts
 
 
+def sidenav(session: Session, user: User, current: str | None = None) -> dict[str, Any]:
+    """What the side navigation of every agent page shows: the queues with their
+    (capped) counts, `current` highlighted. Five bounded counts per page."""
+    return {"queues": QUEUES, "counts": queue_counts(session, user, datetime.now(UTC)),
+            "count_cap": COUNT_CAP, "current": current}
+
+
 def queue_rows(
-    session: Session, key: str, user: User, now: datetime, cursor: str | None
+    session: Session, key: str, user: User, now: datetime, cursor: str | None,
+    search: str | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """The rows of one queue page and the cursor of the next page."""
     assert user.id is not None
     if key == "follow-ups":
         due = queries.follow_ups_due(session, user.id, now, cursor, PAGE_SIZE)
-        rows = [{"ref": r.case_ref, "nature": r.follow_up.note or "Follow up with the customer",
-                 "status": "follow-up", "size": None, "updated_at": r.follow_up.due_at,
-                 "due": True} for r in due.items]
+        rows: list[dict[str, Any]] = [
+            {"ref": r.case_ref, "nature": r.follow_up.note or "Follow up with the customer",
+             "status": "follow-up", "size": None, "customer": "", "last": None,
+             "updated_at": r.follow_up.due_at, "due": True} for r in due.items]
         return rows, due.next_cursor
-    found = queries.list_cases(session, _filters(key, user), cursor, PAGE_SIZE)
+    filters = replace(_filters(key, user), search=search or None)
+    found = workspace_queries.queue_rows(session, filters, cursor, PAGE_SIZE)
     rows = [{"ref": c.ref, "nature": c.nature, "status": c.status, "size": c.size,
+             "customer": c.customer, "channel": c.channel, "last": c.last,
              "updated_at": c.updated_at, "due": False} for c in found.items]
     return rows, found.next_cursor
 
@@ -91,21 +102,22 @@ def queues_page(
     uow: UowDep,
     queue: Annotated[str, Query(max_length=20)] = "mine",
     cursor: Annotated[str | None, Query(max_length=500)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     if queue not in BY_KEY:
         raise PageError(404, f"There is no queue called {queue!r}.")
     session = session_of(uow)
     now = datetime.now(UTC)
     # A forged or stale cursor is the store's Invalid: an error page saying to start over.
-    rows, next_cursor = queue_rows(session, queue, user, now, cursor)
+    search = (q or "").strip() if queue != "follow-ups" else ""
+    rows, next_cursor = queue_rows(session, queue, user, now, cursor, search)
     context = {
-        "queues": QUEUES,
+        "sidenav": sidenav(session, user, queue),
         "current": BY_KEY[queue],
-        "counts": queue_counts(session, user, now),
-        "count_cap": COUNT_CAP,
+        "search": search,
         "rows": rows,
         "next_cursor": next_cursor,
-        "handovers": queries.handovers_offered_to(session, user.id or 0, limit=10).items,
+        "handovers": workspace_queries.handovers_offered(session, user.id or 0, limit=10),
     }
     return render(request, "agent/queues.html", context)
 

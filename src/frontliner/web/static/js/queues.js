@@ -1,5 +1,6 @@
 // Keyboard use of the queues: 1-5 open a queue, j/k move through the cases, Enter (or o)
-// opens the selected one. Keys are ignored while typing in a field.
+// opens the selected one, / goes to the search box. Keys are ignored while typing in a
+// field (Escape leaves the search box).
 "use strict";
 (function () {
   function typing(target) {
@@ -18,7 +19,12 @@
     all[next].focus();
   }
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && event.target && event.target.id === "queue-search") {
+      event.target.blur(); return;
+    }
     if (typing(event.target) || event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var search = document.getElementById("queue-search");
+    if (event.key === "/" && search) { event.preventDefault(); search.focus(); search.select(); return; }
     var queue = document.querySelector('[data-shortcut="' + event.key + '"]');
     if (queue) { event.preventDefault(); queue.click(); return; }
     if (event.key === "j") { event.preventDefault(); move(1); }
