@@ -112,6 +112,17 @@ def require_works_case(actor: User | None, case: Case) -> None:
         )
 
 
+def may_end_conversation(
+    actor: User | None, case: Case, read_by_analyser: bool, reported_by_authority: bool
+) -> bool:
+    """Over a message the analyser read as abuse, whoever works the case may end the
+    conversation. Over a message only staff reported, a lead's word is needed: a second
+    pair of eyes keeps frustration from ever being treated as abuse."""
+    if not works_case(actor, case):
+        return False
+    return read_by_analyser or reported_by_authority or has_authority(actor)
+
+
 def require_owner(actor: User | None, case: Case) -> None:
     if actor is not None and (not actor.active or actor.id != case.owner_id):
         raise Forbidden(

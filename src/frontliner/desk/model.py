@@ -351,6 +351,39 @@ class ApiToken:
     id: int | None = None
 
 
+class AbuseAction(StrEnum):
+    REPORTED = "reported"  # staff report a message the analyser did not read as abuse
+    ENDED = "ended"  # the conversation was ended over this message
+
+
+@dataclass(eq=False)
+class AbusePolicy:
+    """One version of the desk's written abuse policy; the newest is in force and every
+    earlier one is kept. `written_by_id` None is the policy Frontliner ships."""
+
+    body: str
+    written_at: datetime
+    written_by_id: int | None = None
+    note: str = ""  # what changed, in the lead's words
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class AbuseReport:
+    """A customer's message treated as abuse: reported by staff, or the conversation
+    ended over it. Every report reaches the leads; the case keeps its owner."""
+
+    case_id: int
+    interaction_id: int
+    action: AbuseAction
+    kinds: list[str]
+    reason: str
+    by_id: int | None  # the staff member who reported or ended (None: the system)
+    at: datetime
+    by_analyser: bool = False  # the coach's analyser read the message as abuse
+    id: int | None = None
+
+
 class _Stored(Protocol):
     id: int | None
 

@@ -356,6 +356,36 @@ api_tokens = sa.Table(
     sa.Index(None, "user_id"),
 )
 
+abuse_policies = sa.Table(
+    "abuse_policies",
+    metadata,
+    _id(),
+    sa.Column("body", sa.Text, nullable=False),
+    _at("written_at"),
+    _fk("written_by_id", "users.id"),
+    sa.Column("note", sa.String(500), nullable=False),
+    # the policy in force is the newest version; the history pages back from it
+    sa.Index(None, "written_at", "id"),
+)
+
+abuse_reports = sa.Table(
+    "abuse_reports",
+    metadata,
+    _id(),
+    _fk("case_id", "cases.id", nullable=False),
+    _fk("interaction_id", "interactions.id", nullable=False),
+    sa.Column("action", enum_of(m.AbuseAction, "abuse_action"), nullable=False),
+    sa.Column("kinds", json_list(), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    _fk("by_id", "users.id"),
+    _at("at"),
+    sa.Column("by_analyser", sa.Boolean, nullable=False),
+    # the leads' list, newest first; a case's reports (has its conversation ended?)
+    sa.Index(None, "at", "id"),
+    sa.Index(None, "case_id", "action"),
+    sa.Index(None, "interaction_id", "action"),
+)
+
 # Entity class -> its table; the mapping and the tests walk this.
 TABLES: dict[type, sa.Table] = {
     m.Team: teams,
@@ -378,4 +408,6 @@ TABLES: dict[type, sa.Table] = {
     m.PreparedReply: prepared_replies,
     m.Kudos: kudos,
     m.ApiToken: api_tokens,
+    m.AbusePolicy: abuse_policies,
+    m.AbuseReport: abuse_reports,
 }

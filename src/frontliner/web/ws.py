@@ -9,7 +9,8 @@ chat message on a case the agent may see arrives as it is committed. With the se
 cookie the Origin must be this site, so another site cannot ride an agent's login.
 
 Frames: JSON objects. In: `{"type": "message", "body": "..."}`. Out: `history`,
-`message`, `sent` (the visitor's message, once stored) and `error`
+`message`, `sent` (the visitor's message, once stored), `ended` (staff ended the chat
+over abuse; later messages are refused with another `ended`) and `error`
 (`{"code", "message"}`; the socket stays open unless the close code says otherwise).
 """
 
@@ -30,7 +31,8 @@ from frontliner.channels.chat.broker import AGENTS_TOPIC, Broker, Subscription, 
 from frontliner.channels.chat.conversation import MAX_MESSAGE, chat_case, history, take_message
 from frontliner.channels.chat.live import visitor_event
 from frontliner.channels.chat.tokens import ChatPass, ChatTokens
-from frontliner.desk import access
+from frontliner.channels.email.addresses import desk_address
+from frontliner.desk import abuse, access
 from frontliner.desk.errors import DeskError
 from frontliner.desk.model import Case, Role, User
 from frontliner.desk.ports import UowFactory
@@ -75,6 +77,10 @@ async def visitor_socket(websocket: WebSocket, token: str) -> None:
         # twice rather than never (the widget ignores ids it already shows).
         past = await run_in_threadpool(_history, state.uow_factory, case.id)
         await websocket.send_json({"type": "history", "ref": case.ref, "messages": past})
+        ended = await run_in_threadpool(_ended_status, state.uow_factory, case,
+                                        desk_address(state.settings))
+        if ended is not None:  # staff ended this chat over abuse: say so, take nothing in
+            await websocket.send_json({"type": "ended", "message": ended})
         await _pump(websocket, subscription, lambda frame: _visitor_frame(websocket, case, frame))
 
 
@@ -86,6 +92,12 @@ def _load_chat(factory: UowFactory, chat: ChatPass) -> Case | None:
 def _history(factory: UowFactory, case_id: int) -> list[dict[str, Any]]:
     with factory() as uow:
         return [visitor_event(m) for m in history(uow, case_id)]
+
+
+def _ended_status(factory: UowFactory, case: Case, reach_us: str) -> str | None:
+    with factory() as uow:
+        ended = abuse.conversation_ended(uow, case.id) if case.id is not None else None
+        return None if ended is None else abuse.ended_chat_status(case, reach_us)
 
 
 async def _visitor_frame(websocket: WebSocket, case: Case, raw: str) -> None:
@@ -110,19 +122,23 @@ async def _visitor_frame(websocket: WebSocket, case: Case, raw: str) -> None:
                      "That was a lot of messages at once; please wait a moment and send again.")
         return
     try:
-        stored = await run_in_threadpool(_store_message, state.uow_factory, case, body)
+        stored = await run_in_threadpool(_store_message, state.uow_factory, case, body,
+                                         desk_address(state.settings))
+    except abuse.ConversationEnded as ended:
+        await websocket.send_json({"type": "ended", "message": ended.message})
+        return
     except DeskError as bad:
         await _error(websocket, "invalid", bad.message)
         return
     await websocket.send_json({**stored, "type": "sent"})
 
 
-def _store_message(factory: UowFactory, case: Case, body: str) -> dict[str, Any]:
+def _store_message(factory: UowFactory, case: Case, body: str, reach_us: str) -> dict[str, Any]:
     with factory() as uow:
         fresh = uow.get(Case, case.id) if case.id is not None else None
         if fresh is None:
             raise DeskError("This chat's case no longer exists.")
-        message = take_message(uow, fresh, body)
+        message = take_message(uow, fresh, body, reach_us)
         uow.commit()
         return visitor_event(message)
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from frontliner.channels.chat.tokens import ChatPass
-from frontliner.desk import intake, interactions
+from frontliner.desk import abuse, intake, interactions
 from frontliner.desk.errors import Invalid
 from frontliner.desk.model import Case, Channel, Interaction
 from frontliner.desk.ports import UnitOfWork
@@ -79,10 +79,12 @@ def chat_case(uow: UnitOfWork, chat: ChatPass) -> Case | None:
     return case
 
 
-def take_message(uow: UnitOfWork, case: Case, body: str) -> Interaction:
-    """The visitor's message on their chat case (reopens it if it was resolved)."""
+def take_message(uow: UnitOfWork, case: Case, body: str, reach_us: str = "") -> Interaction:
+    """The visitor's message on their chat case (reopens it if it was resolved); refused
+    politely once staff ended the chat over abuse (`abuse.ConversationEnded`)."""
     check_length(body)
     assert case.id is not None
+    abuse.require_chat_open(uow, case, reach_us)
     return interactions.record_inbound(uow, None, case.id, body, channel=Channel.CHAT)
 
 

@@ -19,7 +19,8 @@ from typing import Any
 import nh3
 
 from frontliner.channels.chat.broker import AGENTS_TOPIC, Broker, Event, case_topic
-from frontliner.desk.model import Case, Channel, Direction, Interaction
+from frontliner.desk.abuse import ended_chat_status
+from frontliner.desk.model import AbuseAction, AbuseReport, Case, Channel, Direction, Interaction
 from frontliner.desk.ports import UnitOfWork, UowFactory
 
 log = logging.getLogger("frontliner.chat")
@@ -69,6 +70,7 @@ class AnnouncingUnitOfWork:
         self._inner = inner
         self._broker = broker
         self._written: list[Interaction] = []
+        self._ended: list[AbuseReport] = []  # chats staff ended over abuse
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
@@ -77,20 +79,24 @@ class AnnouncingUnitOfWork:
         self._inner.add(obj)
         if isinstance(obj, Interaction):
             self._written.append(obj)
+        elif isinstance(obj, AbuseReport) and obj.action == AbuseAction.ENDED:
+            self._ended.append(obj)
 
     def commit(self) -> None:
-        if not self._written:
+        if not self._written and not self._ended:
             self._inner.commit()
             return
         self._inner.flush()  # ids and the coach's analysis are final before we copy them
         announcements = self._announcements()
         self._inner.commit()
         self._written.clear()
+        self._ended.clear()
         for topic, event in announcements:
             self._publish(topic, event)
 
     def rollback(self) -> None:
         self._written.clear()
+        self._ended.clear()
         self._inner.rollback()
 
     def _announcements(self) -> list[tuple[str, Event]]:
@@ -102,6 +108,11 @@ class AnnouncingUnitOfWork:
             case = self._inner.get(Case, message.case_id)
             out.append((case_topic(message.case_id), visitor_event(message)))
             out.append((AGENTS_TOPIC, agent_event(message, case)))
+        for report in self._ended:  # after the notice itself, so the visitor reads it first
+            case = self._inner.get(Case, report.case_id)
+            if case is not None and case.channel == Channel.CHAT:
+                out.append((case_topic(report.case_id),
+                            {"type": "ended", "message": ended_chat_status(case)}))
         return out
 
     def _publish(self, topic: str, event: Event) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from frontliner.web.api import (
+    abuse,
     attachments,
     auth,
     cases,
@@ -33,5 +34,6 @@ for area in (
     knowledge,
     coach,
     attachments,
+    abuse,
 ):
     router.include_router(area.router)

@@ -54,6 +54,7 @@ from frontliner.web.pages import (
     case_page,
     composer,
     lead,
+    lead_abuse,
     lead_coach,
     lead_firelog,
     lead_team,
@@ -68,7 +69,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 # Every page router, in one list (add yours here).
 AREAS: list[APIRouter] = [auth.router, workspace.router, case_page.router, case_actions.router,
                           composer.router, lead.router, lead_team.router, lead_firelog.router,
-                          lead_coach.router, portal.router]
+                          lead_coach.router, portal.router, lead_abuse.router]
 
 
 def install_pages(app: FastAPI) -> None:

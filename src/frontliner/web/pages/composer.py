@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from frontliner.desk import interactions
+from frontliner.desk import abuse, interactions
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import StaffPageUser
@@ -76,7 +76,7 @@ async def send_reply(request: Request, ref: str, user: StaffPageUser, uow: UowDe
 
     def op(case: Any, _: dict[str, Any]) -> str:
         interactions.record_outbound(
-            uow, user, scene.case.id or 0, body, channel=scene.case.channel,
+            uow, user, scene.case.id or 0, body, channel=abuse.reply_channel(uow, scene.case),
             wait_for_reply=values.get("wait") == "yes", coach_errors=view.errors,
             override_reason=str(values.get("override_reason", "")), on_coach_errors=policy)
         return "Reply sent." + (" The case now waits for the customer's answer."

@@ -84,6 +84,17 @@
   var socket = null;
   var shown = {};
   var retry = 1000;
+  var ended = false;
+
+  // Staff ended this chat over abuse: say so (the case stays open and is answered by
+  // e-mail), take nothing more in, and start afresh next time the page loads.
+  function end(message) {
+    ended = true;
+    status.textContent = message;
+    sendForm.style.display = "none";
+    sessionStorage.removeItem(STORE);
+    if (socket && socket.readyState === WebSocket.OPEN) { socket.close(1000); }
+  }
 
   function show(message) {
     if (message.id != null && shown[message.id]) { return; }
@@ -115,9 +126,11 @@
       try { data = JSON.parse(event.data); } catch (e) { return; }
       if (data.type === "history") { data.messages.forEach(show); }
       else if (data.type === "message" || data.type === "sent") { show(data); }
+      else if (data.type === "ended") { end(data.message); }
       else if (data.type === "error") { status.textContent = data.message; }
     };
     socket.onclose = function (event) {
+      if (ended) { return; }
       if (event.code === 1008) {  // the chat is unknown or expired: start afresh
         sessionStorage.removeItem(STORE);
         status.textContent = "This chat has ended. Start a new one any time.";
