@@ -111,6 +111,15 @@ PREPARED = [
      "see it on your statement within 3 to 5 working days, and I'll check it has landed."),
 ]
 
+# The same problem in customers' own words, piling up in the demo's last days: the lead
+# finds it as a suggested fire in the fire log.
+JUG_WORDINGS = [
+    "The jug of my blender cracked", "Cracked blender jug",
+    "Blender jug has a crack in it after a week", "My blender's jug is cracking at the base",
+    "Crack in the blender jug", "Blender jugs crack after two uses",
+    "The jug on the blender I bought has cracked",
+]
+
 TARGETS = [  # state each demo case is walked to, with its weight
     (CaseStatus.NEW, 6), (CaseStatus.OPEN, 12), (CaseStatus.WAITING_ON_CUSTOMER, 6),
     (CaseStatus.ESCALATED, 8), (CaseStatus.AWAITING_CONFIRMATION, 8),
@@ -241,6 +250,19 @@ def make_case(uow: UnitOfWork, cast: DemoCast, rng: random.Random, opened: datet
     return case
 
 
+def make_burst_case(uow: UnitOfWork, cast: DemoCast, rng: random.Random, opened: datetime,
+                    nature: str) -> Case:
+    """One of the recent cases about the same problem, owned and acknowledged."""
+    _, login = rng.choice(cast.customers)
+    opener = rng.choice(cast.agents)
+    case = intake.open_case(uow, opener, nature=nature, customer_name=login.name,
+                            contact=login.email, channel=rng.choice(list(Channel)[:4]),
+                            category="damaged", message=nature, now=opened)
+    assert case.id is not None
+    ownership.acknowledge(uow, opener, case.id, now=opened + timedelta(minutes=5))
+    return case
+
+
 def _ticker(start: datetime, rng: random.Random) -> Iterator[datetime]:
     at = start
     while True:
@@ -293,7 +315,9 @@ def make_knowledge(uow: UnitOfWork, cast: DemoCast, now: datetime) -> None:
         assert article.id is not None
         knowledge.publish_article(uow, author, article.id, now=now)
     for title, body in PREPARED:
-        knowledge.add_prepared_reply(uow, author, title, body, now=now)
+        reply = knowledge.add_prepared_reply(uow, author, title, body, now=now)
+        assert reply.id is not None
+        knowledge.publish_prepared_reply(uow, author, reply.id)
 
 
 def make_fires(uow: UnitOfWork, cast: DemoCast, now: datetime) -> None:
@@ -358,11 +382,17 @@ def seed_demo(
         return cast
 
     cast = _in_uow(uow_factory, setup)
+    burst = JUG_WORDINGS[: min(len(JUG_WORDINGS), cases // 20)]
     opened = sorted(start + timedelta(minutes=rng.randrange(0, 60 * 24 * 58))
-                    for _ in range(cases))
+                    for _ in range(cases - len(burst)))
     for when in opened:
         target = pick_target(rng)
         _in_uow(uow_factory, partial(make_case, cast=cast, rng=rng, opened=when, target=target))
+        on_case()
+    for index, nature in enumerate(burst):
+        when = at - timedelta(days=3) + timedelta(hours=9 * index)
+        _in_uow(uow_factory, partial(make_burst_case, cast=cast, rng=rng, opened=when,
+                                     nature=nature))
         on_case()
     def finish(uow: UnitOfWork) -> None:
         decide_some_approvals(uow, cast, rng, at - timedelta(days=2))

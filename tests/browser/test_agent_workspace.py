@@ -40,7 +40,8 @@ def test_agent_solves_a_small_case_on_first_contact(
 ) -> None:
     desk = live_server.desk
     prepared = "We are sorry your parcel went missing; a replacement is on its way today."
-    desk.run(knowledge.add_prepared_reply, desk.lead, "Missing parcel", prepared)
+    reply = desk.run(knowledge.add_prepared_reply, desk.lead, "Missing parcel", prepared)
+    desk.run(knowledge.publish_prepared_reply, desk.lead, reply.id)
     # A customer of their own: the others' cases for the seeded customer would make this
     # one a repeat contact (big) whatever order the tests run in.
     case = desk.open_case(customer=("Fay First", "fay.first@example.com"))

@@ -190,6 +190,9 @@ def bodies(desk: Desk, world: BobsWorld) -> dict[str, Any]:
         "PATCH /articles/{article_id}": {"title": "changed by ann"},
         "POST /prepared-replies": {"title": "t", "body": "b"},
         "PATCH /prepared-replies/{reply_id}": {"title": "changed by ann"},
+        "POST /fire-suggestions/open": {"key": "blender crack jug"},
+        "POST /fire-suggestions/dismiss": {"key": "blender crack jug"},
+        "PUT /fire-suggestions/thresholds": {"min_cases": 2, "days": 1},
         "POST /handovers/{handover_id}/accept": {},
         "POST /handovers/{handover_id}/withdraw": {},
     }

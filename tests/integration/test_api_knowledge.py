@@ -115,3 +115,35 @@ def test_prepared_replies_by_tag_and_text(api: TestClient, desk: Desk) -> None:
         f"{API}/prepared-replies/{reply['id']}", headers=desk.lead.auth, json={"tags": ["delivery"]}
     )
     assert edited.status_code == 200 and edited.json()["tags"] == ["delivery"]
+
+
+def test_prepared_replies_are_drafts_until_a_lead_publishes_them(
+    api: TestClient, desk: Desk
+) -> None:
+    reply = _post(api, "/prepared-replies", desk.agent, title="Cracked jug",
+                  body="Thank you for telling us; a new jug is on its way today.")
+    assert reply["status"] == "draft"
+    path = f"{API}/prepared-replies/{reply['id']}"
+    assert api.get(path, headers=desk.agent2.auth).json()["title"] == "Cracked jug"
+    assert api.post(f"{path}/publish", headers=desk.agent.auth).status_code == 403
+    assert _post(api, f"/prepared-replies/{reply['id']}/publish", desk.lead, 200)[
+        "status"] == "published"
+    own_published = api.patch(path, headers=desk.agent.auth, json={"body": "quietly changed"})
+    assert own_published.status_code == 403
+    published = api.get(f"{API}/prepared-replies?status=published", headers=desk.agent.auth)
+    assert [r["id"] for r in published.json()["items"]] == [reply["id"]]
+    assert api.post(f"{path}/unpublish", headers=desk.agent.auth).status_code == 403
+    back = _post(api, f"/prepared-replies/{reply['id']}/unpublish", desk.lead, 200)
+    assert back["status"] == "draft"
+    assert api.patch(path, headers=desk.agent.auth, json={"body": "better"}).status_code == 200
+
+
+def test_a_lead_takes_a_published_article_back_to_draft(api: TestClient, desk: Desk) -> None:
+    article = _post(api, "/articles", desk.agent, title="Jug cracks", body="Replace the jug.")
+    path = f"/articles/{article['id']}"
+    _post(api, f"{path}/publish", desk.lead, 200)
+    assert api.patch(API + path, headers=desk.agent.auth, json={"body": "x"}).status_code == 403
+    assert api.post(f"{API}{path}/unpublish", headers=desk.agent.auth).status_code == 403
+    assert _post(api, f"{path}/unpublish", desk.lead, 200)["status"] == "draft"
+    again = api.post(f"{API}{path}/unpublish", headers=desk.lead.auth)
+    assert again.status_code == 409

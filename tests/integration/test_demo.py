@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from frontliner.config import Settings
 from frontliner.demo_data import DEMO_PASSWORD, seed_demo
+from frontliner.desk.fire_suggestions import suggested_fires
 from frontliner.desk.model import (
     ApprovalRequest,
     ApprovalStatus,
@@ -46,6 +47,8 @@ def test_demo_desk_has_cases_in_every_state_and_work_waiting(
         fires = uow.find(Fire, limit=100)
         credits = uow.find(Kudos, limit=100, kind=KudosKind.FIX_CREDIT)
         admin = uow.find(User, limit=1, email=summary.logins[0][1])[0]
+        lead = uow.find(User, limit=1, email=summary.logins[1][1])[0]
+        suggested = suggested_fires(uow, lead, now=NOW)
 
     assert len(cases) == 150
     assert set(statuses) == set(CaseStatus), statuses
@@ -54,6 +57,7 @@ def test_demo_desk_has_cases_in_every_state_and_work_waiting(
     assert any(f.due_at <= NOW for f in follow_ups), "some follow-ups should be due now"
     assert any(fire.fixed_for_good for fire in fires) and credits
     assert admin.password_hash and verify_password(admin.password_hash, DEMO_PASSWORD)
+    assert "blender crack jug" in {g.key for g in suggested}, "a lead should find a fire to open"
 
 
 def test_demo_command_twice_keeps_the_data_and_prints_a_working_token(tmp_path: Path) -> None:

@@ -82,7 +82,9 @@ def _others(s: Seeded) -> list[Any]:
             author_id=s.lead_id,
             created_at=T0,
             tags=["billing", "refund"],
+            status=m.ArticleStatus.PUBLISHED,
         ),
+        m.SimilarityKey(case_id=s.case_id, key="charg twice", opened_at=T0, suggestible=False),
         m.ApiToken(
             user_id=s.agent_id,
             name="laptop",

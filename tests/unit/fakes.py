@@ -9,7 +9,8 @@ last committed state and forgets what was added since.
 from __future__ import annotations
 
 import copy
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -26,8 +27,10 @@ from frontliner.desk.model import (
     Remedy,
     RemedyStatus,
     Role,
+    SimilarityKey,
     User,
 )
+from frontliner.desk.similarity import SimilarCase
 
 T = TypeVar("T")
 UNRESOLVED = {
@@ -46,6 +49,7 @@ class FakeUnitOfWork:
         self._pending: list[Any] = []
         self._committed: dict[int, tuple[Any, dict[str, Any]]] = {}
         self.commits = 0
+        self.settings: dict[str, str] = {}
 
     # --- the generic part ---------------------------------------------------------------
 
@@ -147,6 +151,27 @@ class FakeUnitOfWork:
     def fire_by_key(self, key: str) -> Fire | None:
         found = self.find(Fire, limit=1, key=key)
         return found[0] if found else None
+
+    def fire_by_keys(self, keys: Sequence[str]) -> Fire | None:
+        found = [f for f in self._all(Fire) if f.key in keys]
+        return min(found, key=lambda f: (-len(f.key), f.id or 0)) if found else None
+
+    def suggestible_cases(
+        self, since: datetime, min_cases: int, limit: int
+    ) -> tuple[list[SimilarCase], set[str]]:
+        keys = [k for k in self._all(SimilarityKey) if k.suggestible and k.opened_at >= since]
+        shared = Counter(k.key for k in keys)
+        pairs = {key for key, n in shared.items() if n >= min_cases}
+        ids = {k.case_id for k in keys if k.key in pairs}
+        found = sorted((c for c in self._all(Case) if c.id in ids),
+                       key=lambda c: (c.opened_at, c.id or 0))[:limit]
+        return [SimilarCase(c.id or 0, c.ref, c.nature, c.opened_at) for c in found], pairs
+
+    def setting(self, key: str) -> str | None:
+        return self.settings.get(key)
+
+    def put_setting(self, key: str, value: str, by_id: int | None, at: datetime) -> None:
+        self.settings[key] = value
 
     # --- for tests only ------------------------------------------------------------------
 

@@ -24,9 +24,12 @@ Operations (module.function):
 - interactions: record_inbound, record_outbound, add_note
 - closing: mark_closing_step, request_confirmation, confirm_fixed, report_not_fixed,
   sign_exception, record_lesson, close_case, rate_satisfaction
-- firelog: start_fire, add_fire_note, link_case, mark_fixed_for_good, fire_key
-- knowledge: write_article, edit_article, publish_article, add_prepared_reply,
-  edit_prepared_reply
+- firelog: start_fire, add_fire_note, link_case, mark_fixed_for_good, fire_key, fire_for
+- fire_suggestions: suggested_fires, open_suggested_fire, dismiss_suggestion,
+  thresholds, set_thresholds (similarity: grouping cases about the same problem, pure)
+- knowledge: write_article, edit_article, publish_article, unpublish_article,
+  add_prepared_reply, edit_prepared_reply, publish_prepared_reply,
+  unpublish_prepared_reply
 - recognition: give_kudos
 
 Who may see/do what lives only in `access` (load_case, can_see_case, require_role...).

@@ -11,7 +11,16 @@ as `NotFound`, never `Forbidden`, so probing does not reveal that it exists.
 from __future__ import annotations
 
 from frontliner.desk.errors import Conflict, Forbidden, NotFound
-from frontliner.desk.model import Case, CaseStatus, Customer, Direction, Interaction, Role, User
+from frontliner.desk.model import (
+    ArticleStatus,
+    Case,
+    CaseStatus,
+    Customer,
+    Direction,
+    Interaction,
+    Role,
+    User,
+)
 from frontliner.desk.ports import UnitOfWork
 
 STAFF_ROLES = (Role.AGENT, Role.LEAD, Role.ADMIN)
@@ -57,6 +66,22 @@ def require_staff(actor: User | None) -> None:
 
 def require_authority(actor: User | None) -> None:
     require_role(actor, *AUTHORITY_ROLES)
+
+
+def can_edit_knowledge(actor: User | None, author_id: int, status: ArticleStatus) -> bool:
+    """A lead or admin edits any article or prepared reply; its author only while it is
+    a draft (once published, what the whole desk relies on changes through a lead)."""
+    if has_authority(actor):
+        return True
+    return (is_staff(actor) and actor is not None and actor.id == author_id
+            and status == ArticleStatus.DRAFT)
+
+
+def require_edit_knowledge(actor: User | None, author_id: int, status: ArticleStatus) -> None:
+    require_staff(actor)
+    if not can_edit_knowledge(actor, author_id, status):
+        raise Forbidden("Only its author, while it is a draft, or a lead may edit it.",
+                        {"author_id": author_id, "status": status.value})
 
 
 def can_see_case(actor: User | None, case: Case) -> bool:

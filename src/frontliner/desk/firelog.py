@@ -1,50 +1,63 @@
 """The fire log: recurring problems, the signed notes about them, and the fix for good.
 
 A fire is keyed by a normalised signature of its problem so similar cases group
-automatically (intake links a new case to the fire with the same key). A note is
+automatically: intake links a new case to the fire keyed by its words or a core of them
+(`fire_for`), and keeps the word pairs of the others so recurring problems are
+suggested (`index_case`, `desk/fire_suggestions.py`). A note is
 signed: date and time, problem, solution and author. Marking a fire fixed for good
 credits the fix's author with a FIX_CREDIT kudos.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from frontliner.desk import access
 from frontliner.desk.audit import record
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.errors import Conflict, Invalid, NotFound
-from frontliner.desk.model import Case, Fire, FireNote, Kudos, KudosKind, User, id_of
+from frontliner.desk.model import (
+    Case,
+    Fire,
+    FireNote,
+    Kudos,
+    KudosKind,
+    SimilarityKey,
+    User,
+    id_of,
+)
 from frontliner.desk.ports import UnitOfWork
+from frontliner.desk.similarity import core_keys, pair_keys, problem_words, signature
 
 MAX_KEY = 200
-_WORD = re.compile(r"[a-z0-9]+")
-# Words that carry no meaning about WHICH problem it is, so "my order is late" and
-# "the order was late again" share a key.
-_STOPWORD_TEXT = """a an and are as at be been but by can cannot could did do does for from had has
-    have i if in into is it its me my no not of on or our so still than that the their
-    them then there they this to too up us very was we were what when which why will with
-    would you your again just now yet also get got please help hi hello thanks thank"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+MAX_TITLE = 300
+MAX_KEY_ROWS = 100  # a case has at most 28 word pairs (8 words)
 
 
 def fire_key(text: str) -> str:
-    """A signature of the problem: its meaningful words, stemmed crudely, sorted."""
-    words = {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
-    words.discard("")
-    return " ".join(sorted(w for w in words if not w.isdigit()))[:MAX_KEY]
+    """A signature of the problem: its problem words (`desk/similarity.py`), sorted, so
+    "the login page is showing error 500 again!" and "Login page shows error 500" meet."""
+    return signature(text)[:MAX_KEY]
 
 
-def _stem(word: str) -> str:
-    """Crude English stemming, enough for "stopped", "stops" and "stopping" to meet."""
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            stem = word[: -len(suffix)]
-            if suffix in ("ing", "ed") and stem[-1] == stem[-2] and stem[-1] not in "lsz":
-                stem = stem[:-1]  # stopp(ed) -> stop
-            return stem
-    return word
+def fire_for(uow: UnitOfWork, nature: str) -> Fire | None:
+    """The fire a new case belongs under: the one keyed by its own words or by a core of
+    them ("blender crack jug" for "Blender jug has a crack in it after a week")."""
+    return uow.fire_by_keys(core_keys(problem_words(nature)))
+
+
+def index_case(uow: UnitOfWork, case: Case) -> None:
+    """Keep the pairs of an unlinked case's problem words, so fire suggestions find it."""
+    if case.fire_id is not None:
+        return
+    for key in pair_keys(problem_words(case.nature)):
+        uow.add(SimilarityKey(case_id=id_of(case), key=key, opened_at=case.opened_at))
+
+
+def settle_case(uow: UnitOfWork, case_id: int) -> None:
+    """A case linked to a fire, or left out of a dismissed suggestion, is suggested no more."""
+    for row in uow.find(SimilarityKey, limit=MAX_KEY_ROWS, case_id=case_id, suggestible=True):
+        row.suggestible = False
 
 
 def start_fire(
@@ -58,6 +71,8 @@ def start_fire(
     key = fire_key(clean)
     if not key:
         raise Invalid.missing({"title": "what the recurring problem is"})
+    if len(clean) > MAX_TITLE:
+        raise Invalid(f"Say it in at most {MAX_TITLE} characters.", {"title": "too long"})
     existing = uow.fire_by_key(key)
     if existing is not None:
         raise Conflict(f"This problem is already in the fire log as {existing.title!r}.",
@@ -107,6 +122,7 @@ def link_case(
     if case.fire_id != fire.id:
         case.fire_id = fire.id
         record(uow, case, "fire_linked", actor, at, fire_id=fire.id)
+        settle_case(uow, id_of(case))
     return case
 
 

@@ -16,7 +16,7 @@ from frontliner.desk.clock import resolve_now
 from frontliner.desk.customers import current_customer, customer_by_contact, parse_contact
 from frontliner.desk.empowerment import limits_for
 from frontliner.desk.errors import Conflict, Forbidden, Invalid
-from frontliner.desk.firelog import fire_key
+from frontliner.desk.firelog import fire_for, index_case
 from frontliner.desk.interactions import analyse, parse_channel
 from frontliner.desk.model import (
     Case,
@@ -75,10 +75,11 @@ def open_case(
         updated_at=at,
     )
     assert_sized(uow, case, owner, remedy_requested, recent_cases=recent + 1)
-    fire = uow.fire_by_key(fire_key(case.nature))
+    fire = fire_for(uow, case.nature)
     case.fire_id = None if fire is None else fire.id
     uow.add(case)
     uow.flush()
+    index_case(uow, case)
     record(uow, case, "opened", actor, at, owner_id=owner.id, channel=case.channel.value,
            size=case.size.value, reasons=list(case.size_reasons), fire_id=case.fire_id)
     if message and message.strip():

@@ -1,7 +1,8 @@
 """Knowledge articles and prepared replies: what the desk has learned, ready to reuse.
 
-Any member of staff writes drafts and prepared replies; a lead or admin publishes an
-article. Searching them is read-side (`store/queries.py`).
+Any member of staff drafts articles and prepared replies and edits their own drafts; a
+lead or admin edits any of them and publishes (or unpublishes) them. Only published ones
+are suggested on a case. Searching them is read-side (`store/queries.py`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import datetime
 
 from frontliner.desk import access
 from frontliner.desk.clock import resolve_now
-from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
+from frontliner.desk.errors import Conflict, Invalid, NotFound
 from frontliner.desk.model import ArticleStatus, KnowledgeArticle, PreparedReply, User
 from frontliner.desk.ports import UnitOfWork
 
@@ -48,11 +49,10 @@ def edit_article(
     body: str | None = None,
     now: datetime | None = None,
 ) -> KnowledgeArticle:
-    """Its author, a lead or an admin edits an article."""
+    """Its author while it is a draft, a lead or an admin edits an article."""
     at = resolve_now(now)
     article = _load_article(uow, actor, article_id)
-    if actor.id != article.author_id and not access.has_authority(actor):
-        raise Forbidden("Only the article's author or a lead may edit it.")
+    access.require_edit_knowledge(actor, article.author_id, article.status)
     article.title, article.body = _check_text(
         article.title if title is None else title, article.body if body is None else body)
     article.updated_at = at
@@ -68,6 +68,19 @@ def publish_article(
     if article.status == ArticleStatus.PUBLISHED:
         raise Conflict("This article is already published.")
     article.status, article.updated_at = ArticleStatus.PUBLISHED, at
+    return article
+
+
+def unpublish_article(
+    uow: UnitOfWork, actor: User, article_id: int, now: datetime | None = None
+) -> KnowledgeArticle:
+    """A lead takes an article back to draft: no longer suggested, kept for editing."""
+    at = resolve_now(now)
+    access.require_authority(actor)
+    article = _load_article(uow, actor, article_id)
+    if article.status == ArticleStatus.DRAFT:
+        raise Conflict("This article is a draft already.")
+    article.status, article.updated_at = ArticleStatus.DRAFT, at
     return article
 
 
@@ -98,16 +111,39 @@ def edit_prepared_reply(
     body: str | None = None,
     tags: Sequence[str] | None = None,
 ) -> PreparedReply:
-    access.require_staff(actor)
-    reply = uow.get(PreparedReply, reply_id)
-    if reply is None:
-        raise NotFound(f"No prepared reply with id {reply_id}.", {"reply_id": reply_id})
-    if actor.id != reply.author_id and not access.has_authority(actor):
-        raise Forbidden("Only the reply's author or a lead may edit it.")
+    reply = _load_reply(uow, actor, reply_id)
+    access.require_edit_knowledge(actor, reply.author_id, reply.status)
     reply.title, reply.body = _check_text(
         reply.title if title is None else title, reply.body if body is None else body)
     if tags is not None:
         reply.tags = _tags(tags)
+    return reply
+
+
+def publish_prepared_reply(uow: UnitOfWork, actor: User, reply_id: int) -> PreparedReply:
+    """A lead makes a prepared reply available in every case's composer."""
+    access.require_authority(actor)
+    reply = _load_reply(uow, actor, reply_id)
+    if reply.status == ArticleStatus.PUBLISHED:
+        raise Conflict("This prepared reply is already published.")
+    reply.status = ArticleStatus.PUBLISHED
+    return reply
+
+
+def unpublish_prepared_reply(uow: UnitOfWork, actor: User, reply_id: int) -> PreparedReply:
+    access.require_authority(actor)
+    reply = _load_reply(uow, actor, reply_id)
+    if reply.status == ArticleStatus.DRAFT:
+        raise Conflict("This prepared reply is a draft already.")
+    reply.status = ArticleStatus.DRAFT
+    return reply
+
+
+def _load_reply(uow: UnitOfWork, actor: User, reply_id: int) -> PreparedReply:
+    access.require_staff(actor)
+    reply = uow.get(PreparedReply, reply_id)
+    if reply is None:
+        raise NotFound(f"No prepared reply with id {reply_id}.", {"reply_id": reply_id})
     return reply
 
 

@@ -87,6 +87,8 @@ class Direction(StrEnum):
 
 
 class ArticleStatus(StrEnum):
+    """Of knowledge articles and prepared replies: a draft until a lead publishes it."""
+
     DRAFT = "draft"
     PUBLISHED = "published"
 
@@ -323,6 +325,7 @@ class PreparedReply:
     author_id: int
     created_at: datetime
     tags: list[str] = field(default_factory=list)
+    status: ArticleStatus = ArticleStatus.DRAFT  # only published ones are suggested
     id: int | None = None
 
 
@@ -381,6 +384,19 @@ class AbuseReport:
     by_id: int | None  # the staff member who reported or ended (None: the system)
     at: datetime
     by_analyser: bool = False  # the coach's analyser read the message as abuse
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class SimilarityKey:
+    """One pair of a case's problem words (`desk/similarity.py`), kept so recurring
+    problems are found with an indexed count instead of reading every case. No longer
+    `suggestible` once the case is linked to a fire or a lead dismissed its suggestion."""
+
+    case_id: int
+    key: str
+    opened_at: datetime
+    suggestible: bool = True
     id: int | None = None
 
 

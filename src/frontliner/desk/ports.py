@@ -10,7 +10,7 @@ Every query here is bounded: none loads a whole table.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -26,6 +26,7 @@ from frontliner.desk.model import (
     Role,
     User,
 )
+from frontliner.desk.similarity import SimilarCase
 
 T = TypeVar("T")
 
@@ -77,6 +78,22 @@ class UnitOfWork(Protocol):
     def open_follow_ups(self, case_id: int) -> list[FollowUp]: ...
 
     def fire_by_key(self, key: str) -> Fire | None: ...
+
+    def fire_by_keys(self, keys: Sequence[str]) -> Fire | None:
+        """The fire whose key is one of `keys` and the longest of them (the most specific
+        problem), ties to the oldest fire."""
+
+    def suggestible_cases(
+        self, since: datetime, min_cases: int, limit: int
+    ) -> tuple[list[SimilarCase], set[str]]:
+        """Cases opened since `since`, still suggestible, that share a word pair
+        (`SimilarityKey.key`) with at least `min_cases - 1` others (at most `limit`,
+        oldest first), and those frequent pairs."""
+
+    def setting(self, key: str) -> str | None:
+        """A desk-wide setting a lead stored, or None."""
+
+    def put_setting(self, key: str, value: str, by_id: int | None, at: datetime) -> None: ...
 
 
 UowFactory = Callable[[], AbstractContextManager[UnitOfWork]]

@@ -478,9 +478,12 @@ def list_prepared_replies(
     tag: str | None = None,
     cursor: str | None = None,
     limit: int | None = None,
+    status: ArticleStatus | None = None,
 ) -> Page[PreparedReply]:
     """Prepared replies, newest first, searched in title and body, or by tag."""
     query = sa.select(PreparedReply)
+    if status is not None:
+        query = query.where(prepared_replies.c.status == status)
     if search:
         query = query.where(
             sa.or_(
@@ -517,7 +520,7 @@ def suggestions(
     ).all()
     replies = session.scalars(
         sa.select(PreparedReply)
-        .where(sa.or_(*reply_match))
+        .where(prepared_replies.c.status == ArticleStatus.PUBLISHED, sa.or_(*reply_match))
         .order_by(prepared_replies.c.created_at.desc(), prepared_replies.c.id.desc())
         .limit(limit)
     ).all()

@@ -324,7 +324,10 @@ prepared_replies = sa.Table(
     _fk("author_id", "users.id", nullable=False),
     _at("created_at"),
     sa.Column("tags", json_list(), nullable=False),
+    sa.Column("status", enum_of(m.ArticleStatus, "reply_status"), nullable=False,
+              server_default=m.ArticleStatus.PUBLISHED.value),  # replies before drafts
     sa.Index(None, "created_at", "id"),
+    sa.Index(None, "status", "created_at", "id"),
 )
 
 kudos = sa.Table(
@@ -386,6 +389,21 @@ abuse_reports = sa.Table(
     sa.Index(None, "interaction_id", "action"),
 )
 
+# Pairs of each case's problem words: recurring problems are the pairs many recent,
+# still suggestible cases share (one indexed range, grouped), never a scan of `cases`.
+similarity_keys = sa.Table(
+    "similarity_keys",
+    metadata,
+    _id(),
+    _fk("case_id", "cases.id", nullable=False, cascade=True),
+    sa.Column("key", sa.String(100), nullable=False),
+    _at("opened_at"),
+    sa.Column("suggestible", sa.Boolean, nullable=False),
+    sa.Index(None, "suggestible", "opened_at", "key"),
+    sa.Index(None, "key", "opened_at"),
+    sa.Index(None, "case_id"),
+)
+
 # Entity class -> its table; the mapping and the tests walk this.
 TABLES: dict[type, sa.Table] = {
     m.Team: teams,
@@ -410,4 +428,5 @@ TABLES: dict[type, sa.Table] = {
     m.ApiToken: api_tokens,
     m.AbusePolicy: abuse_policies,
     m.AbuseReport: abuse_reports,
+    m.SimilarityKey: similarity_keys,
 }

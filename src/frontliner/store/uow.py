@@ -12,7 +12,7 @@ of a case raises `desk.errors.Conflict` (the web answers 409), never a silent ov
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
@@ -39,7 +39,9 @@ from frontliner.desk.model import (
     Role,
     User,
 )
+from frontliner.desk.similarity import SimilarCase
 from frontliner.store.mapping import map_entities
+from frontliner.store.settings_tables import get_setting, put_setting
 from frontliner.store.tables import (
     TABLES,
     cases,
@@ -50,6 +52,7 @@ from frontliner.store.tables import (
     handovers,
     metadata,
     remedies,
+    similarity_keys,
     users,
 )
 from frontliner.store.types import json_list_contains
@@ -59,6 +62,9 @@ T = TypeVar("T")
 UNRESOLVED = tuple(s for s in CaseStatus if s not in (CaseStatus.RESOLVED, CaseStatus.CLOSED))
 # `find` never returns more than this, whatever the caller asks.
 MAX_FIND = 1000
+# The most word pairs shared by many recent cases that one look for recurring problems
+# follows up (the most shared first).
+FREQUENT_PAIRS = 200
 
 map_entities()  # the prepared statements below select entity classes
 
@@ -230,6 +236,41 @@ class SqlUnitOfWork:
 
     def fire_by_key(self, key: str) -> Fire | None:
         return self._one_or_none(Fire, _FIRE_BY_KEY, {"key": key})
+
+    def fire_by_keys(self, keys: Sequence[str]) -> Fire | None:
+        if not keys:
+            return None
+        query = (sa.select(Fire).where(fires.c.key.in_(list(keys)))
+                 .order_by(sa.func.length(fires.c.key).desc(), fires.c.id))
+        return self._first(Fire, query)
+
+    def suggestible_cases(
+        self, since: datetime, min_cases: int, limit: int
+    ) -> tuple[list[SimilarCase], set[str]]:
+        recent = (similarity_keys.c.suggestible == sa.true(),
+                  similarity_keys.c.opened_at >= since)
+        shared = sa.func.count(similarity_keys.c.id)
+        frequent = (sa.select(similarity_keys.c.key).where(*recent)
+                    .group_by(similarity_keys.c.key).having(shared >= min_cases)
+                    .order_by(shared.desc(), similarity_keys.c.key).limit(FREQUENT_PAIRS))
+        with self._translated():
+            pairs = list(self.session.scalars(frequent))
+            if not pairs:
+                return [], set()
+            ids = (sa.select(similarity_keys.c.case_id)
+                   .where(*recent, similarity_keys.c.key.in_(pairs)).distinct().limit(limit))
+            rows = self.session.execute(
+                sa.select(cases.c.id, cases.c.ref, cases.c.nature, cases.c.opened_at)
+                .where(cases.c.id.in_(ids)).order_by(cases.c.opened_at, cases.c.id))
+            return [SimilarCase(*row) for row in rows], set(pairs)
+
+    def setting(self, key: str) -> str | None:
+        with self._translated():
+            return get_setting(self.session, key)
+
+    def put_setting(self, key: str, value: str, by_id: int | None, at: datetime) -> None:
+        with self._translated():
+            put_setting(self.session, key, value, by_id, at)
 
     # --- helpers -----------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from frontliner.desk import knowledge
 from frontliner.desk.errors import NotFound
-from frontliner.desk.model import ArticleStatus, KnowledgeArticle
+from frontliner.desk.model import ArticleStatus, KnowledgeArticle, PreparedReply
 from frontliner.store import queries
 from frontliner.web.deps import CurrentUser, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of
@@ -61,7 +61,8 @@ def get_article(article_id: int, user: StaffUser, uow: UowDep) -> Any:
 
 
 @router.patch(
-    "/articles/{article_id}", response_model=ArticleOut, summary="Edit (its author or a lead)"
+    "/articles/{article_id}", response_model=ArticleOut,
+    summary="Edit (its author while a draft, or a lead)",
 )
 def edit_article(article_id: int, body: ArticleEditIn, user: CurrentUser, uow: UowDep) -> Any:
     article = knowledge.edit_article(uow, user, article_id, body.title, body.body)
@@ -72,6 +73,16 @@ def edit_article(article_id: int, body: ArticleEditIn, user: CurrentUser, uow: U
 @router.post("/articles/{article_id}/publish", response_model=ArticleOut, summary="Publish (lead)")
 def publish(article_id: int, user: CurrentUser, uow: UowDep) -> Any:
     article = knowledge.publish_article(uow, user, article_id)
+    uow.commit()
+    return render(ArticleOut, article)
+
+
+@router.post(
+    "/articles/{article_id}/unpublish", response_model=ArticleOut,
+    summary="Back to draft: no longer suggested (lead)",
+)
+def unpublish(article_id: int, user: CurrentUser, uow: UowDep) -> Any:
+    article = knowledge.unpublish_article(uow, user, article_id)
     uow.commit()
     return render(ArticleOut, article)
 
@@ -87,9 +98,21 @@ def list_replies(
     page: PageDep,
     q: Search = None,
     tag: Annotated[str | None, Query(max_length=60)] = None,
+    status: ArticleStatus | None = None,
 ) -> Any:
-    found = queries.list_prepared_replies(session_of(uow), q, tag, page.cursor, page.limit)
+    found = queries.list_prepared_replies(session_of(uow), q, tag, page.cursor, page.limit,
+                                          status)
     return render_page(found, ReplyOut)
+
+
+@router.get(
+    "/prepared-replies/{reply_id}", response_model=ReplyOut, summary="One prepared reply (staff)"
+)
+def get_reply(reply_id: int, user: StaffUser, uow: UowDep) -> Any:
+    reply = uow.get(PreparedReply, reply_id)
+    if reply is None:
+        raise NotFound(f"No prepared reply with id {reply_id}.", {"reply_id": reply_id})
+    return render(ReplyOut, reply)
 
 
 @router.post(
@@ -104,9 +127,29 @@ def add_reply(body: ReplyIn, user: CurrentUser, uow: UowDep) -> Any:
 @router.patch(
     "/prepared-replies/{reply_id}",
     response_model=ReplyOut,
-    summary="Edit a prepared reply (its author or a lead)",
+    summary="Edit a prepared reply (its author while a draft, or a lead)",
 )
 def edit_reply(reply_id: int, body: ReplyEditIn, user: CurrentUser, uow: UowDep) -> Any:
     reply = knowledge.edit_prepared_reply(uow, user, reply_id, body.title, body.body, body.tags)
+    uow.commit()
+    return render(ReplyOut, reply)
+
+
+@router.post(
+    "/prepared-replies/{reply_id}/publish", response_model=ReplyOut,
+    summary="Publish: offered in every case's composer (lead)",
+)
+def publish_reply(reply_id: int, user: CurrentUser, uow: UowDep) -> Any:
+    reply = knowledge.publish_prepared_reply(uow, user, reply_id)
+    uow.commit()
+    return render(ReplyOut, reply)
+
+
+@router.post(
+    "/prepared-replies/{reply_id}/unpublish", response_model=ReplyOut,
+    summary="Back to draft: no longer offered (lead)",
+)
+def unpublish_reply(reply_id: int, user: CurrentUser, uow: UowDep) -> Any:
+    reply = knowledge.unpublish_prepared_reply(uow, user, reply_id)
     uow.commit()
     return render(ReplyOut, reply)

@@ -91,3 +91,49 @@ class ReplyOut(Out):
     author_id: int
     created_at: datetime
     tags: list[str]
+    status: ArticleStatus
+
+
+class ThresholdsIn(In):
+    min_cases: int = Field(ge=2, le=500, description="how many similar cases make a fire")
+    days: int = Field(ge=1, le=90, description="within how many days")
+
+
+class ThresholdsOut(Out):
+    min_cases: int
+    days: int
+
+
+class SuggestedCaseOut(Out):
+    case_id: int
+    ref: str
+    nature: str
+    opened_at: datetime
+
+
+class SuggestionOut(Out):
+    key: str = Field(description="the problem's core words; names the suggestion")
+    title: str = Field(description="the shortest way a customer put it")
+    cases: list[SuggestedCaseOut]
+
+
+class SuggestionsOut(Out):
+    min_cases: int
+    days: int
+    items: list[SuggestionOut]
+
+
+class OpenSuggestionIn(In):
+    key: str = Field(max_length=300)
+    title: str | None = Field(default=None, max_length=300)
+
+
+class DismissSuggestionIn(In):
+    key: str = Field(max_length=300)
+    case_ids: list[int] | None = Field(
+        default=None, max_length=2_000, description="only these cases (default: all of it)")
+
+
+class DismissedOut(Out):
+    key: str
+    case_ids: list[int]
