@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     imap_password: SecretStr = SecretStr("")
     imap_mailbox: str = "INBOX"
     imap_poll_seconds: float = 60.0
+    # Where people open the desk, e.g. https://help.example.com: links in e-mail start
+    # with it. Empty: http://<host>:<port>. Never taken from a request's Host header.
+    public_url: str = ""
+    # E-mailed sign-in and password-reset links: how long one works, and how many may be
+    # asked for per address and per client (IP); over the limit nothing more is sent.
+    access_link_minutes: int = 30
+    access_link_rate_per_address: str = "5/hour"
+    access_link_rate_per_client: str = "30/hour"
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

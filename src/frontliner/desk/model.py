@@ -408,3 +408,43 @@ def id_of(entity: _Stored) -> int:
     """The id of an entity that has been stored (flushed); a bug if it has not."""
     assert entity.id is not None, f"{type(entity).__name__} has no id yet: flush first"
     return entity.id
+
+
+class AccessPurpose(StrEnum):
+    SIGN_IN = "sign_in"  # passwordless sign-in to the customer portal
+    PASSWORD_RESET = "password_reset"  # set a new password (staff and customers)
+
+
+@dataclass(eq=False)
+class AccessLink:
+    """An e-mailed sign-in or password-reset link. Only the hash of its secret is kept.
+    A request for an address with no account is recorded too (user and customer None),
+    so asking takes the same path whether or not the address is known; nothing is sent."""
+
+    purpose: AccessPurpose
+    email: str  # normalised; the link works only for the login of this address
+    created_at: datetime
+    expires_at: datetime
+    user_id: int | None = None  # the login it is for, when one exists
+    customer_id: int | None = None  # or the customer record whose login it creates
+    token_hash: str | None = None  # sha256 of the secret in the e-mailed link
+    used_at: datetime | None = None  # single use: set when redeemed (or superseded)
+    version: int = 1  # two redemptions at once: the second finds a stale row
+    id: int | None = None
+
+    @property
+    def deliverable(self) -> bool:
+        return self.user_id is not None or self.customer_id is not None
+
+
+@dataclass(eq=False)
+class AccountAuditEntry:
+    """The audit trail of users, teams, tokens and sign-in: who did what to whom, when."""
+
+    at: datetime
+    action: str
+    actor_id: int | None = None  # None: the system (a redeemed link, the operator's CLI)
+    user_id: int | None = None  # the user acted on
+    team_id: int | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 
 from frontliner.desk import model as m
-from frontliner.store.tables import TABLES, cases
+from frontliner.store.tables import TABLES, access_links, cases
 
 mapper_registry = registry(metadata=next(iter(TABLES.values())).metadata)
 _lock = threading.Lock()
@@ -38,5 +38,9 @@ def map_entities() -> None:
                 mapper_registry.map_imperatively(entity, table, version_id_col=cases.c.version)
                 sa.event.listen(m.Case, "before_insert", _fill_updated_at)
                 sa.event.listen(m.Case, "before_update", _fill_updated_at)
+            elif entity is m.AccessLink:
+                # single use: of two redemptions at once, the second finds a stale row
+                mapper_registry.map_imperatively(entity, table,
+                                                 version_id_col=access_links.c.version)
             else:
                 mapper_registry.map_imperatively(entity, table)

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from frontliner.store.tables import cases, follow_ups, interactions, metadata
+from frontliner.store.tables import access_links, cases, follow_ups, interactions, metadata
 from frontliner.store.types import UtcDateTime, json_dict
 
-OUTBOUND_KINDS = ("reply", "acknowledgement", "follow_up_reminder")
+# sign_in_link / password_reset: an e-mailed access link (channels/email/access_mail.py)
+OUTBOUND_KINDS = ("reply", "acknowledgement", "follow_up_reminder", "sign_in_link",
+                  "password_reset")
 OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed")
 
 
@@ -49,6 +51,8 @@ outbound_mail = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("claimed_at", UtcDateTime(), nullable=True),
     sa.Column("sent_at", UtcDateTime(), nullable=True),
+    # The body of an access link's mail holds no secret: the link is put in at send time.
+    sa.Column("access_link_id", sa.Integer, sa.ForeignKey(access_links.c.id), nullable=True),
     sa.CheckConstraint(_in("kind", OUTBOUND_KINDS), name="kind_known"),
     sa.CheckConstraint(_in("status", OUTBOUND_STATUSES), name="status_known"),
     # the sweeper looks for rows still waiting, oldest first
@@ -57,6 +61,7 @@ outbound_mail = sa.Table(
     # "is this reply / follow-up already in the outbox?", asked for each candidate
     sa.Index(None, "interaction_id"),
     sa.Index(None, "follow_up_id"),
+    sa.Index(None, "access_link_id"),
 )
 
 # What the outbox looks for every few seconds, found by index instead of by reading the

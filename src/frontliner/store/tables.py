@@ -404,6 +404,39 @@ similarity_keys = sa.Table(
     sa.Index(None, "case_id"),
 )
 
+access_links = sa.Table(
+    "access_links",
+    metadata,
+    _id(),
+    sa.Column("purpose", enum_of(m.AccessPurpose, "access_purpose"), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),
+    _at("created_at"),
+    _at("expires_at"),
+    _fk("user_id", "users.id", cascade=True),
+    _fk("customer_id", "customers.id", cascade=True),
+    sa.Column("token_hash", sa.String(128), nullable=True, unique=True),
+    _at("used_at", nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    # the links of one address still open (superseded when one is used); the outbox
+    # looks for recent links to mail
+    sa.Index(None, "email", "purpose", "used_at"),
+    sa.Index(None, "created_at", "id"),
+)
+
+account_audit = sa.Table(
+    "account_audit",
+    metadata,
+    _id(),
+    _at("at"),
+    sa.Column("action", sa.String(100), nullable=False),
+    _fk("actor_id", "users.id"),
+    _fk("user_id", "users.id"),
+    _fk("team_id", "teams.id"),
+    sa.Column("detail", json_dict(), nullable=False),
+    sa.Index(None, "user_id", "at", "id"),
+    sa.Index(None, "at", "id"),
+)
+
 # Entity class -> its table; the mapping and the tests walk this.
 TABLES: dict[type, sa.Table] = {
     m.Team: teams,
@@ -429,4 +462,6 @@ TABLES: dict[type, sa.Table] = {
     m.AbusePolicy: abuse_policies,
     m.AbuseReport: abuse_reports,
     m.SimilarityKey: similarity_keys,
+    m.AccessLink: access_links,
+    m.AccountAuditEntry: account_audit,
 }

@@ -23,6 +23,7 @@ from frontliner.web.errors import install_error_handlers
 from frontliner.web.health import router as health_router
 from frontliner.web.limits import BodyLimit
 from frontliner.web.pages import install_pages
+from frontliner.web.redact import install_redaction
 from frontliner.web.storage import Storage, open_storage
 from frontliner.web.throttle import LoginThrottle
 
@@ -77,6 +78,7 @@ def create_app(
     )
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     install_error_handlers(app)
+    install_redaction()  # link secrets never reach the access log
     app.include_router(health_router)
     app.include_router(api_router, prefix="/api/v1")
     install_pages(app)  # the browser pages: /login, /work, /lead, /portal, /static

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from frontliner.channels.email import messages
+from frontliner.channels.email import access_mail, messages
 from frontliner.channels.email.addresses import case_message_id, message_id_for, reply_address
 from frontliner.channels.email.smtp_out import MailNotSent, compose, deliver
 from frontliner.config import Settings
@@ -72,7 +72,7 @@ def collect(uow_factory: UowFactory, settings: Settings, now: datetime | None = 
     since = at - timedelta(days=settings.outbox_window_days)
     with uow_factory() as uow:
         fresh = []
-        for collector in (_replies, _acknowledgements, _reminders):
+        for collector in (_replies, _acknowledgements, _reminders, access_mail.collect_links):
             for row in collector(uow, settings, since, at):
                 row_id = _insert(uow.session, {**row, "created_at": at})
                 if row_id is not None and row["status"] == "queued":
@@ -90,6 +90,8 @@ def send(uow_factory: UowFactory, settings: Settings, row_id: int,
         row = _claim(uow, row_id, at)
         if row is None:
             return SendResult("skipped")
+        if row.get("access_link_id") is not None:
+            row = access_mail.with_link(row, settings)  # the link is never stored
         try:
             message = compose(row, settings)
         except (ValueError, TypeError) as error:  # e.g. an address no header can hold

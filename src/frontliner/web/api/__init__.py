@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from frontliner.web.api import (
     abuse,
+    access,
     attachments,
     auth,
     cases,
@@ -39,3 +40,4 @@ for area in (
     abuse,
 ):
     router.include_router(area.router)
+router.include_router(access.router)  # e-mailed sign-in and reset links

@@ -49,6 +49,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from frontliner.web.pages import (
+    access,
     auth,
     case_actions,
     case_page,
@@ -70,6 +71,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 AREAS: list[APIRouter] = [auth.router, workspace.router, case_page.router, case_actions.router,
                           composer.router, lead.router, lead_team.router, lead_firelog.router,
                           lead_coach.router, portal.router, lead_abuse.router]
+AREAS.append(access.router)  # e-mailed sign-in and password-reset links
 
 
 def install_pages(app: FastAPI) -> None:
