@@ -297,7 +297,7 @@ def _walk_closing(uow: UnitOfWork, owner: User, login: User, case: Case, rng: ra
     closing.request_confirmation(uow, owner, case.id, now=next(clock))
     if target == CaseStatus.AWAITING_CONFIRMATION:
         return
-    closing.confirm_fixed(uow, login, case.id, now=next(clock))
+    _confirm(uow, owner, login, case, rng, clock)
     if rng.random() < 0.3:
         closing.record_lesson(uow, owner, case.id, "Check the depot scan before re-sending.",
                               now=next(clock))
@@ -306,6 +306,31 @@ def _walk_closing(uow: UnitOfWork, owner: User, login: User, case: Case, rng: ra
                                   comment="Sorted quickly, thank you.", now=next(clock))
     if target == CaseStatus.CLOSED:
         closing.close_case(uow, owner, case.id, now=next(clock))
+
+
+CONFIRMING_WORDS = [  # what customers say when it is solved, on the case's channel
+    "Yes, that fixed it. Thank you!",
+    "All working now, thanks for sorting it.",
+    "It arrived this morning and everything is fine.",
+]
+
+
+def _confirm(uow: UnitOfWork, owner: User, login: User, case: Case, rng: random.Random,
+             clock: Iterator[datetime]) -> None:
+    """Most customers confirm themselves; for the others the owner records their words
+    from their reply, or from a call logged on the phone channel, citing it."""
+    assert case.id is not None
+    if rng.random() < 0.7:
+        closing.confirm_fixed(uow, login, case.id, now=next(clock))
+        return
+    words = rng.choice(CONFIRMING_WORDS)
+    if case.channel == Channel.PHONE:
+        said = interactions.record_inbound(uow, owner, case.id, f"On the phone: {words}",
+                                           channel=Channel.PHONE, now=next(clock))
+    else:
+        said = interactions.record_inbound(uow, None, case.id, words, channel=case.channel,
+                                           now=next(clock))
+    closing.confirm_fixed(uow, owner, case.id, interaction_id=said.id, now=next(clock))
 
 
 def make_knowledge(uow: UnitOfWork, cast: DemoCast, now: datetime) -> None:

@@ -53,6 +53,8 @@ def test_demo_desk_has_cases_in_every_state_and_work_waiting(
     assert len(cases) == 150
     assert set(statuses) == set(CaseStatus), statuses
     assert all(case.owner_id is not None for case in cases)
+    confirmed = Counter(case.confirmed_via for case in cases if case.confirmed_by_customer)
+    assert set(confirmed) == {"portal", "agent_recorded"}, confirmed
     assert pending, "a lead opening the demo should find approvals waiting"
     assert any(f.due_at <= NOW for f in follow_ups), "some follow-ups should be due now"
     assert any(fire.fixed_for_good for fire in fires) and credits

@@ -7,7 +7,9 @@ rolled back (as the web does); accepted ones are committed. After every step:
 1. an unresolved case has exactly one owner, an active member of staff, and ownership
    changed only through an accepted handover;
 2. a resolved or closed case was confirmed by the customer or carries a lead's signed
-   exception with a reason;
+   exception with a reason; a confirmation staff recorded cites an inbound message of
+   that case (the customer's own, or a logged call) and came after the closing checklist,
+   never on a new case;
 3. the audit trail replays to the current status: one entry for each transition;
 4. a remedy above the agent's limits is never applied without a lead's approval.
 """
@@ -32,9 +34,11 @@ from frontliner.desk.model import (
     Case,
     CaseStatus,
     Channel,
+    Direction,
     FollowUp,
     Handover,
     HandoverStatus,
+    Interaction,
     Remedy,
     RemedyKind,
     RemedyStatus,
@@ -219,11 +223,31 @@ class CaseLifecycle(RuleBasedStateMachine):
         self.attempt(closing.request_confirmation, self.pick(who, self.owner(case)), case.id)
 
     @has_cases
-    @rule(c=st.integers(0, 9), who=WHO, evidence=st.sampled_from(["", "on call"]))
-    def confirm_fixed(self, c: int, who: int, evidence: str) -> None:
+    @rule(c=st.integers(0, 9), who=WHO, step=st.sampled_from(list(closing.ClosingStep)))
+    def mark_closing_step(self, c: int, who: int, step: closing.ClosingStep) -> None:
         case = self.case(c)
-        actor = self.customer_of(case) if who >= RIGHT else self.actor(who)
-        self.attempt(closing.confirm_fixed, actor, case.id, evidence=evidence)
+        self.attempt(closing.mark_closing_step, self.pick(who, self.owner(case)), case.id, step)
+
+    @has_cases
+    @rule(c=st.integers(0, 9), who=WHO)
+    def log_a_call(self, c: int, who: int) -> None:
+        case = self.case(c)
+        actor = self.pick(who, self.owner(case))
+        self.attempt(interactions.record_inbound, actor, case.id,
+                     "Caller says it works now.", channel=Channel.PHONE)
+
+    @has_cases
+    @rule(c=st.integers(0, 9), who=WHO, evidence=st.sampled_from(["", "on call"]),
+          cite=st.integers(0, 40))
+    def confirm_fixed(self, c: int, who: int, evidence: str, cite: int) -> None:
+        """The customer confirms, or someone records it citing any message (or none)."""
+        case = self.case(c)
+        actor = self.customer_of(case) if who >= RIGHT - 1 else self.actor(who)
+        if who >= RIGHT + 1:
+            actor = self.pick(who, self.owner(case))
+        cited = None if cite == 0 else cite
+        self.attempt(closing.confirm_fixed, actor, case.id, evidence=evidence,
+                     interaction_id=cited)
 
     @has_cases
     @rule(c=st.integers(0, 9), who=WHO)
@@ -273,6 +297,22 @@ class CaseLifecycle(RuleBasedStateMachine):
                 signed = case.exception_by_id is not None and bool(case.exception_reason)
                 assert case.confirmed_by_customer or signed
                 assert case.resolved_at is not None
+
+    @invariant()
+    def recorded_confirmations_cite_the_customers_words_after_the_checklist(self) -> None:
+        for entry in self.uow.all(AuditEntry):
+            if entry.detail.get("via") != closing.Via.AGENT_RECORDED:
+                continue
+            assert entry.detail["from"] != CaseStatus.NEW.value
+            cited = self.uow.get(Interaction, entry.detail["interaction_id"])
+            assert cited is not None and cited.case_id == entry.case_id
+            assert cited.direction == Direction.INBOUND
+            author = self.uow.get(User, cited.author_id) if cited.author_id else None
+            assert author is None or author.role == Role.CUSTOMER or (
+                cited.channel == Channel.PHONE)
+            steps = {e.action for e in self.uow.all(AuditEntry)
+                     if e.case_id == entry.case_id and e.id < entry.id}  # type: ignore[operator]
+            assert {s.value for s in closing.ClosingStep} <= steps
 
     @invariant()
     def audit_trail_replays_to_the_current_status(self) -> None:

@@ -35,16 +35,6 @@ def test_customer_confirming_the_fix_resolves_the_case(desk: Desk) -> None:
     assert case.resolved_at == MONDAY
 
 
-def test_staff_recording_a_confirmation_must_say_what_the_customer_said(desk: Desk) -> None:
-    case = _open_case(desk)
-    with pytest.raises(Invalid) as err:
-        confirm_fixed(desk.uow, desk.agent, case.id, now=MONDAY)
-    assert list(err.value.fields) == ["evidence"]
-    assert case.status == CaseStatus.OPEN
-    confirm_fixed(desk.uow, desk.agent, case.id, evidence="said so on the phone", now=MONDAY)
-    assert case.status == CaseStatus.RESOLVED
-
-
 def test_another_customer_cannot_confirm_and_does_not_learn_the_case_exists(desk: Desk) -> None:
     case = _open_case(desk)
     with pytest.raises(NotFound):

@@ -26,6 +26,9 @@ ALLOWED: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.CLOSED: frozenset({S.OPEN}),
 }
 
+# Back to open from these means the customer said it is not solved, or wrote again.
+_ANSWERED = frozenset({S.AWAITING_CONFIRMATION, S.RESOLVED, S.CLOSED})
+
 
 def actor_id(actor: User | None) -> int | None:
     return None if actor is None else actor.id
@@ -67,5 +70,7 @@ def transition(
             {"status": before.value, "wanted": to.value},
         )
     case.status = to
+    if to == S.OPEN and before in _ANSWERED:
+        case.reopened_at = now  # words from before this confirm nothing any more
     return record(uow, case, action, actor, now, **{"from": before.value, "to": to.value},
                   **detail)

@@ -1,7 +1,15 @@
-"""Closing protocol: a case is resolved only when the customer confirmed the fix, or a
-lead signed an exception with a reason; nobody is left on bad terms. The record keeps
-whether the plan was shared, permission asked and satisfaction asked. Resolving asks
-"what did you learn?"; the answer can become a draft knowledge article.
+"""Closing protocol: a case is resolved only when
+
+(a) the customer confirmed the fix themselves (portal or API with their login, a signed
+    e-mail link, the chat), or
+(b) the staff working it recorded the customer's own words, citing the message or the
+    logged call they came in, after the closing checklist (plan shared, permission
+    asked, satisfaction asked) - see `confirmation_evidence`; or
+(c) a lead signed an exception with a reason.
+
+Nobody is left on bad terms. The case keeps how it was confirmed (`Via`) and, for (b),
+who recorded it and the cited message. Resolving asks "what did you learn?"; the answer
+can become a draft knowledge article.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from enum import StrEnum
 from frontliner.desk import access
 from frontliner.desk.audit import record, transition
 from frontliner.desk.clock import resolve_now
+from frontliner.desk.confirmation_evidence import require_recordable
 from frontliner.desk.errors import Conflict, Forbidden, Invalid
 from frontliner.desk.model import (
     ArticleStatus,
@@ -19,6 +28,7 @@ from frontliner.desk.model import (
     CaseStatus,
     Escalation,
     HandoverStatus,
+    Interaction,
     KnowledgeArticle,
     SatisfactionRating,
     User,
@@ -27,6 +37,19 @@ from frontliner.desk.model import (
 from frontliner.desk.ports import UnitOfWork
 
 MAX_COMMENT = 5_000
+
+
+class Via(StrEnum):
+    """How the customer's confirmation reached the desk (`Case.confirmed_via`)."""
+
+    PORTAL = "portal"  # the customer, signed in: the portal's button or the API
+    EMAIL_LINK = "email_link"  # the signed "Yes, it's solved" link of a confirmation e-mail
+    CHAT = "chat"  # the customer, in the chat
+    CUSTOMER = "customer"  # the customer themselves, the way not said (resolve's default)
+    AGENT_RECORDED = "agent_recorded"  # staff recorded the customer's cited words
+
+
+WORDS_KEPT = 500  # of the cited message, in the audit entry
 
 
 class ClosingStep(StrEnum):
@@ -83,21 +106,29 @@ def confirm_fixed(
     case_id: int,
     evidence: str = "",
     now: datetime | None = None,
+    *,
+    interaction_id: int | None = None,
 ) -> Case:
-    """The customer confirms the problem is solved -> RESOLVED. Staff may record a
-    confirmation the customer gave elsewhere (a call), but must say what they said."""
+    """The customer confirms the problem is solved -> RESOLVED.
+
+    The case's customer confirms for themselves. Staff working the case (or the system)
+    record a confirmation the customer gave elsewhere only by citing it
+    (`interaction_id`: the customer's message or a logged call) after the closing
+    checklist, never on a new case; `evidence` is an optional note beside it."""
     at = resolve_now(now)
     case = access.load_case(uow, actor, case_id)
     access.require_unresolved(case)
-    by_customer = access.is_case_customer(actor, case)
-    if not by_customer:
-        if not access.works_case(actor, case):
-            raise Forbidden("Only the customer, or staff working the case, record a confirmation.")
-        if not evidence.strip():
-            raise Invalid.missing({"evidence": "what the customer said to confirm, and where"})
+    if access.is_case_customer(actor, case):
+        case.confirmed_by_customer = True
+        resolve(uow, actor, case, at, "confirmed_by_customer", via=Via.PORTAL,
+                by_customer=True)
+        return case
+    if not access.works_case(actor, case):
+        raise Forbidden("Only the customer, or staff working the case, record a confirmation.")
+    cited = require_recordable(uow, case, interaction_id)
     case.confirmed_by_customer = True
-    resolve(uow, actor, case, at, "confirmed_by_customer", by_customer=by_customer,
-            evidence=evidence.strip())
+    resolve(uow, actor, case, at, "confirmed_by_customer", via=Via.AGENT_RECORDED,
+            recorded_from=cited, by_customer=False, evidence=evidence.strip())
     return case
 
 
@@ -142,10 +173,19 @@ def sign_exception(
 
 def resolve(
     uow: UnitOfWork, actor: User | None, case: Case, at: datetime, action: str,
+    *, via: Via | str | None = None, recorded_from: Interaction | None = None,
     **detail: object,
 ) -> None:
-    """The one way to RESOLVED; callers have checked the confirmation or the exception."""
+    """The one way to RESOLVED; callers have checked the confirmation or the exception.
+
+    For a confirmation, `via` says how it came (`Via`; default: the customer, the way
+    not said). Staff resolve only with a signed exception or by recording the customer's
+    cited words (`recorded_from`, which makes `via` AGENT_RECORDED whatever was passed)."""
     assert case.confirmed_by_customer or case.exception_by_id is not None
+    if case.confirmed_by_customer:
+        detail.update(_confirmation(actor, case, via, recorded_from))
+    else:
+        assert recorded_from is None, "an exception cites no confirmation"
     transition(uow, case, CaseStatus.RESOLVED, actor, at, action, **detail)
     case.resolved_at = at
     for follow_up in uow.open_follow_ups(id_of(case)):
@@ -159,6 +199,24 @@ def resolve(
         pending.status, pending.answered_at = HandoverStatus.WITHDRAWN, at
         record(uow, case, "handover_withdrawn", actor, at, handover_id=pending.id,
                note="the case is resolved")
+
+
+def _confirmation(
+    actor: User | None, case: Case, via: Via | str | None, recorded_from: Interaction | None,
+) -> dict[str, object]:
+    """Set how `case` was confirmed; what the audit entry says about it."""
+    if recorded_from is None:
+        assert not (actor is not None and access.is_staff(actor)), (
+            "staff record a confirmation only by citing the customer's words")
+        case.confirmed_via = Via(via).value if via else Via.CUSTOMER.value
+        case.confirmation_recorded_by_id = case.confirmation_interaction_id = None
+        return {"via": case.confirmed_via}
+    case.confirmed_via = Via.AGENT_RECORDED.value
+    case.confirmation_recorded_by_id = None if actor is None else actor.id
+    case.confirmation_interaction_id = recorded_from.id
+    return {"via": case.confirmed_via, "recorded_by_id": case.confirmation_recorded_by_id,
+            "interaction_id": recorded_from.id, "channel": recorded_from.channel.value,
+            "words": recorded_from.body[:WORDS_KEPT]}
 
 
 def record_lesson(

@@ -174,6 +174,8 @@ def reopen(uow: UnitOfWork, actor: User | None, case: Case, at: datetime, reason
     replaced only if their account was deactivated meanwhile."""
     transition(uow, case, CaseStatus.OPEN, actor, at, "reopened", reason=reason)
     case.confirmed_by_customer = False
+    case.confirmed_via = None
+    case.confirmation_recorded_by_id = case.confirmation_interaction_id = None
     case.exception_by_id, case.exception_reason = None, None
     case.resolved_at, case.closed_at = None, None
     owner = uow.get(User, case.owner_id) if case.owner_id is not None else None

@@ -180,6 +180,14 @@ class Case:
     updated_at: datetime | None = None
     version: int = 1  # optimistic concurrency; store bumps it on every update
     id: int | None = None
+    # How the customer's confirmation reached us (closing.Via); all three are cleared when
+    # the case reopens. A confirmation staff recorded names who and the cited message.
+    confirmed_via: str | None = None
+    confirmation_recorded_by_id: int | None = None
+    confirmation_interaction_id: int | None = None
+    # Last time the case went back to open after a confirmation was asked for or given
+    # (the customer said it is not solved, or wrote again): older words confirm nothing.
+    reopened_at: datetime | None = None
 
 
 @dataclass(eq=False)

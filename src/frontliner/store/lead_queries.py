@@ -19,11 +19,19 @@ from frontliner.desk.model import (
     ApprovalStatus,
     Case,
     CaseStatus,
+    Channel,
     Remedy,
 )
 from frontliner.store.mapping import map_entities
 from frontliner.store.pagination import MAX_LIMIT, Order, Page, first, page
-from frontliner.store.tables import approval_requests, cases, escalations, remedies, users
+from frontliner.store.tables import (
+    approval_requests,
+    cases,
+    escalations,
+    interactions,
+    remedies,
+    users,
+)
 
 map_entities()
 
@@ -35,6 +43,16 @@ EXCEPTIONS_INDEX = sa.Index(
     cases.c.id,
     sqlite_where=cases.c.exception_by_id.is_not(None),
     postgresql_where=cases.c.exception_by_id.is_not(None),
+)
+
+# Confirmations staff recorded from the customer's cited words, newest first: a partial
+# index holds only those cases (migration 0007).
+RECORDED_CONFIRMATIONS_INDEX = sa.Index(
+    "ix_cases_recorded_confirmations_resolved_at",
+    cases.c.resolved_at,
+    cases.c.id,
+    sqlite_where=cases.c.confirmation_interaction_id.is_not(None),
+    postgresql_where=cases.c.confirmation_interaction_id.is_not(None),
 )
 
 # A count on a busy desk is capped: "999+" tells a lead all they need, and counting
@@ -137,6 +155,37 @@ def exceptions_signed(
     case loses its exception and leaves this list)."""
     query = sa.select(Case).where(cases.c.exception_by_id.is_not(None))
     return page(session, query, Order(cases.c.resolved_at, cases.c.id), cursor, limit, first)
+
+
+@dataclass(frozen=True)
+class RecordedConfirmation:
+    """A case resolved on the customer's words as staff recorded them: the words cited,
+    where they came in, and who recorded them."""
+
+    case: Case
+    words: str
+    channel: Channel | None
+    recorded_by: str | None
+
+
+def recorded_confirmations(
+    session: Session, cursor: str | None = None, limit: int | None = None
+) -> Page[RecordedConfirmation]:
+    """Cases resolved on a confirmation staff recorded (not the customer's own), the most
+    recent first, with the cited words. A reopened case leaves the list (its audit trail
+    keeps the entry)."""
+    query = (
+        sa.select(Case, interactions.c.body, interactions.c.channel, users.c.name)
+        .outerjoin(interactions, interactions.c.id == cases.c.confirmation_interaction_id)
+        .outerjoin(users, users.c.id == cases.c.confirmation_recorded_by_id)
+        .where(cases.c.confirmation_interaction_id.is_not(None))
+    )
+
+    def row(found: Sequence[Any]) -> RecordedConfirmation:
+        case, words, channel, name = found
+        return RecordedConfirmation(case, words or "", channel, name)
+
+    return page(session, query, Order(cases.c.resolved_at, cases.c.id), cursor, limit, row)
 
 
 # --- the console's counts ------------------------------------------------------------------

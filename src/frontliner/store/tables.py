@@ -150,6 +150,12 @@ cases = sa.Table(
     _at("closed_at", nullable=True),
     _at("updated_at", nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("confirmed_via", sa.String(20), nullable=True),
+    # who recorded the confirmation and the cited message: no foreign keys, as adding one
+    # to this table on SQLite would copy it whole (migration 0007)
+    sa.Column("confirmation_recorded_by_id", sa.Integer, nullable=True),
+    sa.Column("confirmation_interaction_id", sa.Integer, nullable=True),
+    _at("reopened_at", nullable=True),
     # the lists of cases the API offers, each sorted by (updated_at, id)
     sa.Index(None, "owner_id", "status", "updated_at", "id"),
     sa.Index(None, "handler_id", "status", "updated_at", "id"),

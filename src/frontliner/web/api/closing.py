@@ -61,13 +61,14 @@ def request_confirmation(
 @router.post(
     "/confirm",
     response_model=CaseOut,
-    summary="The customer confirms the fix (staff: with the evidence) -> resolved",
+    summary="The customer confirms the fix (staff: citing the customer's words) -> resolved",
 )
 def confirm(
     ref: str, body: ConfirmIn, user: CurrentUser, uow: UowDep, if_match: IfMatch, response: Response
 ) -> Any:
     case = case_for(uow, user, ref, if_match)
-    case = closing.confirm_fixed(uow, user, case_id(case), body.evidence)
+    case = closing.confirm_fixed(uow, user, case_id(case), body.evidence,
+                                 interaction_id=body.interaction_id)
     uow.commit()
     return _case_out(response, case)
 

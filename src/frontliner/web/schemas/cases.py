@@ -77,6 +77,15 @@ class CaseOut(Out):
     closed_at: datetime | None
     updated_at: datetime | None
     version: int
+    confirmed_via: str | None = Field(
+        default=None, description="how the confirmation came: portal, email_link, chat, "
+        "customer, or agent_recorded (staff recorded the customer's cited words)")
+    confirmation_recorded_by_id: int | None = Field(
+        default=None, description="agent_recorded: who recorded it")
+    confirmation_interaction_id: int | None = Field(
+        default=None, description="agent_recorded: the cited message or logged call")
+    reopened_at: datetime | None = Field(
+        default=None, description="last back to open after a confirmation was asked or given")
 
 
 class MessageIn(In):
@@ -202,8 +211,13 @@ class StepIn(In):
 
 
 class ConfirmIn(In):
+    interaction_id: int | None = Field(
+        default=None,
+        description="staff only, required: the customer's inbound message on this case (or "
+        "the call logged on the phone channel) in which they say it is solved",
+    )
     evidence: str = Field(
-        default="", max_length=5_000, description="staff only: what the customer said, and where"
+        default="", max_length=5_000, description="staff only, optional: a note beside it"
     )
 
 
@@ -253,3 +267,12 @@ class CaseDetailOut(Out):
     escalations: list[EscalationOut]
     interactions: list[InteractionOut]
     ratings: list[RatingOut]
+
+
+class RecordedConfirmationOut(Out):
+    """A case resolved on the customer's words as staff recorded them."""
+
+    case: CaseOut
+    words: str = Field(description="the cited message or logged call")
+    channel: Channel | None = Field(description="where those words came in")
+    recorded_by: str | None = Field(description="who recorded the confirmation")
