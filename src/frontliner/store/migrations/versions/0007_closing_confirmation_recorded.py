@@ -1,7 +1,7 @@
 """how a case's confirmation reached us, who recorded it, and when the case last reopened
 
 Revision ID: 0007_closing_confirmations
-Revises: 0013_fire_suggestions
+Revises: 0009_access_links
 
 A case resolves on the customer's own confirmation (portal, signed e-mail link, chat) or
 on the customer's words recorded by the staff working it, citing the message or the
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_closing_confirmations"
-down_revision: str | None = "0013_fire_suggestions"
+down_revision: str | None = "0009_access_links"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
