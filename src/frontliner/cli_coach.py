@@ -245,7 +245,8 @@ def check(
 
 @app.command()
 def read(source: SourceArg, as_json: JsonOpt = False, jsonl: JsonlOpt = False) -> None:
-    """Read a customer's message: complaint, indirect, frustration, abuse, urgency."""
+    """Read a customer's message: complaint, indirect, frustration, abuse, urgency, and
+    whether it says the problem is solved or not."""
     try:
         coach = _coach(None)
         if jsonl:
@@ -263,6 +264,8 @@ def read(source: SourceArg, as_json: JsonOpt = False, jsonl: JsonlOpt = False) -
     console.print(f"frustration: {reading.frustration:.2f}")
     console.print(f"urgency: {reading.urgency}")
     console.print(f"abuse: {_yes(reading.abuse)} (kinds: {kinds})")
+    console.print(f"says solved: {_yes(reading.confirms_solved)} "
+                  f"(says not solved: {_yes(reading.not_solved)})")
 
 
 def _yes(flag: bool) -> str:

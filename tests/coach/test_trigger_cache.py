@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from frontliner.coach import analyser, engine, packs, triggers
+from frontliner.coach import analyser, engine, packs, solved, triggers
 from frontliner.coach.trigger_cache import render
 
 
@@ -16,6 +16,7 @@ def _fresh() -> None:
         engine.default_coach,
         packs.macros,
         analyser.lexicon,
+        solved.lexicon,
         triggers.shipped,
     ):
         cached.cache_clear()

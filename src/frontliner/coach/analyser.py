@@ -1,6 +1,7 @@
 """The inbound analyser: what a customer's message says beyond its words.
 
-Complaint (explicit or indirect), frustration 0..1, urgency, and abuse by kind. Abuse
+Complaint (explicit or indirect), frustration 0..1, urgency, abuse by kind, and whether
+the customer says the problem is solved or not (`solved.py`). Abuse
 (attacks on people) is read separately from frustration (anger at a situation, harsh
 criticism, threats to leave, sue or go public): frustration never counts as abuse.
 The lexicons are data files next to this module; nothing is fetched at run time.
@@ -19,6 +20,8 @@ import yaml
 
 from frontliner.coach.model import ABUSE_KINDS, Reading, Urgency
 from frontliner.coach.phrases import INBOUND, PhraseSet, Scan
+from frontliner.coach.solved import lexicon as solved_lexicon
+from frontliner.coach.solved import read_solved
 from frontliner.coach.text import lower, prepare_customer
 
 LEXICONS = Path(__file__).with_name("lexicons")
@@ -160,6 +163,7 @@ def _hashtag_words(text: str) -> str:
 def read(message: str) -> Reading:
     """Read one customer message (pure; callers bound its size)."""
     lex = lexicon()
+    solved_lexicon()  # its triggers join the registry before the message is scanned
     original = prepare_customer(message)
     text = Scan.of(lower(_hashtag_words(original)), INBOUND)
     dissatisfied = lex.dissatisfied.spans(text)
@@ -188,6 +192,7 @@ def read(message: str) -> Reading:
         "caps": caps,
         "abuse": bool(kinds),
     }
+    confirms_solved, not_solved = read_solved(text)
     return Reading(
         complaint=complaint,
         indirect=indirect,
@@ -195,4 +200,6 @@ def read(message: str) -> Reading:
         abuse=bool(kinds),
         abuse_kinds=kinds,
         urgency=_urgency(lex, text, complaint),
+        confirms_solved=confirms_solved,
+        not_solved=not_solved,
     )

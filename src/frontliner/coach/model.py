@@ -78,6 +78,10 @@ class Reading:
     abuse: bool
     abuse_kinds: tuple[str, ...]
     urgency: Urgency
+    # Added to the contract (fields are only ever added): the customer says the problem
+    # is solved, or says it is not (yet).
+    confirms_solved: bool = False
+    not_solved: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +91,8 @@ class Reading:
             "abuse": self.abuse,
             "abuse_kinds": list(self.abuse_kinds),
             "urgency": self.urgency,
+            "confirms_solved": self.confirms_solved,
+            "not_solved": self.not_solved,
         }
 
 
