@@ -43,14 +43,23 @@ def demo(
                                     seed=seed, on_case=lambda: progress.advance(task))
             console.print(f"[green]Demo desk ready:[/] {summary.cases} cases, "
                           f"{summary.customers} customers.")
-        _print_logins(storage, summary)
+        _print_logins(storage, summary, base_url(settings.host, settings.port))
     finally:
         storage.dispose()
     if serve_after:
         serve(host=None, port=None, workers=1, access_log=True)
 
 
-def _print_logins(storage: object, summary: DemoSummary | None) -> None:
+def base_url(host: str, port: int) -> str:
+    """Where the server the demo starts (or `frontliner serve`) answers on this machine:
+    FRONTLINER_HOST and FRONTLINER_PORT, with an any-interface host reached locally."""
+    local = "127.0.0.1" if host in ("", "0.0.0.0") else "[::1]" if host == "::" else host
+    if ":" in local and not local.startswith("["):
+        local = f"[{local}]"  # an IPv6 address in a URL
+    return f"http://{local}:{port}"
+
+
+def _print_logins(storage: object, summary: DemoSummary | None, url: str) -> None:
     from frontliner.demo_data import DEMO_DOMAIN, DEMO_PASSWORD
 
     table = Table(title="Demo logins", show_lines=False)
@@ -74,4 +83,4 @@ def _print_logins(storage: object, summary: DemoSummary | None) -> None:
     # Plain print: a terminal-width wrap must never split the token a user copies.
     print(f"API token for {agent_email} (shown once): {issued.secret}")
     print(f'Try: curl -H "Authorization: Bearer {issued.secret}" '
-          "http://127.0.0.1:8000/api/v1/cases?limit=5")
+          f'"{url}/api/v1/cases?limit=5"')

@@ -18,6 +18,8 @@ from rich.table import Table
 from frontliner.channels.email.processing import Outcome, process_mail
 from frontliner.channels.email.smtp import SmtpService
 from frontliner.config import get_settings
+from frontliner.desk.model import Case
+from frontliner.desk.ports import UowFactory
 from frontliner.store.engine import make_engine
 from frontliner.store.mail import load_raw, summaries, summary, waiting_ids
 from frontliner.store.mail_tables import MailStatus
@@ -61,6 +63,13 @@ def smtp(
     stop.wait()
     service.stop()
     engine.dispose()
+
+
+def _ref(factory: UowFactory, case_id: int) -> str:
+    """A case as people name it: by its reference, not its database id."""
+    with factory() as uow:
+        case = uow.get(Case, case_id)
+        return case.ref if case is not None else f"#{case_id}"
 
 
 def _log_outcome(outcome: Outcome) -> None:
@@ -151,7 +160,7 @@ def retry_quarantine(
         failed += outcome.status == MailStatus.QUARANTINED
         console.print(
             f"mail {mail_id}: {outcome.status.value}"
-            + (f" (case {outcome.case_id})" if outcome.case_id else "")
+            + (f" (case {_ref(factory, outcome.case_id)})" if outcome.case_id else "")
             + (f": {outcome.reason}" if outcome.reason else "")
         )
     engine.dispose()

@@ -326,6 +326,9 @@ def screenshot(page: Any, server: LiveServer, name: str, tmp_path: Path) -> Path
     keep = os.environ.get("FRONTLINER_SCREENSHOTS") == "1" and server.kind == "sqlite"
     target = (SCREENSHOTS if keep else tmp_path) / f"{name}.png"
     target.parent.mkdir(parents=True, exist_ok=True)
+    # From the top: a sticky part (the workspace's side navigation) is drawn where the
+    # current scroll puts it, which on a full-page picture is anywhere down the page.
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(target), full_page=True)
     return target
 

@@ -51,7 +51,12 @@ def test_agent_solves_a_small_case_on_first_contact(
     mine = page.get_by_role("navigation", name="Queues").get_by_role("link", name="My cases")
     assert int(mine.locator(".count").inner_text().rstrip("+")) >= 1
     screenshot(page, live_server, "agent-queue", tmp_path)
-    # Keyboard: j selects the newest case of the queue (this one), Enter opens it.
+    # Keyboard: / searches the queue, j selects the first case found (this one), Enter
+    # opens it. (The queue lists the longest-waiting customer first: other tests' cases.)
+    page.keyboard.press("/")
+    page.keyboard.type(case.nature)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=**")
     page.keyboard.press("j")
     assert page.evaluate("document.activeElement.closest('tr').dataset.ref") == case.ref
     page.keyboard.press("Enter")

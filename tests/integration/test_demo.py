@@ -73,7 +73,9 @@ def test_demo_command_twice_keeps_the_data_and_prints_a_working_token(tmp_path: 
         "8",
     ]
     first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    # On another port, the printed curl hint names that port (it said 8000 whatever the port).
+    second = subprocess.run(command, env={**env, "FRONTLINER_PORT": "8123"},
+                            capture_output=True, text=True, timeout=120)
 
     assert first.returncode == 0, first.stderr
     assert "Demo desk ready: 20 cases" in first.stdout
@@ -81,6 +83,8 @@ def test_demo_command_twice_keeps_the_data_and_prints_a_working_token(tmp_path: 
     assert "already has data" in second.stdout
     token = re.search(r"(fl_[A-Za-z0-9_-]{20,})", second.stdout)
     assert token, second.stdout
+    assert '"http://127.0.0.1:8123/api/v1/cases?limit=5"' in second.stdout
+    assert ":8000" not in second.stdout
     app = create_app(Settings(database_url=env["FRONTLINER_DATABASE_URL"]))
     with TestClient(app) as client:
         response = client.get(

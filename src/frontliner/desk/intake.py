@@ -49,6 +49,7 @@ def open_case(
     people_involved: Sequence[Mapping[str, str]] = (),
     remedy_requested: int = 0,
     message: str | None = None,
+    problem_at: datetime | None = None,
     now: datetime | None = None,
 ) -> Case:
     """Open a case for a customer found (or created) by contact, owned at once.
@@ -56,12 +57,15 @@ def open_case(
     A customer opening their own case may leave name and contact empty: their record
     supplies them. `message` is the customer's own words, kept as the first inbound
     message. `remedy_requested` (cents) is what the customer asks for, if known.
+    `problem_at` is when the problem happened, if the customer says (never later than
+    now); the case's own opening time is captured automatically.
     """
     at = resolve_now(now)
     access.require_active(actor)
     chosen_channel = parse_channel(channel)
     customer_name, contact = _fill_from_own_record(uow, actor, customer_name, contact)
     people = _check_intake(nature, customer_name, contact, people_involved)
+    check_problem_at(problem_at, at)
     customer = _customer_for(uow, actor, customer_name, contact, at)
     assert customer.id is not None
     recent = uow.cases_opened_since(customer.id, at - timedelta(days=REPEAT_WINDOW_DAYS))
@@ -72,7 +76,7 @@ def open_case(
         channel=chosen_channel, opened_at=at, owner_id=owner.id, category=category or None,
         required_skill=skill, people_involved=people,
         contact_name=" ".join(customer_name.split()), contact_value=contact.strip(),
-        updated_at=at,
+        updated_at=at, problem_at=problem_at, waiting_since=at,
     )
     assert_sized(uow, case, owner, remedy_requested, recent_cases=recent + 1)
     fire = fire_for(uow, case.nature)
@@ -81,7 +85,8 @@ def open_case(
     uow.flush()
     index_case(uow, case)
     record(uow, case, "opened", actor, at, owner_id=owner.id, channel=case.channel.value,
-           size=case.size.value, reasons=list(case.size_reasons), fire_id=case.fire_id)
+           size=case.size.value, reasons=list(case.size_reasons), fire_id=case.fire_id,
+           **({"problem_at": problem_at.isoformat()} if problem_at else {}))
     if message and message.strip():
         _first_message(uow, actor, case, message, at)
     return case
@@ -161,6 +166,22 @@ def choose_owner(uow: UnitOfWork, actor: User | None, skill: str | None) -> User
                    {"reason": "no_owner_available"})
 
 
+# A clock a few minutes ahead (the caller's phone, the agent's PC) is not "the future".
+PROBLEM_AT_SKEW = timedelta(minutes=5)
+
+
+def check_problem_at(problem_at: datetime | None, now: datetime) -> None:
+    """When the problem happened: a moment with its time zone, not in the future."""
+    if problem_at is None:
+        return
+    if problem_at.tzinfo is None:
+        raise Invalid("Say in which time zone the problem happened (e.g. UTC).",
+                      {"problem_at": "a date and time with its time zone"})
+    if problem_at > now + PROBLEM_AT_SKEW:
+        raise Invalid("The problem cannot have happened in the future.",
+                      {"problem_at": "not later than now"})
+
+
 def check_people(people: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
     """Each person involved needs a name and a contact (the seeds' big-case facts)."""
     cleaned: list[dict[str, str]] = []
@@ -201,6 +222,10 @@ def _check_intake(
         missing["customer_name"] = "the customer's name"
     if not contact.strip():
         missing["contact"] = "a contact for the customer (e-mail or phone)"
+    try:
+        cleaned = check_people(people)
+    except Invalid as unnamed:  # named in the same refusal: every gap at once
+        missing.update(unnamed.fields)
     if missing:
         raise Invalid.missing(missing)
     if len(nature) > MAX_NATURE:
@@ -211,7 +236,7 @@ def _check_intake(
     except Invalid as bad:
         raise Invalid(f"The contact is not usable: {bad.message}", {"contact": bad.message}) \
             from None
-    return check_people(people)
+    return cleaned
 
 
 def _customer_for(

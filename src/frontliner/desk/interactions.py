@@ -169,6 +169,24 @@ def add_note(
     return note
 
 
+def log_call(
+    uow: UnitOfWork,
+    actor: User | None,
+    case_id: int,
+    said: str,
+    summary: str = "",
+    now: datetime | None = None,
+) -> Interaction:
+    """A phone call taken by staff: what the customer said becomes their inbound message
+    on the phone channel (read by the coach, reopening a resolved case like any of their
+    messages); the agent's own summary, if any, is an internal note beside it."""
+    access.require_staff(actor)
+    message = record_inbound(uow, actor, case_id, said, Channel.PHONE, now)
+    if summary.strip():
+        add_note(uow, actor, case_id, f"Call summary: {summary.strip()}", now)
+    return message
+
+
 def reopen(uow: UnitOfWork, actor: User | None, case: Case, at: datetime, reason: str) -> None:
     """Back to open with the closing facts cleared; the owner (still the owner) is
     replaced only if their account was deactivated meanwhile."""
@@ -208,6 +226,16 @@ def _add(
                           author_id=None if actor is None else actor.id)
     uow.add(message)
     uow.flush()
+    track_waiting(case, direction, at)
     return message
+
+
+def track_waiting(case: Case, direction: Direction, at: datetime) -> None:
+    """Keep `case.waiting_since`: the customer's word starts the wait (unless one is
+    already running), our reply ends it; an internal note changes nothing."""
+    if direction == Direction.INBOUND and case.waiting_since is None:
+        case.waiting_since = at
+    elif direction == Direction.OUTBOUND:
+        case.waiting_since = None
 
 

@@ -29,6 +29,7 @@ class Channel(StrEnum):
     CHAT = "chat"
     PHONE = "phone"
     API = "api"
+    WALK_IN = "walk_in"  # the customer came to the desk in person
 
 
 class ContactKind(StrEnum):
@@ -188,6 +189,12 @@ class Case:
     # Last time the case went back to open after a confirmation was asked for or given
     # (the customer said it is not solved, or wrote again): older words confirm nothing.
     reopened_at: datetime | None = None
+    problem_at: datetime | None = None  # when the problem happened, as the customer says
+    # Since when the customer has waited for us: set when the case opens or the customer
+    # writes while nothing is waiting, cleared by our reply. Kept by desk/interactions.py
+    # so the queues can sort by it (oldest first) from an index instead of reading
+    # every case's messages.
+    waiting_since: datetime | None = None
 
 
 @dataclass(eq=False)

@@ -156,6 +156,8 @@ cases = sa.Table(
     sa.Column("confirmation_recorded_by_id", sa.Integer, nullable=True),
     sa.Column("confirmation_interaction_id", sa.Integer, nullable=True),
     _at("reopened_at", nullable=True),
+    _at("problem_at", nullable=True),
+    _at("waiting_since", nullable=True),
     # the lists of cases the API offers, each sorted by (updated_at, id)
     sa.Index(None, "owner_id", "status", "updated_at", "id"),
     sa.Index(None, "handler_id", "status", "updated_at", "id"),
@@ -163,6 +165,10 @@ cases = sa.Table(
     sa.Index(None, "customer_id", "updated_at", "id"),
     sa.Index(None, "updated_at", "id"),
     sa.Index(None, "fire_id"),
+    # the agent's queues, the customer who has waited longest first (NULLs, "nobody is
+    # waiting for us", last): one walk of the owner's or handler's cases in that order
+    sa.Index(None, "owner_id", "waiting_since", "id"),
+    sa.Index(None, "handler_id", "waiting_since", "id"),
 )
 
 audit_entries = sa.Table(

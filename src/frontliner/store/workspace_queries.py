@@ -1,7 +1,8 @@
 """The read side of the agent workspace: queue rows a person can scan.
 
 Kept apart from `queries.py` (which stays the API's read side). A queue page is one
-keyset-paginated query over `cases` (joined to its customer by primary key) plus ONE
+keyset-paginated query over `cases` (joined to its customer by primary key), in the order
+of `cases.waiting_since` (kept by the desk; indexed with the owner and the handler), plus ONE
 query for the last message of the page's cases, each found by a backward probe of the
 `interactions (case_id, at, id)` index: 25 rows cost two statements, never one per row,
 and never a scan of the interactions table.
@@ -9,16 +10,20 @@ and never a scan of the interactions table.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from frontliner.desk.errors import Invalid
 from frontliner.desk.model import CaseStatus, Channel, Direction, Handover, Size
 from frontliner.store.mapping import map_entities
-from frontliner.store.pagination import Order, Page, page
+from frontliner.store.pagination import MAX_LIMIT, Page, bounded, encode_cursor
 from frontliner.store.queries import CaseFilter, _case_conditions
 from frontliner.store.tables import cases, customers, handovers, interactions
 
@@ -48,26 +53,57 @@ class QueueRow:
     channel: Channel
     customer: str
     updated_at: datetime | None
+    waiting_since: datetime | None
     last: LastMessage | None = None
 
 
 _ROW_COLUMNS = (cases.c.id, cases.c.ref, cases.c.nature, cases.c.status, cases.c.size,
                 cases.c.channel, sa.func.coalesce(sa.func.nullif(cases.c.contact_name, ""),
-                                                  customers.c.name), cases.c.updated_at)
+                                                  customers.c.name), cases.c.updated_at,
+                cases.c.waiting_since)
+_WAIT = cases.c.waiting_since
 
 
 def queue_rows(
     session: Session, filters: CaseFilter, cursor: str | None = None, limit: int | None = None
 ) -> Page[QueueRow]:
-    """One page of a queue, most recently changed first, each row with its last message."""
+    """One page of a queue, the customer who has waited longest first (cases where we
+    answered last after them, oldest case first), each row with its last message."""
+    size = bounded(limit)
     query = (sa.select(*_ROW_COLUMNS).select_from(cases)
              .join(customers, customers.c.id == cases.c.customer_id)
              .where(*_case_conditions(filters)))
-    found = page(session, query, Order(cases.c.updated_at, cases.c.id), cursor, limit,
-                 lambda r: QueueRow(*r))
-    last = last_messages(session, [row.id for row in found.items])
-    rows = [QueueRow(**{**row.__dict__, "last": last.get(row.id)}) for row in found.items]
-    return Page(rows, found.next_cursor)
+    if cursor:
+        query = query.where(_after(*_decode(cursor)))
+    query = query.order_by(_WAIT.asc().nulls_last(), cases.c.id.asc()).limit(size + 1)
+    found = [QueueRow(*row) for row in session.execute(query).all()]
+    more = len(found) > size
+    found = found[:size]
+    last = last_messages(session, [row.id for row in found])
+    rows = [replace(row, last=last.get(row.id)) for row in found]
+    next_cursor = encode_cursor(found[-1].waiting_since, found[-1].id) if more else None
+    return Page(rows, next_cursor)
+
+
+def _after(since: datetime | None, id: int) -> sa.ColumnElement[bool]:
+    """Strictly after (since, id) in the queue's order, NULLs (nobody waiting) last."""
+    waiting = cases.c.waiting_since
+    if since is None:
+        return sa.and_(waiting.is_(None), cases.c.id > id)
+    return sa.or_(waiting > since, sa.and_(waiting == since, cases.c.id > id),
+                  waiting.is_(None))
+
+
+def _decode(cursor: str) -> tuple[datetime | None, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        since, id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(id, int) or isinstance(id, bool):
+            raise ValueError("id")
+        return (None if since is None else datetime.fromisoformat(since)), id
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise Invalid("That cursor is not valid; start again from the first page.",
+                      {"cursor": "not a cursor from this list"}) from None
 
 
 def last_messages(session: Session, case_ids: Sequence[int]) -> dict[int, LastMessage]:
@@ -91,8 +127,11 @@ def last_messages(session: Session, case_ids: Sequence[int]) -> dict[int, LastMe
 
 
 def _one_line(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= PREVIEW_CHARS else line[: PREVIEW_CHARS - 1].rstrip() + "…"
+    """`text` is the message's first PREVIEW_CHARS + 1 characters: more than PREVIEW_CHARS
+    means the message goes on, which the preview says with an ellipsis."""
+    cut = len(text) > PREVIEW_CHARS
+    line = " ".join(text[:PREVIEW_CHARS].split())
+    return line[: PREVIEW_CHARS - 1].rstrip() + "…" if cut else line
 
 
 @dataclass(frozen=True)
@@ -110,3 +149,13 @@ def handovers_offered(session: Session, user_id: int, limit: int = 10) -> list[O
              .order_by(handovers.c.offered_at, handovers.c.id)
              .limit(limit))
     return [OfferedHandover(*row) for row in session.execute(query).all()]
+
+
+def case_refs(session: Session, case_ids: Sequence[int]) -> dict[int, str]:
+    """The references of a page's worth of cases (lists name cases by reference, never
+    by their database id)."""
+    wanted = sorted(set(case_ids))[:MAX_LIMIT]
+    if not wanted:
+        return {}
+    rows = session.execute(sa.select(cases.c.id, cases.c.ref).where(cases.c.id.in_(wanted)))
+    return {row.id: row.ref for row in rows}

@@ -14,6 +14,7 @@ from frontliner.web.deps import CurrentUser, IfMatch, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of, set_etag
 from frontliner.web.schemas.cases import (
     AuditOut,
+    CallIn,
     CaseAmendIn,
     CaseDetailOut,
     CaseIn,
@@ -41,6 +42,7 @@ def open_case(body: CaseIn, user: CurrentUser, uow: UowDep, response: Response) 
         people_involved=[p.model_dump() for p in body.people_involved],
         remedy_requested=body.remedy_requested,
         message=body.message,
+        problem_at=body.problem_at,
     )
     uow.commit()
     set_etag(response, case)
@@ -188,6 +190,20 @@ def add_note(ref: str, body: NoteBodyIn, user: CurrentUser, uow: UowDep) -> Any:
     note = interactions.add_note(uow, user, case_id(case), body.body)
     uow.commit()
     return render(InteractionOut, note)
+
+
+@router.post(
+    "/{ref}/calls",
+    response_model=InteractionOut,
+    status_code=201,
+    summary="Log a phone call: the customer's words as their message (channel phone), "
+    "the agent's summary as an internal note (staff)",
+)
+def log_call(ref: str, body: CallIn, user: CurrentUser, uow: UowDep) -> Any:
+    case = case_for(uow, user, ref)
+    message = interactions.log_call(uow, user, case_id(case), body.said, body.summary)
+    uow.commit()
+    return render(InteractionOut, message)
 
 
 @router.get(

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from frontliner.desk import ownership
-from frontliner.store import queries
+from frontliner.store import queries, workspace_queries
 from frontliner.web.deps import CurrentUser, IfMatch, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of
 from frontliner.web.schemas.cases import HandoverIn, HandoverOut
@@ -38,8 +38,11 @@ def offer(ref: str, body: HandoverIn, user: CurrentUser, uow: UowDep, if_match: 
 )
 def offered_to_me(user: StaffUser, uow: UowDep, page: PageDep) -> Any:
     assert user.id is not None
-    found = queries.handovers_offered_to(session_of(uow), user.id, page.cursor, page.limit)
-    return render_page(found, HandoverOut)
+    session = session_of(uow)
+    found = queries.handovers_offered_to(session, user.id, page.cursor, page.limit)
+    refs = workspace_queries.case_refs(session, [h.case_id for h in found.items])
+    return render_page(found, HandoverOut, lambda h: {
+        **render(HandoverOut, h).model_dump(), "case_ref": refs.get(h.case_id)})
 
 
 @router.post(

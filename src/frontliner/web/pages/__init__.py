@@ -52,6 +52,7 @@ from frontliner.web.pages import (
     access,
     auth,
     case_actions,
+    case_notes,
     case_page,
     composer,
     lead,
@@ -59,6 +60,7 @@ from frontliner.web.pages import (
     lead_coach,
     lead_firelog,
     lead_team,
+    new_case,
     portal,
     workspace,
 )
@@ -68,9 +70,11 @@ from frontliner.web.pages.security import SecurityHeaders, check_csrf
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 # Every page router, in one list (add yours here).
-AREAS: list[APIRouter] = [auth.router, workspace.router, case_page.router, case_actions.router,
-                          composer.router, lead.router, lead_team.router, lead_firelog.router,
-                          lead_coach.router, portal.router, lead_abuse.router]
+# new_case before case_page: /work/cases/new is not a case reference.
+AREAS: list[APIRouter] = [auth.router, workspace.router, new_case.router, case_page.router,
+                          case_actions.router, case_notes.router, composer.router, lead.router,
+                          lead_team.router, lead_firelog.router, lead_coach.router,
+                          portal.router, lead_abuse.router]
 AREAS.append(access.router)  # e-mailed sign-in and password-reset links
 
 

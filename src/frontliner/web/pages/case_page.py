@@ -33,7 +33,7 @@ from frontliner.desk.model import (
     User,
 )
 from frontliner.desk.ports import UnitOfWork
-from frontliner.store import queries
+from frontliner.store import lead_queries, queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import StaffPageUser
@@ -178,7 +178,9 @@ def render_case(
     values = values or {}
     draft = str(values.get("body", ""))
     timeline = queries.customer_timeline(session, case.customer_id, limit=TIMELINE_ITEMS)
+    authors = lead_queries.names_of(session, [m.author_id for m in scene.detail.interactions])
     context = {
+        "authors": authors,
         "sidenav": sidenav(session, user),
         "case": case,
         "d": scene.detail,

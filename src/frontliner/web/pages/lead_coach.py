@@ -46,6 +46,13 @@ def stored_rules(uow: UnitOfWork) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def readable(message: str) -> str:
+    """A rule's message as a lead reads it in the list: the quoted `{match}` the coach
+    fills in with the agent's own words becomes "Wording that" (`"{match}" refuses ...`
+    -> `Wording that refuses ...`); any other `{match}` becomes "…"."""
+    return message.replace('"{match}"', "Wording that").replace("{match}", "…")
+
+
 def rules_config(on: list[str], severities: dict[str, str], known: list[str]) -> dict[str, Any]:
     """The form's choices as a coach config; refuses unknown rules and severities."""
     config = {
@@ -70,7 +77,7 @@ def _page(
     config = chosen if chosen is not None else stored_rules(uow)
     disabled = set(config.get("disable") or [])
     overrides = dict(config.get("severity") or {})
-    rules = [{"id": rule_id, "family": spec.family, "message": spec.message,
+    rules = [{"id": rule_id, "family": spec.family, "message": readable(spec.message),
               "packaged": spec.severity.name.lower(), "on": rule_id not in disabled,
               "severity": overrides.get(rule_id, "")}
              for rule_id, spec in sorted(specs.items(), key=lambda kv: (kv[1].family, kv[0]))]

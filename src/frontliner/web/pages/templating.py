@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from frontliner.desk.model import Role, User
 from frontliner.desk.triage import format_money
+from frontliner.web.pages.readings import reading
 from frontliner.web.pages.security import CSRF_FIELD, csrf_token
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -74,6 +75,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(money=format_money, when=when, iso=iso, label=label)
+    env.filters["reading"] = reading  # the coach's reading of a customer's message
     return env
 
 

@@ -67,6 +67,17 @@ def queue_counts(session: Session, user: User, now: datetime) -> dict[str, int]:
     return counts
 
 
+def waited(since: datetime | None, now: datetime) -> str:
+    """How long the customer has waited for us, as a person says it: "3 h 20 min"."""
+    if since is None:
+        return ""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {mins} min" if hours else f"{mins} min"
+
+
 def sidenav(session: Session, user: User, current: str | None = None) -> dict[str, Any]:
     """What the side navigation of every agent page shows: the queues with their
     (capped) counts, `current` highlighted. Five bounded counts per page."""
@@ -91,7 +102,8 @@ def queue_rows(
     found = workspace_queries.queue_rows(session, filters, cursor, PAGE_SIZE)
     rows = [{"ref": c.ref, "nature": c.nature, "status": c.status, "size": c.size,
              "customer": c.customer, "channel": c.channel, "last": c.last,
-             "updated_at": c.updated_at, "due": False} for c in found.items]
+             "updated_at": c.updated_at, "due": False, "waiting_since": c.waiting_since,
+             "waited": waited(c.waiting_since, now)} for c in found.items]
     return rows, found.next_cursor
 
 

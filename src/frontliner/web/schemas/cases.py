@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from frontliner.desk.model import (
     ApprovalStatus,
@@ -40,6 +40,10 @@ class CaseIn(In):
     people_involved: list[PersonIn] = Field(default_factory=list, max_length=50)
     remedy_requested: int = Field(default=0, ge=0, description="cents the customer asks for")
     message: str | None = Field(default=None, max_length=100_000)
+    problem_at: AwareDatetime | None = Field(
+        default=None, description="When the problem happened (with its time zone; not later "
+        "than now). The case's own opened_at is set automatically."
+    )
 
 
 class CaseAmendIn(In):
@@ -86,6 +90,11 @@ class CaseOut(Out):
         default=None, description="agent_recorded: the cited message or logged call")
     reopened_at: datetime | None = Field(
         default=None, description="last back to open after a confirmation was asked or given")
+    problem_at: datetime | None = None
+    waiting_since: datetime | None = Field(
+        default=None, description="Since when the customer has waited for our answer "
+        "(null: we answered last)"
+    )
 
 
 class MessageIn(In):
@@ -99,6 +108,12 @@ class MessageIn(In):
 
 class NoteBodyIn(In):
     body: str = Field(max_length=100_000)
+
+
+class CallIn(In):
+    said: str = Field(max_length=100_000, description="What the customer said on the phone")
+    summary: str = Field(default="", max_length=2_000,
+                         description="The agent's own summary, kept as an internal note")
 
 
 class InteractionOut(Out):
@@ -127,6 +142,7 @@ class HandoverOut(Out):
     status: HandoverStatus
     note: str
     answered_at: datetime | None
+    case_ref: str | None = Field(default=None, description="the case's reference (in lists)")
 
 
 class RemedyIn(In):
