@@ -168,6 +168,7 @@ def bodies(desk: Desk, world: BobsWorld) -> dict[str, Any]:
         "PATCH /cases/{ref}": {"category": "changed by ann"},
         "POST /cases/{ref}/messages": {"body": "hello from ann"},
         "POST /cases/{ref}/notes": {"body": "ann's note"},
+        "POST /cases/{ref}/calls": {"said": "ann says she called", "summary": "a note"},
         "POST /cases/{ref}/handovers": {"to_user_id": desk.agent2.id},
         "POST /handovers/{handover_id}/decline": {"note": "no"},
         "POST /cases/{ref}/remedies": {"kind": "credit", "amount": 100},
