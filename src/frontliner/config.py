@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     access_link_minutes: int = 30
     access_link_rate_per_address: str = "5/hour"
     access_link_rate_per_client: str = "30/hour"
+    confirm_link_days: int = Field(default=30, ge=1, le=365)  # "is it solved?" links work
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -21,6 +21,7 @@ from frontliner.desk import access
 from frontliner.desk.audit import record, transition
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.confirmation_evidence import require_recordable
+from frontliner.desk.confirmation_question import ask_in_chat
 from frontliner.desk.errors import Conflict, Forbidden, Invalid
 from frontliner.desk.model import (
     ArticleStatus,
@@ -97,6 +98,7 @@ def request_confirmation(
         raise Conflict(f"Case {case.ref} is new: its owner acknowledges it first.",
                        {"status": case.status.value})
     transition(uow, case, CaseStatus.AWAITING_CONFIRMATION, actor, at, "confirmation_requested")
+    ask_in_chat(uow, actor, case, at)  # e-mail customers are asked by the outbox
     return case
 
 

@@ -5,7 +5,8 @@ reply, the acknowledgement of a new e-mailed case, a follow-up reminder to an ow
 The row is written before anything is sent and carries the message's stable Message-ID,
 so a retry re-sends the same message (receivers can drop a repeat by that id) and a row
 already `sent` is never sent again. `dedupe_key` says what the row is for
-("reply:<interaction id>", "ack:<case id>", "reminder:<follow-up id>"): a second dispatcher
+("reply:<interaction id>", "ack:<case id>", "reminder:<follow-up id>",
+"confirm:<audit entry id of the confirmation request>"): a second dispatcher
 that races the first hits the unique key instead of queueing the message twice.
 
 `imap_folders` remembers, per account and mailbox, the UIDVALIDITY seen last and the
@@ -20,8 +21,9 @@ from frontliner.store.tables import access_links, cases, follow_ups, interaction
 from frontliner.store.types import UtcDateTime, json_dict
 
 # sign_in_link / password_reset: an e-mailed access link (channels/email/access_mail.py)
+# confirmation_request: "is it solved?" with its two signed links (channels/confirm_links.py)
 OUTBOUND_KINDS = ("reply", "acknowledgement", "follow_up_reminder", "sign_in_link",
-                  "password_reset")
+                  "password_reset", "confirmation_request")
 OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed")
 
 

@@ -73,6 +73,16 @@ def case_message_id(case_id: int, interaction_id: int = 0, settings: Settings | 
     return f"<fl.{case_id}.{interaction_id}.{tag}@{s.mail_domain}>".lower()
 
 
+def purpose_message_id(case_id: int, purpose: str, settings: Settings | None = None) -> str:
+    """A Message-ID of its own for one more mail about a case that is not a reply (e.g.
+    each "is it solved?" question): `<purpose.fl.<case>.0.<tag>@domain>`. The case's part
+    is the ordinary one, so `ids_from_message_id` still finds the case in it (a bounce, or
+    the customer's answer quoting it)."""
+    if not re.fullmatch(r"[a-z0-9-]+", purpose):
+        raise ValueError("a Message-ID purpose is lower-case letters, digits and dashes")
+    return f"<{purpose}.{case_message_id(case_id, 0, settings)[1:]}"
+
+
 def ids_from_message_id(value: str, settings: Settings | None = None) -> MessageIds | None:
     """The case (and interaction) one of our Message-IDs points at; None for others."""
     s = settings or get_settings()

@@ -1,4 +1,5 @@
-"""The words of the mail the desk writes by itself: acknowledgements and reminders.
+"""The words of the mail the desk writes by itself: acknowledgements, reminders and the
+"is it solved?" question.
 
 They follow the service practice the coach checks agents against: thank the customer,
 apologise for the trouble, name who owns the case and what happens next, and never tell
@@ -34,6 +35,30 @@ def ack_body(case: Case, owner: User | None) -> str:
         "Thank you for bringing this to our attention, and I am sorry for the trouble.\n\n"
         f"Your case reference is {case.ref}. {who} your case and will write to you by e-mail with "
         "a plan. To add anything, reply to this message: it goes straight to your case.\n\n"
+        "Kind regards,\nThe support team\n"
+    )
+
+
+def confirmation_subject(case: Case) -> str:
+    return f"Is it solved? {_topic(case)} [{case.ref}]"
+
+
+def confirmation_body(case: Case, owner: User | None, yes_url: str, not_yet_url: str,
+                      days: int) -> str:
+    """The question with its two one-click links (each opens a page; nothing changes
+    until the customer presses the button there)."""
+    greeting = f"Dear {case.contact_name}," if case.contact_name else "Hello,"
+    who = owner.name if owner is not None else "The member of our team who owns your case"
+    return (
+        f"{greeting}\n\n"
+        f"Thank you for your patience with case {case.ref} ({_topic(case)}). We believe the "
+        "problem is now solved, and only you can tell us whether it is.\n\n"
+        f"Yes, it's solved:\n{yes_url}\n\n"
+        f"Not yet:\n{not_yet_url}\n\n"
+        f"If it is not solved yet, {who} keeps your case and goes on working on it; the "
+        "second link lets you tell us what is still wrong. You can also simply reply to "
+        "this message.\n\n"
+        f"The links are for this case only and work for {days} days.\n\n"
         "Kind regards,\nThe support team\n"
     )
 

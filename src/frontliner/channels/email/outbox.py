@@ -1,7 +1,8 @@
 """The outbox: which mail the desk owes, written as rows before anything is sent.
 
 `collect(...)` finds what is owed and not yet queued (an agent's e-mail reply, the
-acknowledgement of a new e-mailed case, a reminder for each follow-up that fell due) and
+acknowledgement of a new e-mailed case, a reminder for each follow-up that fell due, the
+"is it solved?" question for each request of the customer's confirmation) and
 inserts one `outbound_mail` row for each, in status `queued`. Because the rows come from
 what is already committed, nothing an agent wrote can be lost between their commit and
 the queue: the committed reply *is* the request to send it.
@@ -26,8 +27,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from frontliner.channels.confirm_links import NOT_YET_MARK, YES_MARK, with_links
 from frontliner.channels.email import access_mail, messages
-from frontliner.channels.email.addresses import case_message_id, message_id_for, reply_address
+from frontliner.channels.email.addresses import (
+    case_message_id,
+    message_id_for,
+    purpose_message_id,
+    reply_address,
+)
 from frontliner.channels.email.smtp_out import MailNotSent, compose, deliver
 from frontliner.config import Settings
 from frontliner.desk.clock import resolve_now
@@ -44,13 +51,16 @@ from frontliner.desk.model import (
 )
 from frontliner.store.mail_tables import inbound_mail
 from frontliner.store.outbound_tables import outbound_mail
-from frontliner.store.tables import cases, follow_ups, interactions
+from frontliner.store.tables import audit_entries, cases, contacts, follow_ups, interactions
 from frontliner.store.uow import SqlUnitOfWork
 
 # A claim older than this is taken to belong to a worker that died mid-send. Longer than
 # the slowest SMTP conversation and than any single retry delay.
 CLAIM_LEASE = timedelta(minutes=15)
 BATCH = 200  # rows looked at per kind per collect: the next round takes the rest
+# A chat customer is asked in the chat first; if the case still waits for their word this
+# long after the question, they are most likely gone, and get the question by e-mail.
+CHAT_GRACE = timedelta(minutes=15)
 
 UowFactory = Callable[[], SqlUnitOfWork]
 
@@ -72,7 +82,8 @@ def collect(uow_factory: UowFactory, settings: Settings, now: datetime | None = 
     since = at - timedelta(days=settings.outbox_window_days)
     with uow_factory() as uow:
         fresh = []
-        for collector in (_replies, _acknowledgements, _reminders, access_mail.collect_links):
+        for collector in (_replies, _acknowledgements, _reminders, access_mail.collect_links,
+                          _confirmation_requests):
             for row in collector(uow, settings, since, at):
                 row_id = _insert(uow.session, {**row, "created_at": at})
                 if row_id is not None and row["status"] == "queued":
@@ -93,6 +104,8 @@ def send(uow_factory: UowFactory, settings: Settings, row_id: int,
         if row.get("access_link_id") is not None:
             row = access_mail.with_link(row, settings)  # the link is never stored
         try:
+            if row["kind"] == "confirmation_request":
+                row = _with_confirm_links(uow, row, settings)  # nor are these links
             message = compose(row, settings)
         except (ValueError, TypeError) as error:  # e.g. an address no header can hold
             reason = f"the message could not be built: {type(error).__name__}"
@@ -172,6 +185,46 @@ def _reminders(uow: SqlUnitOfWork, settings: Settings, _since: datetime, at: dat
                          messages.reminder_body(case, follow_up, owner), dict(messages.AUTOMATIC),
                          automatic=True, follow_up_id=follow_up.id))
     return rows
+
+
+def _confirmation_requests(uow: SqlUnitOfWork, settings: Settings, since: datetime,
+                           at: datetime) -> list[dict[str, Any]]:
+    """The customer's "is it solved?" mail, once per request (a request after a reopen
+    asks again), while the case still waits for them; only to customers with an e-mail
+    address; chat customers only once CHAT_GRACE has passed without an answer."""
+    request = audit_entries.alias("request")
+    latest = (sa.select(audit_entries.c.id)
+              .where(audit_entries.c.case_id == cases.c.id,
+                     audit_entries.c.action == "confirmation_requested")
+              .order_by(audit_entries.c.id.desc()).limit(1).scalar_subquery())
+    asked = sa.exists().where(
+        outbound_mail.c.dedupe_key == sa.literal("confirm:") + sa.cast(request.c.id, sa.String))
+    has_address = sa.or_(cases.c.contact_value.contains("@"), sa.exists().where(
+        contacts.c.customer_id == cases.c.customer_id, contacts.c.kind == ContactKind.EMAIL))
+    owed = (sa.select(Case, request.c.id).join(request, request.c.id == latest).where(
+        cases.c.status == CaseStatus.AWAITING_CONFIRMATION, cases.c.updated_at >= since,
+        request.c.at >= since, ~asked, has_address,
+        sa.or_(cases.c.channel != Channel.CHAT, request.c.at <= at - CHAT_GRACE),
+    ).order_by(request.c.id).limit(BATCH))
+    rows = []
+    for case, request_id in uow.session.execute(owed).all():
+        owner = uow.get(User, case.owner_id) if case.owner_id is not None else None
+        body = messages.confirmation_body(case, owner, YES_MARK, NOT_YET_MARK,
+                                          settings.confirm_link_days)
+        headers = _threading(uow.session, case, settings) | messages.AUTOMATIC
+        rows.append(_row("confirmation_request", f"confirm:{request_id}",
+                         purpose_message_id(case.id, f"confirm-{request_id}", settings), case,
+                         _customer_address(uow, case), messages.confirmation_subject(case),
+                         body, headers, automatic=True))
+    return rows
+
+
+def _with_confirm_links(uow: SqlUnitOfWork, row: dict[str, Any], settings: Settings,
+                        ) -> dict[str, Any]:
+    case = uow.get(Case, row["case_id"]) if row["case_id"] is not None else None
+    if case is None:
+        raise ValueError("the case of a confirmation request is gone")  # -> failed
+    return with_links(row, settings, case.customer_id)
 
 
 def _row(kind: str, dedupe_key: str, message_id: str, case: Case, to: str | None, subject: str,

@@ -1,4 +1,5 @@
-"""The public doors of the desk: the contact form and the chat (start, sockets, widget).
+"""The public doors of the desk: the contact form, the chat (start, sockets, widget) and
+the pages behind the "is it solved?" links in our mail (`/confirm/...`).
 
 `install(app, settings)` wires them into an app: the broker and rate limiter on
 `app.state`, units of work that announce committed chat messages, the routes, and
@@ -18,6 +19,7 @@ from frontliner.channels.chat.live import announcing
 from frontliner.channels.chat.tokens import ChatTokens
 from frontliner.config import Settings
 from frontliner.web.public.chat_start import router as chat_start_router
+from frontliner.web.public.confirm import router as confirm_router
 from frontliner.web.public.contact import router as contact_router
 from frontliner.web.public.security import redact_server_logs
 from frontliner.web.ratelimit import RateLimiter
@@ -35,6 +37,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(contact_router)
     app.include_router(chat_start_router)
     app.include_router(ws_router)
+    app.include_router(confirm_router)  # the "is it solved?" links from our mail
     if not any(getattr(route, "name", None) == "static" for route in app.routes):
         # The pages (`web/pages`) mount the same folder when they are installed.
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -78,10 +78,11 @@ def harden(response: Response) -> Response:
     return response
 
 
-_CHAT_PATH = re.compile(r"(/ws/chat/)[^\s\"?]+")
+_CHAT_PATH = re.compile(r"(/ws/chat/|/confirm/)[^\s\"?/]+")
 
 
 def redact_chat_tokens(text: str) -> str:
+    """The chat token and the "is it solved?" link token, blanked out of a log line."""
     return _CHAT_PATH.sub(r"\1<token>", text)
 
 
