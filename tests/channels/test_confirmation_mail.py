@@ -85,7 +85,8 @@ def test_an_emailed_case_awaiting_confirmation_mails_the_question_with_two_signe
     (mail,) = sink.received
     assert mail["To"] == "ann@example.com"
     assert mail["Auto-Submitted"] == "auto-generated"
-    assert mail["Subject"].startswith("Is it solved?") and seeded.case_ref in mail["Subject"]
+    assert mail["Subject"].strip().startswith("Is it solved?")
+    assert seeded.case_ref in mail["Subject"]
     with uow_factory() as uow:
         case = uow.get(Case, seeded.case_id)
         assert case is not None
@@ -144,7 +145,8 @@ def test_web_and_phone_customers_are_asked_by_mail_only_when_they_have_an_addres
     for case_id in (web, phone):
         _ask(uow_factory, seeded.agent_id, case_id)
     _send_all(jobs)
-    confirmations = [m for m in sink.received if m["Subject"].startswith("Is it solved?")]
+    confirmations = [m for m in sink.received
+                     if m["Subject"].strip().startswith("Is it solved?")]
     assert [m["To"] for m in confirmations] == ["bo@example.org"]
     assert [r["case_id"] for r in outbox_rows(uow_factory)
             if r["kind"] == "confirmation_request"] == [web]

@@ -8,10 +8,15 @@ Agent socket: an API token (`Authorization: Bearer`) or the staff session cookie
 chat message on a case the agent may see arrives as it is committed. With the session
 cookie the Origin must be this site, so another site cannot ride an agent's login.
 
-Frames: JSON objects. In: `{"type": "message", "body": "..."}`. Out: `history`,
-`message`, `sent` (the visitor's message, once stored), `ended` (staff ended the chat
-over abuse; later messages are refused with another `ended`) and `error`
-(`{"code", "message"}`; the socket stays open unless the close code says otherwise).
+Frames: JSON objects. In: `{"type": "message", "body": "..."}`, and the visitor's answer
+to "is it solved?": `{"type": "confirm", "answer": "yes"}`, `{"type": "confirm",
+"answer": "not_yet", "body": "what is still wrong"}`, `{"type": "rate", "score": 1..5,
+"comment": "..."}`. Out: `history`, `message`, `sent` (the visitor's message, once
+stored), `ended` (staff ended the chat over abuse; later messages are refused with
+another `ended`), `confirmation` (`{"state": "asked"|"rate"|"none"}`: after the history,
+and on every change), `answered` (`{"answer": "yes"|"not_yet"|"rating"}`, once the answer
+is stored) and `error` (`{"code", "message"}`; the socket stays open unless the close
+code says otherwise). See `channels/chat/answers.py`.
 """
 
 from __future__ import annotations
@@ -27,13 +32,14 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
+from frontliner.channels.chat.answers import ANSWER_FRAMES, confirmation_event, take_answer
 from frontliner.channels.chat.broker import AGENTS_TOPIC, Broker, Subscription, case_topic
 from frontliner.channels.chat.conversation import MAX_MESSAGE, chat_case, history, take_message
 from frontliner.channels.chat.live import visitor_event
 from frontliner.channels.chat.tokens import ChatPass, ChatTokens
 from frontliner.channels.email.addresses import desk_address
 from frontliner.desk import abuse, access
-from frontliner.desk.errors import DeskError
+from frontliner.desk.errors import Conflict, DeskError
 from frontliner.desk.model import Case, Role, User
 from frontliner.desk.ports import UowFactory
 from frontliner.web.deps import _user_for_session, _user_for_token
@@ -75,12 +81,13 @@ async def visitor_socket(websocket: WebSocket, token: str) -> None:
     async with broker.subscribe(case_topic(case.id)) as subscription:
         # Subscribed first, then the history: a reply committed in between is sent
         # twice rather than never (the widget ignores ids it already shows).
-        past = await run_in_threadpool(_history, state.uow_factory, case.id)
+        past, where = await run_in_threadpool(_history, state.uow_factory, case.id)
         await websocket.send_json({"type": "history", "ref": case.ref, "messages": past})
         ended = await run_in_threadpool(_ended_status, state.uow_factory, case,
                                         desk_address(state.settings))
         if ended is not None:  # staff ended this chat over abuse: say so, take nothing in
             await websocket.send_json({"type": "ended", "message": ended})
+        await websocket.send_json(where)
         await _pump(websocket, subscription, lambda frame: _visitor_frame(websocket, case, frame))
 
 
@@ -89,9 +96,12 @@ def _load_chat(factory: UowFactory, chat: ChatPass) -> Case | None:
         return chat_case(uow, chat)
 
 
-def _history(factory: UowFactory, case_id: int) -> list[dict[str, Any]]:
+def _history(factory: UowFactory, case_id: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The conversation so far, and where the case stands on "is it solved?"."""
     with factory() as uow:
-        return [visitor_event(m) for m in history(uow, case_id)]
+        case = uow.get(Case, case_id)
+        assert case is not None
+        return [visitor_event(m) for m in history(uow, case_id)], confirmation_event(uow, case)
 
 
 def _ended_status(factory: UowFactory, case: Case, reach_us: str) -> str | None:
@@ -106,6 +116,9 @@ async def _visitor_frame(websocket: WebSocket, case: Case, raw: str) -> None:
         frame = json.loads(raw)
     except ValueError:
         frame = None
+    if isinstance(frame, dict) and frame.get("type") in ANSWER_FRAMES:
+        await _visitor_answer(websocket, case, frame)
+        return
     body = frame.get("body") if isinstance(frame, dict) else None
     if not isinstance(frame, dict) or frame.get("type") != "message" or not isinstance(body, str):
         await _error(websocket, "bad_frame", 'Send {"type": "message", "body": "..."}.')
@@ -131,6 +144,52 @@ async def _visitor_frame(websocket: WebSocket, case: Case, raw: str) -> None:
         await _error(websocket, "invalid", bad.message)
         return
     await websocket.send_json({**stored, "type": "sent"})
+
+
+async def _visitor_answer(websocket: WebSocket, case: Case, frame: dict[str, Any]) -> None:
+    """Yes / not yet / a rating, for the case and customer this chat's token names."""
+    state = websocket.app.state
+    limiter: RateLimiter = state.rate_limiter
+    if not limiter.hit(state.settings.chat_rate_limit, "chat-message", str(case.id),
+                       client_ip(websocket)):
+        await _error(websocket, "too_many_requests",
+                     "That was a lot of answers at once; please wait a moment and try again.")
+        return
+    try:
+        answered, where = await run_in_threadpool(_store_answer, state.uow_factory, case, frame,
+                                                  desk_address(state.settings))
+    except abuse.ConversationEnded as ended:
+        await websocket.send_json({"type": "ended", "message": ended.message})
+        return
+    except Conflict as late:
+        await _error(websocket, "conflict", late.message)
+        await websocket.send_json(await run_in_threadpool(_where, state.uow_factory, case))
+        return
+    except DeskError as bad:
+        await _error(websocket, "invalid", bad.message)
+        return
+    await websocket.send_json({"type": "answered", "answer": answered})
+    await websocket.send_json(where)
+
+
+def _store_answer(factory: UowFactory, case: Case, frame: dict[str, Any], reach_us: str,
+                  ) -> tuple[str, dict[str, Any]]:
+    assert case.id is not None
+    with factory() as uow:
+        abuse.require_chat_open(uow, case, reach_us)  # an ended chat takes nothing in
+        answered = take_answer(uow, case.id, case.customer_id, frame)
+        uow.commit()
+        fresh = uow.get(Case, case.id)
+        assert fresh is not None
+        return answered, confirmation_event(uow, fresh)
+
+
+def _where(factory: UowFactory, case: Case) -> dict[str, Any]:
+    with factory() as uow:
+        fresh = uow.get(Case, case.id) if case.id is not None else None
+        if fresh is None:
+            return {"type": "confirmation", "state": "none"}
+        return confirmation_event(uow, fresh)
 
 
 def _store_message(factory: UowFactory, case: Case, body: str, reach_us: str) -> dict[str, Any]:

@@ -6,6 +6,11 @@ the visitor may see (the conversation), the agents' topic gets the message with 
 case and the coach's reading. Hooking the commit (not each view) means a reply posted
 through the REST API, a page or a job reaches the visitor alike, and a message that was
 rolled back is never announced.
+
+A change of where a chat case stands on "is it solved?" (asked, solved, reopened, rated:
+any status change or rating in the transaction) is announced the same way, as a
+`confirmation` event on the visitor's topic, so the widget shows or hides its answer
+buttons live.
 """
 
 from __future__ import annotations
@@ -18,9 +23,18 @@ from typing import Any
 
 import nh3
 
+from frontliner.channels.chat.answers import confirmation_event
 from frontliner.channels.chat.broker import AGENTS_TOPIC, Broker, Event, case_topic
 from frontliner.desk.abuse import ended_chat_status
-from frontliner.desk.model import AbuseAction, AbuseReport, Case, Channel, Direction, Interaction
+from frontliner.desk.model import (
+    AbuseAction,
+    AbuseReport,
+    AuditEntry,
+    Case,
+    Channel,
+    Direction,
+    Interaction,
+)
 from frontliner.desk.ports import UnitOfWork, UowFactory
 
 log = logging.getLogger("frontliner.chat")
@@ -71,6 +85,7 @@ class AnnouncingUnitOfWork:
         self._broker = broker
         self._written: list[Interaction] = []
         self._ended: list[AbuseReport] = []  # chats staff ended over abuse
+        self._moved: set[int] = set()  # cases whose status changed or that were rated
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
@@ -81,9 +96,11 @@ class AnnouncingUnitOfWork:
             self._written.append(obj)
         elif isinstance(obj, AbuseReport) and obj.action == AbuseAction.ENDED:
             self._ended.append(obj)
+        elif isinstance(obj, AuditEntry) and ("to" in obj.detail or obj.action == "rated"):
+            self._moved.add(obj.case_id)
 
     def commit(self) -> None:
-        if not self._written and not self._ended:
+        if not self._written and not self._ended and not self._moved:
             self._inner.commit()
             return
         self._inner.flush()  # ids and the coach's analysis are final before we copy them
@@ -91,12 +108,14 @@ class AnnouncingUnitOfWork:
         self._inner.commit()
         self._written.clear()
         self._ended.clear()
+        self._moved.clear()
         for topic, event in announcements:
             self._publish(topic, event)
 
     def rollback(self) -> None:
         self._written.clear()
         self._ended.clear()
+        self._moved.clear()
         self._inner.rollback()
 
     def _announcements(self) -> list[tuple[str, Event]]:
@@ -113,6 +132,10 @@ class AnnouncingUnitOfWork:
             if case is not None and case.channel == Channel.CHAT:
                 out.append((case_topic(report.case_id),
                             {"type": "ended", "message": ended_chat_status(case)}))
+        for case_id in sorted(self._moved):
+            moved = self._inner.get(Case, case_id)
+            if moved is not None and moved.channel == Channel.CHAT:
+                out.append((case_topic(case_id), confirmation_event(self._inner, moved)))
         return out
 
     def _publish(self, topic: str, event: Event) -> None:

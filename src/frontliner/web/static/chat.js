@@ -76,9 +76,109 @@
   sendForm.appendChild(sendInput);
   sendForm.appendChild(el("button", { type: "submit", textContent: "Send" }));
 
+  // --- "is it solved?": the answer buttons, then the rating -------------------------
+  // Shown when the server says the case waits for the visitor's word (`confirmation`
+  // frames); the answer goes back over the socket (`confirm` / `rate` frames).
+  var confirmBox = el("div", {}, { display: "none", padding: ".5rem .8rem",
+    borderTop: "1px solid #dde", background: "#f8f9fb" });
+  confirmBox.setAttribute("role", "group");
+  confirmBox.setAttribute("aria-label", "Is your problem solved?");
+  var thanks = "";
+  var SCORES = [[5, "5 - excellent"], [4, "4 - good"], [3, "3 - fair"], [2, "2 - poor"],
+    [1, "1 - very poor"]];
+
+  function send(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(frame)); }
+  }
+
+  function button(text, onClick, primary) {
+    var b = el("button", { type: "button", textContent: text }, {
+      marginRight: ".4rem", padding: ".4rem .8rem", borderRadius: "4px", cursor: "pointer",
+      border: "1px solid #2a5bd7", background: primary ? "#2a5bd7" : "#fff",
+      color: primary ? "#fff" : "#2a5bd7", font: "600 14px system-ui, sans-serif"
+    });
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function boxText(text, bold) {
+    return el("p", { textContent: text }, { margin: "0 0 .4rem", fontWeight: bold ? "600" : "400" });
+  }
+
+  function askQuestion() {
+    confirmBox.appendChild(boxText("Is your problem solved?", true));
+    confirmBox.appendChild(button("Yes, it's solved", function () {
+      send({ type: "confirm", answer: "yes" });
+    }, true));
+    confirmBox.appendChild(button("Not yet", askWhatIsWrong, false));
+  }
+
+  function askWhatIsWrong() {
+    confirmBox.textContent = "";
+    var form = el("form", {}, { display: "grid", gap: ".4rem" });
+    var box = el("textarea", { id: "fl-chat-still-wrong", rows: 3, maxLength: MAX_MESSAGE }, {});
+    form.appendChild(el("label", { textContent: "What is still wrong?", htmlFor: box.id },
+      { fontWeight: "600" }));
+    form.appendChild(box);
+    var row = el("div", {}, {});
+    row.appendChild(el("button", { type: "submit", textContent: "Send" }));
+    form.appendChild(row);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      send({ type: "confirm", answer: "not_yet", body: box.value.trim() });
+    });
+    confirmBox.appendChild(form);
+    box.focus();
+  }
+
+  function askRating() {
+    if (thanks) { confirmBox.appendChild(boxText(thanks, false)); }
+    var form = el("form", {}, { display: "grid", gap: ".3rem" });
+    var set = el("fieldset", {}, { border: "0", padding: "0", margin: "0" });
+    set.appendChild(el("legend", { textContent: "How did we do?" }, { fontWeight: "600" }));
+    SCORES.forEach(function (score) {
+      var label = el("label", {}, { display: "block" });
+      var radio = el("input", { type: "radio", name: "fl-chat-score", value: String(score[0]) });
+      label.appendChild(radio);
+      label.appendChild(document.createTextNode(" " + score[1]));
+      set.appendChild(label);
+    });
+    form.appendChild(set);
+    var note = el("textarea", { id: "fl-chat-rating-comment", rows: 2, maxLength: 5000 }, {});
+    form.appendChild(el("label", { textContent: "Anything to tell us? (optional)",
+      htmlFor: note.id }, { fontWeight: "600" }));
+    form.appendChild(note);
+    form.appendChild(el("button", { type: "submit", textContent: "Send rating" }));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var chosen = form.querySelector("input[name=fl-chat-score]:checked");
+      if (!chosen) { status.textContent = "Please choose a rating from 1 to 5."; return; }
+      send({ type: "rate", score: parseInt(chosen.value, 10), comment: note.value.trim() });
+    });
+    confirmBox.appendChild(form);
+  }
+
+  function showConfirmation(state) {
+    confirmBox.textContent = "";
+    if (ended) { confirmBox.style.display = "none"; return; }
+    if (state === "asked") { askQuestion(); }
+    else if (state === "rate") { askRating(); }
+    else if (thanks) { confirmBox.appendChild(boxText(thanks, false)); }
+    confirmBox.style.display = confirmBox.childNodes.length ? "block" : "none";
+  }
+
+  function answered(answer) {
+    thanks = {
+      yes: "Thank you for telling us it is solved.",
+      not_yet: "Thank you for telling us. Your case is open again and its owner keeps working on it.",
+      rating: "Thank you for your rating."
+    }[answer] || "";
+  }
+
   panel.appendChild(status);
   panel.appendChild(startForm);
   panel.appendChild(log);
+  panel.appendChild(confirmBox);
   panel.appendChild(sendForm);
 
   var socket = null;
@@ -92,6 +192,7 @@
     ended = true;
     status.textContent = message;
     sendForm.style.display = "none";
+    confirmBox.style.display = "none";
     sessionStorage.removeItem(STORE);
     if (socket && socket.readyState === WebSocket.OPEN) { socket.close(1000); }
   }
@@ -127,6 +228,8 @@
       if (data.type === "history") { data.messages.forEach(show); }
       else if (data.type === "message" || data.type === "sent") { show(data); }
       else if (data.type === "ended") { end(data.message); }
+      else if (data.type === "confirmation") { showConfirmation(data.state); }
+      else if (data.type === "answered") { answered(data.answer); }
       else if (data.type === "error") { status.textContent = data.message; }
     };
     socket.onclose = function (event) {
@@ -135,6 +238,7 @@
         sessionStorage.removeItem(STORE);
         status.textContent = "This chat has ended. Start a new one any time.";
         sendForm.style.display = "none";
+        confirmBox.style.display = "none";
         startForm.style.display = "grid";
         return;
       }
