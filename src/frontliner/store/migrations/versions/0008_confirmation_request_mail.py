@@ -1,7 +1,7 @@
 """the outbox may hold "is it solved?" mail (kind confirmation_request)
 
 Revision ID: 0008_confirmation_mail
-Revises: 0007_closing_confirmations
+Revises: 0011_case_waiting_since
 
 When a case starts waiting for the customer's confirmation, the outbox writes them a
 mail with two signed links. The kind's CHECK constraint lists the kinds the outbox may
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_confirmation_mail"
-down_revision: str | None = "0007_closing_confirmations"
+down_revision: str | None = "0011_case_waiting_since"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
