@@ -145,7 +145,7 @@ def test_queue_and_case_page_fit_a_phone_screen_with_every_field_labelled(
     phone_page: Any, live_server: LiveServer, tmp_path: Path
 ) -> None:
     case = live_server.desk.open_case(nature="Charged twice for one order")
-    for path in ("/work", f"/work/cases/{case.ref}"):
+    for path in ("/work", "/work/cases/new", f"/work/cases/{case.ref}"):  # the case last
         phone_page.goto(path)
         overflow = phone_page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
