@@ -6,7 +6,7 @@ import pytest
 
 from frontliner.desk.errors import Conflict, Forbidden, Invalid
 from frontliner.desk.escalation import complete_follow_up, escalate, hand_back
-from frontliner.desk.model import CaseStatus, FollowUp
+from frontliner.desk.model import AuditEntry, CaseStatus, FollowUp
 from tests.unit.conftest import MONDAY, Desk
 
 PEOPLE = [{"name": "Installer Ida", "contact": "ida@example.com"}]
@@ -96,3 +96,54 @@ def test_refused_escalation_changes_nothing(desk: Desk) -> None:
         escalate(desk.uow, desk.agent, case.id, reason="", details="d",
                  people_involved=PEOPLE, now=MONDAY)
     assert case.people_involved == [] and case.status == CaseStatus.NEW
+
+
+def test_handed_back_case_shows_no_handler_and_the_escalation_keeps_who_handled_it(
+    desk: Desk,
+) -> None:
+    case = desk.open()
+    escalation = escalate(desk.uow, desk.agent, case.id, reason="refund above my limit",
+                          details="kettle failed twice", now=MONDAY)
+    assert case.handler_id == desk.lead.id
+    handed = hand_back(desk.uow, desk.lead, case.id, note="Refund of 80.00 approved",
+                       now=MONDAY + timedelta(hours=2))
+    assert handed is escalation
+    assert case.handler_id is None
+    assert case.owner_id == desk.agent.id and case.status == CaseStatus.OPEN
+    assert escalation.handler_id == desk.lead.id
+    assert escalation.resolved_at == MONDAY + timedelta(hours=2)
+
+
+def test_hand_back_note_and_the_handler_are_kept_in_the_audit_for_the_owner(
+    desk: Desk,
+) -> None:
+    case = desk.open()
+    escalate(desk.uow, desk.agent, case.id, reason="r", details="d", now=MONDAY)
+    hand_back(desk.uow, desk.lead, case.id, note="  Replacement posted today  ", now=MONDAY)
+    [entry] = [e for e in desk.uow.all(AuditEntry) if e.action == "handed_back"]
+    assert entry.actor_id == desk.lead.id and entry.case_id == case.id
+    assert entry.detail["note"] == "Replacement posted today"
+    assert entry.detail["handler_id"] == desk.lead.id
+    assert entry.detail["owner_id"] == desk.agent.id
+
+
+def test_a_refused_hand_back_leaves_the_handler_in_place(desk: Desk) -> None:
+    case = desk.open()
+    escalate(desk.uow, desk.agent, case.id, reason="r", details="d", now=MONDAY)
+    with pytest.raises(Invalid):
+        hand_back(desk.uow, desk.lead, case.id, note="   ", now=MONDAY)
+    with pytest.raises(Forbidden):
+        hand_back(desk.uow, desk.other_agent, case.id, note="done", now=MONDAY)
+    assert case.handler_id == desk.lead.id and case.status == CaseStatus.ESCALATED
+
+
+def test_a_case_handed_back_can_be_escalated_again_to_a_new_handler(desk: Desk) -> None:
+    case = desk.open(required_skill="electrical")
+    escalate(desk.uow, desk.agent, case.id, reason="wiring", details="sparks",
+             people_involved=PEOPLE, now=MONDAY)
+    hand_back(desk.uow, desk.specialist, case.id, note="Checked the wiring", now=MONDAY)
+    assert case.handler_id is None
+    again = escalate(desk.uow, desk.agent, case.id, reason="still sparks", details="again",
+                     handler_id=desk.lead.id, now=MONDAY)
+    assert case.handler_id == again.handler_id == desk.lead.id
+    assert case.status == CaseStatus.ESCALATED

@@ -235,5 +235,5 @@ def decide_approval(
         approval.status = ApprovalStatus.DECLINED
         remedy.status = RemedyStatus.DECLINED
     record(uow, case, f"approval_{approval.status.value}", actor, at, approval_id=approval.id,
-           remedy_id=remedy.id, note=approval.note)
+           remedy_id=remedy.id, note=approval.note, requested_by_id=approval.requested_by_id)
     return approval

@@ -79,7 +79,10 @@ def hand_back(
     now: datetime | None = None,
 ) -> Escalation:
     """The handler (or a lead) reports what they did and gives the case back to the
-    owner, who asks the customer to confirm. Follow-ups continue until they do."""
+    owner, who asks the customer to confirm. Follow-ups continue until they do.
+
+    The case has no handler afterwards: who handled it stays in the escalation row, and
+    the note (with who wrote it) in the audit entry, which is what tells the owner."""
     at = resolve_now(now)
     case = access.load_case(uow, actor, case_id, expected_version)
     if case.status != CaseStatus.ESCALATED:
@@ -90,8 +93,10 @@ def hand_back(
         raise Invalid.missing({"note": "what was done, for the owner"})
     escalation = _open_escalation(uow, case)
     escalation.resolved_at = at
+    case.handler_id = None
     transition(uow, case, CaseStatus.OPEN, actor, at, "handed_back",
-               escalation_id=escalation.id, note=note.strip())
+               escalation_id=escalation.id, note=note.strip(),
+               handler_id=escalation.handler_id, owner_id=case.owner_id)
     return escalation
 
 

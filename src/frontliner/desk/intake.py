@@ -274,8 +274,11 @@ def _first_message(
 ) -> None:
     assert case.id is not None
     body = message.strip()
-    uow.add(Interaction(case_id=case.id, customer_id=case.customer_id, at=at,
+    first = Interaction(case_id=case.id, customer_id=case.customer_id, at=at,
                         channel=case.channel, direction=Direction.INBOUND, body=body,
                         author_id=None if actor is None else actor.id,
-                        analysis=analyse(body)))
-    record(uow, case, "message_received", actor, at, channel=case.channel.value)
+                        analysis=analyse(body))
+    uow.add(first)
+    uow.flush()  # its id goes in the audit entry, which is what the live view reads
+    record(uow, case, "message_received", actor, at, interaction_id=first.id,
+           channel=case.channel.value)

@@ -17,7 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from frontliner.config import Settings, get_settings
 from frontliner.desk.ports import UowFactory
-from frontliner.web import public
+from frontliner.web import live, public
 from frontliner.web.api import router as api_router
 from frontliner.web.errors import install_error_handlers
 from frontliner.web.health import router as health_router
@@ -53,6 +53,7 @@ def create_app(
         if settings.upgrade_on_start and storage is not None:
             storage.upgrade()
         yield
+        await live.close(app)
         await public.close(app)
         if storage is not None:
             storage.dispose()
@@ -83,4 +84,5 @@ def create_app(
     app.include_router(api_router, prefix="/api/v1")
     install_pages(app)  # the browser pages: /login, /work, /lead, /portal, /static
     public.install(app, settings)  # /contact, /chat/start, /ws/chat/{token}, /ws/agent
+    live.install(app)  # the agents' live feed (behind /ws/agent)
     return app

@@ -4,9 +4,8 @@ Visitor socket: the token (from `POST /chat/start`) names one case and one custo
 socket replays that conversation, then carries the visitor's messages in (each stored
 through the desk before it is confirmed) and the agents' replies out, live.
 
-Agent socket: an API token (`Authorization: Bearer`) or the staff session cookie; every
-chat message on a case the agent may see arrives as it is committed. With the session
-cookie the Origin must be this site, so another site cannot ride an agent's login.
+Agent socket: `web/live/agent_socket.py` (every change an agent needs live, chat
+messages among them), served on this router too.
 
 Frames: JSON objects. In: `{"type": "message", "body": "..."}`, and the visitor's answer
 to "is it solved?": `{"type": "confirm", "answer": "yes"}`, `{"type": "confirm",
@@ -25,7 +24,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -33,32 +31,26 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from frontliner.channels.chat.answers import ANSWER_FRAMES, confirmation_event, take_answer
-from frontliner.channels.chat.broker import AGENTS_TOPIC, Broker, Subscription, case_topic
+from frontliner.channels.chat.broker import Broker, Subscription, case_topic
 from frontliner.channels.chat.conversation import MAX_MESSAGE, chat_case, history, take_message
 from frontliner.channels.chat.live import visitor_event
 from frontliner.channels.chat.tokens import ChatPass, ChatTokens
 from frontliner.channels.email.addresses import desk_address
-from frontliner.desk import abuse, access
+from frontliner.desk import abuse
 from frontliner.desk.errors import Conflict, DeskError
-from frontliner.desk.model import Case, Role, User
+from frontliner.desk.model import Case
 from frontliner.desk.ports import UowFactory
-from frontliner.web.deps import _user_for_session, _user_for_token
-from frontliner.web.errors import ApiError
-from frontliner.web.public.security import client_ip, origin_allowed, same_origin
+from frontliner.web.live.agent_socket import router as agent_router
+from frontliner.web.public.security import client_ip, origin_allowed
 from frontliner.web.ratelimit import RateLimiter
 
 log = logging.getLogger("frontliner.chat")
 router = APIRouter()
+router.include_router(agent_router)
 
 MAX_FRAME = 16 * 1024  # bytes of one incoming frame; a 4,000-character message fits
 POLICY = 1008  # close code: refused (origin, token, login)
 TOO_BIG = 1009  # close code: frame larger than MAX_FRAME
-STAFF = (Role.AGENT, Role.LEAD, Role.ADMIN)
-RECHECK_SECONDS = 60.0  # how often an open agent socket re-checks its login
-
-
-class LoginEnded(Exception):
-    """The agent's token was revoked or their account deactivated while connected."""
 
 
 # --- the visitor -----------------------------------------------------------------------
@@ -202,73 +194,6 @@ def _store_message(factory: UowFactory, case: Case, body: str, reach_us: str) ->
         return visitor_event(message)
 
 
-# --- the agents ------------------------------------------------------------------------
-
-
-@router.websocket("/ws/agent")
-async def agent_socket(websocket: WebSocket) -> None:
-    state = websocket.app.state
-    user, by_session = await run_in_threadpool(_authenticate, websocket, state.uow_factory)
-    origin = websocket.headers.get("origin")
-    origin_ok = (same_origin(websocket.headers, origin) if origin is not None
-                 else not by_session)  # a cookie-borne login needs a same-site page
-    if user is None or user.role not in STAFF or not origin_ok:
-        await websocket.close(POLICY, "staff login required")
-        return
-    await websocket.accept()
-    seen: dict[int, bool] = {}
-    checked_at = time.monotonic()
-
-    async def deliver(event: dict[str, Any]) -> None:
-        nonlocal checked_at
-        case_id = event.get("case_id")
-        if not isinstance(case_id, int):
-            return
-        if time.monotonic() - checked_at >= getattr(state, "agent_recheck_seconds",
-                                                     RECHECK_SECONDS):
-            # A revoked token or a deactivated account ends the live view too.
-            again, _ = await run_in_threadpool(_authenticate, websocket, state.uow_factory)
-            if again is None or again.id != user.id or again.role not in STAFF:
-                await websocket.close(POLICY, "your login has ended")
-                raise LoginEnded
-            checked_at = time.monotonic()
-        if case_id not in seen:
-            seen[case_id] = await run_in_threadpool(_may_see, state.uow_factory, user, case_id)
-        if seen[case_id]:
-            await websocket.send_json(event)
-
-    broker: Broker = state.broker
-    async with broker.subscribe(AGENTS_TOPIC) as subscription:
-        await websocket.send_json({"type": "ready", "user_id": user.id})
-        await _pump(websocket, subscription, _ignore, deliver)
-
-
-def _authenticate(websocket: WebSocket, factory: UowFactory) -> tuple[User | None, bool]:
-    """(the user, whether the session cookie proved it); (None, False) when neither an
-    API token nor a session identifies an active user."""
-    authorization = websocket.headers.get("authorization")
-    with factory() as uow:
-        try:
-            if authorization:
-                scheme, _, secret = authorization.partition(" ")
-                if scheme.lower() != "bearer":
-                    return None, False
-                return _user_for_token(uow, secret.strip()), False
-            return _user_for_session(websocket, uow), True  # type: ignore[arg-type]
-        except ApiError:
-            return None, False
-
-
-def _may_see(factory: UowFactory, user: User, case_id: int) -> bool:
-    with factory() as uow:
-        case = uow.get(Case, case_id)
-        return case is not None and access.can_see_case(user, case)
-
-
-async def _ignore(_: str) -> None:
-    """Agents answer through the API; their socket only listens."""
-
-
 # --- shared ----------------------------------------------------------------------------
 
 
@@ -297,8 +222,7 @@ async def _pump(
             task.cancel()
         for task in tasks:
             # The socket is gone or was closed by us; anything left to send goes with it.
-            with contextlib.suppress(asyncio.CancelledError, RuntimeError, WebSocketDisconnect,
-                                     LoginEnded):
+            with contextlib.suppress(asyncio.CancelledError, RuntimeError, WebSocketDisconnect):
                 await task
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from frontliner.desk import access, intake, interactions, ownership
 from frontliner.desk.model import CaseStatus, Channel, Role, Size
-from frontliner.store import queries
+from frontliner.store import live_queries, queries
 from frontliner.web.deps import CurrentUser, IfMatch, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of, set_etag
 from frontliner.web.schemas.cases import (
@@ -19,6 +19,7 @@ from frontliner.web.schemas.cases import (
     CaseDetailOut,
     CaseIn,
     CaseOut,
+    HandBackOut,
     InteractionOut,
     MessageIn,
     NoteBodyIn,
@@ -86,6 +87,9 @@ def get_case(ref: str, user: CurrentUser, uow: UowDep, response: Response) -> An
     out = render(CaseDetailOut, detail)
     if user.role == Role.CUSTOMER:
         _customer_view(out)
+    else:
+        back = live_queries.last_hand_back(session_of(uow), case_id(case), case.owner_id)
+        out.last_hand_back = None if back is None else render(HandBackOut, back)
     set_etag(response, case)
     return out
 

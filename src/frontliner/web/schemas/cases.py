@@ -270,6 +270,16 @@ class AuditOut(Out):
     detail: dict[str, Any]
 
 
+class HandBackOut(Out):
+    """The case's last hand-back: the handler's note for the owner (staff only)."""
+
+    note: str
+    by_id: int | None
+    by_name: str | None
+    at: datetime
+    pending: bool = Field(description="the owner has done nothing on the case since")
+
+
 class CaseDetailOut(Out):
     case: CaseOut
     customer: CustomerOut
@@ -283,6 +293,7 @@ class CaseDetailOut(Out):
     escalations: list[EscalationOut]
     interactions: list[InteractionOut]
     ratings: list[RatingOut]
+    last_hand_back: HandBackOut | None = None
 
 
 class RecordedConfirmationOut(Out):
