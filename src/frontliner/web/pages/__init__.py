@@ -61,6 +61,7 @@ from frontliner.web.pages import (
     lead_firelog,
     lead_team,
     new_case,
+    live_counts,
     portal,
     workspace,
 )
@@ -76,6 +77,7 @@ AREAS: list[APIRouter] = [auth.router, workspace.router, new_case.router, case_p
                           lead_team.router, lead_firelog.router, lead_coach.router,
                           portal.router, lead_abuse.router]
 AREAS.append(access.router)  # e-mailed sign-in and password-reset links
+AREAS.append(live_counts.router)  # the side navigation's counts for live updates
 
 
 def install_pages(app: FastAPI) -> None:

@@ -33,7 +33,7 @@ from frontliner.desk.model import (
     User,
 )
 from frontliner.desk.ports import UnitOfWork
-from frontliner.store import lead_queries, queries
+from frontliner.store import lead_queries, live_queries, queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import StaffPageUser
@@ -182,6 +182,7 @@ def render_case(
     context = {
         "authors": authors,
         "sidenav": sidenav(session, user),
+        "hand_back": live_queries.last_hand_back(session, case.id, case.owner_id),
         "case": case,
         "d": scene.detail,
         "timeline": timeline.items,

@@ -117,7 +117,15 @@ def page_context(request: Request) -> dict[str, Any]:
         "path": request.url.path,
         "csrf_token": token,
         "csrf_field": lambda: field,
+        "live_cursor": lambda: live_cursor(request),
     }
+
+
+def live_cursor(request: Request) -> str:
+    """Where a page's live updates resume from: the newest change as it is rendered
+    (one read of the audit table's primary key; empty when the app has no live feed)."""
+    feed = getattr(request.app.state, "live_feed", None)
+    return "" if feed is None else str(feed.head())
 
 
 def render_text(request: Request, template: str, context: dict[str, Any] | None = None) -> str:
