@@ -73,16 +73,24 @@ def head(session: Session) -> int:
 def entries_after(
     session: Session, after: int, also: Collection[int] = (), limit: int = MAX_BATCH
 ) -> list[LiveRow]:
-    """Entries with an id above `after`, plus the ids in `also` (gaps below it that may
-    still be filled by a transaction that committed late), oldest first, at most
-    `limit`."""
-    newer = audit_entries.c.id > after
-    where = sa.or_(newer, audit_entries.c.id.in_(sorted(also))) if also else newer
-    query = (sa.select(*_COLUMNS)
-             .join(cases, cases.c.id == audit_entries.c.case_id)
-             .outerjoin(users, users.c.id == audit_entries.c.actor_id)
-             .where(where).order_by(audit_entries.c.id).limit(min(limit, MAX_BATCH)))
-    return [_row(r._mapping) for r in session.execute(query)]
+    """Entries with an id above `after` (at most `limit`), plus those among the ids in
+    `also` that now exist (gaps below `after` that a transaction committing late may
+    fill), oldest first. Each is a primary-key range or lookup; the gaps are a second
+    statement only while there are any (SQLite would scan the table for an OR of both)."""
+    newer = _select(audit_entries.c.id > after).limit(min(limit, MAX_BATCH))
+    rows = [_row(r._mapping) for r in session.execute(newer)]
+    if also:
+        filled = _select(audit_entries.c.id.in_(sorted(also)))
+        rows = sorted([*(_row(r._mapping) for r in session.execute(filled)), *rows],
+                      key=lambda row: row.id)
+    return rows
+
+
+def _select(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    return (sa.select(*_COLUMNS)
+            .join(cases, cases.c.id == audit_entries.c.case_id)
+            .outerjoin(users, users.c.id == audit_entries.c.actor_id)
+            .where(where).order_by(audit_entries.c.id))
 
 
 def _row(found: Any) -> LiveRow:

@@ -7,6 +7,8 @@ customers are refused. Frames (JSON), server to agent only:
 - `ready` `{user_id, cursor}` first;
 - `message` (a message on a case: the chat's instant announcement, and every channel's
   through the live feed) and `case` (any other change), see `events.py`;
+- `notice` `{event_id, cursor, case_id, case_ref, actor_id, notice}` when a chat
+  message was already sent by the chat's instant path, but the feed's copy adds a notice;
 - `cursor` `{cursor}` when a frame was left out because it was already sent;
 - `resync` when a resuming socket missed more than the feed replays: reload the page.
 
@@ -44,6 +46,7 @@ MAX_FRAME = 16 * 1024
 STAFF = (Role.AGENT, Role.LEAD, Role.ADMIN)
 RECHECK_SECONDS = 60.0  # how often an open agent socket re-checks its login
 REMEMBERED = 2_000  # ids of frames already sent, per socket, to send each once
+NOTICE_KEYS = ("type", "event_id", "cursor", "case_id", "case_ref", "actor_id", "notice")
 
 
 class LoginEnded(Exception):
@@ -94,6 +97,10 @@ class AgentView:
                          or self.sent.first_time("message", event.get("id")))
         if fresh_event and fresh_message:
             await self.websocket.send_json(event)
+        elif fresh_event and event.get("notice"):
+            # The chat's instant copy went first, without the notice the feed adds.
+            await self.websocket.send_json({**{k: event.get(k) for k in NOTICE_KEYS},
+                                            "type": "notice"})
         elif fresh_event and isinstance(event.get("cursor"), int):
             await self.websocket.send_json({"type": "cursor", "cursor": event["cursor"]})
 

@@ -54,9 +54,13 @@
       notice("Some updates could not be replayed.", window.location.pathname + window.location.search, "Reload");
       return;
     }
-    if (frame.type !== "message" && frame.type !== "case") { return; }
+    if (["message", "case", "notice"].indexOf(frame.type) < 0) { return; }
     if (!firstTime("event", frame.event_id)) { return; }
-    if (frame.type === "message") { onMessage(frame); } else { onCase(frame); }
+    if (frame.type === "message") { onMessage(frame); }
+    else if (frame.type === "case") { onCase(frame); }
+    else if (forMe(frame) && frame.case_id !== caseId) {
+      notice(frame.notice.text, frame.notice.href, "Open case " + frame.case_ref);
+    }
   }
 
   function firstTime(kind, id) {

@@ -295,3 +295,56 @@ def test_the_poller_runs_only_while_a_socket_listens(
     while feed.running and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not feed.running
+
+
+def test_a_visitor_chat_message_reaches_its_owner_once_with_its_notice(
+    client: TestClient, desk: Desk, uow_factory: Factory
+) -> None:
+    started = client.post("/chat/start", headers={"Origin": SHOP}, data={
+        "name": "Vic", "email": "vic@example.org", "message": "Where is my parcel?"}).json()
+    with client.websocket_connect(started["socket"], headers={"Origin": SHOP}) as visitor, \
+            client.websocket_connect("/ws/agent", headers=desk.agent.auth) as agent:
+        next_frame(visitor), next_frame(agent)
+        visitor.send_json({"type": "message", "body": "Any news at all?"})
+        sent = frame_until(visitor, "sent")
+        frames = []
+        # The instant copy (no notice) and the feed's (with it) may come in either order;
+        # a note written afterwards marks the point where both have arrived.
+        message = frame_until(agent, "message", id=sent["id"])
+        frames.append(message)
+        note(uow_factory, desk, _case_by_ref(uow_factory, started["ref"]), "looking")
+        while True:
+            frame = next_frame(agent)
+            if frame.get("type") == "message" and frame.get("direction") == "note":
+                break
+            frames.append(frame)
+    assert [f["id"] for f in frames if f.get("type") == "message"] == [sent["id"]]
+    notices = [f["notice"] for f in frames if f.get("notice")]
+    assert notices == [{"text": f"Vic wrote on case {started['ref']}: Any news at all?",
+                        "to": [desk.agent.id], "href": f"/work/cases/{started['ref']}"}]
+
+
+def _case_by_ref(factory: Factory, ref: str) -> Case:
+    with factory() as uow:
+        case = uow.case_by_ref(ref)
+    assert case is not None
+    return case
+
+
+def test_the_pollers_reads_are_primary_key_searches_never_a_table_scan(engine: Engine) -> None:
+    from frontliner.store.live_queries import _select
+    from frontliner.store.tables import audit_entries
+
+    with engine.connect() as connection:
+        for query in (_select(audit_entries.c.id > 10).limit(500),
+                      _select(audit_entries.c.id.in_([3, 4]))):
+            sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+            if engine.dialect.name == "sqlite":
+                plan = " ".join(str(r[-1]) for r in connection.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + sql))
+                assert "SEARCH audit_entries USING INTEGER PRIMARY KEY" in plan, plan
+            else:  # PostgreSQL picks a sequential scan on a small table unless told not to
+                connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+                plan = " ".join(r[0] for r in connection.exec_driver_sql("EXPLAIN " + sql))
+                assert "Seq Scan on audit_entries" not in plan, plan
+                assert "pk_audit_entries" in plan, plan
