@@ -60,8 +60,8 @@ from frontliner.web.pages import (
     lead_coach,
     lead_firelog,
     lead_team,
-    new_case,
     live_counts,
+    new_case,
     portal,
     workspace,
 )
