@@ -246,9 +246,13 @@ def test_a_visitor_socket_carries_no_staff_changes(
                            json={"direction": "outbound", "channel": "chat",
                                  "body": "Thank you, it is out today."})
         assert sent.status_code == 201
-        frame = next_frame(visitor)
-    assert frame["type"] == "message" and frame["body"] == "Thank you, it is out today."
-    assert set(frame) == {"type", "id", "from", "body", "at"}
+        frames = [next_frame(visitor)]
+        while frames[-1].get("type") != "message":
+            frames.append(next_frame(visitor))
+    assert "courier is slow" not in str(frames)
+    assert frames[-1]["body"] == "Thank you, it is out today."
+    assert set(frames[-1]) == {"type", "id", "from", "body", "at"}
+    assert {f["type"] for f in frames} <= {"message", "confirmation"}  # the chat's own
 
 
 def test_a_late_commit_below_the_newest_id_is_still_delivered(
