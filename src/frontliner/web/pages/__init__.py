@@ -52,6 +52,7 @@ from frontliner.web.pages import (
     access,
     auth,
     case_actions,
+    case_confirm,
     case_notes,
     case_page,
     composer,
@@ -78,6 +79,7 @@ AREAS: list[APIRouter] = [auth.router, workspace.router, new_case.router, case_p
                           portal.router, lead_abuse.router]
 AREAS.append(access.router)  # e-mailed sign-in and password-reset links
 AREAS.append(live_counts.router)  # the side navigation's counts for live updates
+AREAS.append(case_confirm.router)  # recording the customer's confirmation
 
 
 def install_pages(app: FastAPI) -> None:

@@ -204,6 +204,7 @@ def render_case(
         "works_case": access.works_case(user, case),
         "unresolved": case.status in access.UNRESOLVED,
         "awaiting": case.status == CaseStatus.AWAITING_CONFIRMATION,
+        "recorded_by": lead_queries.names_of(session, [case.confirmation_recorded_by_id]),
     }
     return render(request, "agent/case.html", context, status_code=status_code)
 

@@ -179,9 +179,10 @@ def _closing_page(
     signed = lead_queries.exceptions_signed(session, None, SIGNED_SHOWN).items
     names = lead_queries.names_of(
         session, [c.owner_id for c in waiting.items] + [c.exception_by_id for c in signed])
+    recorded = lead_queries.recorded_confirmations(session, None, SIGNED_SHOWN).items
     context = {**console(uow, user, "closing"), "rows": waiting.items,
                "next_cursor": waiting.next_cursor, "names": names, "signed": signed,
-               "done": done_message, "problem": problem or {}}
+               "recorded": recorded, "done": done_message, "problem": problem or {}}
     return render(request, "lead/closing.html", context, status_code=status_code)
 
 
