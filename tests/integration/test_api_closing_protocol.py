@@ -184,6 +184,7 @@ def test_no_other_route_resolves_or_closes_a_case(api: TestClient, desk: Desk) -
         "POST /cases/{ref}/acknowledge": [{}],
         "POST /cases/{ref}/messages": [{"body": "resolved", "direction": "outbound"}],
         "POST /cases/{ref}/notes": [{"body": "customer confirmed"}],
+        "POST /cases/{ref}/calls": [{"said": "all fine now", "summary": "please close"}],
         "POST /cases/{ref}/handovers": [{"to_user_id": desk.agent2.id}],
         "POST /cases/{ref}/remedies": [{"kind": "credit", "amount": 100}],
         "POST /cases/{ref}/escalate": [{"reason": "r", "details": "d"}],
