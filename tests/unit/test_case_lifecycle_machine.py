@@ -237,15 +237,43 @@ class CaseLifecycle(RuleBasedStateMachine):
                      "Caller says it works now.", channel=Channel.PHONE)
 
     @has_cases
+    @rule(c=st.integers(0, 9), who=WHO)
+    def whole_checklist(self, c: int, who: int) -> None:
+        case = self.case(c)
+        for step in closing.ClosingStep:
+            self.attempt(closing.mark_closing_step, self.pick(who, self.owner(case)), case.id,
+                         step)
+
+    @has_cases
+    @rule(c=st.integers(0, 9), by_phone=st.booleans())
+    def owner_records_the_customers_words(self, c: int, by_phone: bool) -> None:
+        """The whole proper path at once (each step may still be refused by the state the
+        random steps left): acknowledge, the customer's words, the checklist, record."""
+        case = self.case(c)
+        owner = self.owner(case)
+        if owner is None:
+            return
+        self.attempt(ownership.acknowledge, owner, case.id)
+        said = (self.attempt(interactions.record_inbound, owner, case.id, "Works now, thanks",
+                             channel=Channel.PHONE) if by_phone else
+                self.attempt(interactions.record_inbound, None, case.id, "All fixed, ta"))
+        for step in closing.ClosingStep:
+            self.attempt(closing.mark_closing_step, owner, case.id, step)
+        if said is not None:
+            self.attempt(closing.confirm_fixed, owner, case.id, interaction_id=said.id)
+
+    @has_cases
     @rule(c=st.integers(0, 9), who=WHO, evidence=st.sampled_from(["", "on call"]),
-          cite=st.integers(0, 40))
-    def confirm_fixed(self, c: int, who: int, evidence: str, cite: int) -> None:
-        """The customer confirms, or someone records it citing any message (or none)."""
+          cite=st.one_of(st.none(), st.just("latest"), st.integers(1, 40)))
+    def confirm_fixed(self, c: int, who: int, evidence: str, cite: int | str | None) -> None:
+        """The customer confirms, or someone records it citing the case's latest message
+        (often the customer's words), any message at all, or none."""
         case = self.case(c)
         actor = self.customer_of(case) if who >= RIGHT - 1 else self.actor(who)
         if who >= RIGHT + 1:
             actor = self.pick(who, self.owner(case))
-        cited = None if cite == 0 else cite
+        cited = cite if not isinstance(cite, str) else max(
+            (m.id or 0 for m in self.uow.all(Interaction) if m.case_id == case.id), default=None)
         self.attempt(closing.confirm_fixed, actor, case.id, evidence=evidence,
                      interaction_id=cited)
 
