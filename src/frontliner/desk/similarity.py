@@ -22,7 +22,7 @@ such pairs, so `group_cases` only ever looks at cases that share a frequent pair
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,6 +76,7 @@ def _stem(word: str) -> str:
 GENERIC = frozenset(_stem(w) for w in _GENERIC_WORDS.split()) | {_NEGATION}
 
 
+@lru_cache(maxsize=16_384)  # the same recent natures are grouped on every console page
 def problem_words(text: str) -> tuple[str, ...]:
     """The stems that say what the problem is, in the order they first appear (at most
     MAX_WORDS); numbers and filler are dropped, every negation becomes "not"."""
@@ -158,34 +159,42 @@ def group_cases(
     """
     words = {c.case_id: frozenset(problem_words(c.nature)) for c in found}
     pairs = None if frequent_pairs is None else set(frequent_pairs)
-    support: Counter[frozenset[str]] = Counter()
+    linked = None if pairs is None else {w for key in pairs for w in key.split(" ")} | GENERIC
+    cores_of: dict[frozenset[str], list[frozenset[str]]] = {}  # many cases say the same
+    covered: dict[frozenset[str], list[SimilarCase]] = defaultdict(list)
     for case in found:
-        for core in _cores_of(words[case.case_id], pairs):
-            support[core] += 1
-    ranked = sorted((core for core, n in support.items() if n >= min_cases),
-                    key=lambda core: (-len(core), -support[core], sorted(core)))
+        own = words[case.case_id]
+        if own not in cores_of:
+            cores_of[own] = _cores_of(own, pairs, linked)
+        for core in cores_of[own]:
+            covered[core].append(case)
+    ranked = sorted((core for core, cases in covered.items() if len(cases) >= min_cases),
+                    key=lambda core: (-len(core), -len(covered[core]), sorted(core)))
     taken: set[int] = set()
     groups: list[tuple[frozenset[str], list[SimilarCase]]] = []
     for core in ranked:
-        members = [c for c in found if c.case_id not in taken and covers(core, words[c.case_id])]
+        members = [c for c in covered[core] if c.case_id not in taken]
         if len(members) >= min_cases:
             groups.append((core, members))
             taken.update(c.case_id for c in members)
     for case in found:  # "jug cracked" says less than "blender jug crack", nothing else
         own = words[case.case_id]
+        if case.case_id in taken or len(own - GENERIC) < 2:
+            continue
         homes = [cases for core, cases in groups if own <= core]
-        if case.case_id not in taken and len(own - GENERIC) >= 2 and len(homes) == 1:
+        if len(homes) == 1:
             homes[0].append(case)
     result = [Group(" ".join(sorted(core)), tuple(sorted(cases, key=lambda c: c.opened_at)))
               for core, cases in groups]
     return sorted(result, key=lambda g: (-len(g.cases), g.key))
 
 
-def _cores_of(words: frozenset[str], pairs: set[str] | None) -> list[frozenset[str]]:
-    """Every core covering a case, built only from frequent pairs when those are known."""
+def _cores_of(words: frozenset[str], pairs: set[str] | None,
+              linked: set[str] | None) -> list[frozenset[str]]:
+    """Every core covering a case, built only from frequent pairs when those are known
+    (`linked`: the words in any of them)."""
     usable = sorted(words)
-    if pairs is not None:
-        linked = {w for key in pairs for w in key.split(" ")} | GENERIC
+    if linked is not None:
         usable = [w for w in usable if w in linked]
     cores = []
     for size in range(2, len(usable) + 1):

@@ -257,8 +257,15 @@ class SqlUnitOfWork:
             pairs = list(self.session.scalars(frequent))
             if not pairs:
                 return [], set()
-            ids = (sa.select(similarity_keys.c.case_id)
-                   .where(*recent, similarity_keys.c.key.in_(pairs)).distinct().limit(limit))
+            # Its own query (not a subquery of the next), so the window's range on the
+            # index is what is made distinct. SQLite would rather walk the whole case_id
+            # index for DISTINCT; "case_id + 0" cannot use it, so it takes the window's.
+            case_id: sa.ColumnElement[int] = similarity_keys.c.case_id
+            if self.session.get_bind().dialect.name == "sqlite":
+                case_id = (case_id + 0).label("case_id")
+            ids = list(self.session.scalars(
+                sa.select(case_id).distinct()
+                .where(similarity_keys.c.key.in_(pairs), *recent).limit(limit)))
             rows = self.session.execute(
                 sa.select(cases.c.id, cases.c.ref, cases.c.nature, cases.c.opened_at)
                 .where(cases.c.id.in_(ids)).order_by(cases.c.opened_at, cases.c.id))

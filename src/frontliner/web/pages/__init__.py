@@ -56,6 +56,8 @@ from frontliner.web.pages import (
     case_notes,
     case_page,
     composer,
+    fire_suggestions,
+    knowledge,
     lead,
     lead_abuse,
     lead_coach,
@@ -76,7 +78,8 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 AREAS: list[APIRouter] = [auth.router, workspace.router, new_case.router, case_page.router,
                           case_actions.router, case_notes.router, composer.router, lead.router,
                           lead_team.router, lead_firelog.router, lead_coach.router,
-                          portal.router, lead_abuse.router]
+                          portal.router, lead_abuse.router,
+                          fire_suggestions.router, knowledge.router]
 AREAS.append(access.router)  # e-mailed sign-in and password-reset links
 AREAS.append(live_counts.router)  # the side navigation's counts for live updates
 AREAS.append(case_confirm.router)  # recording the customer's confirmation

@@ -23,6 +23,7 @@ from frontliner.store import lead_queries, queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import case_for, case_id, session_of
 from frontliner.web.pages.auth import LeadPageUser
+from frontliner.web.pages.fire_context import console_extra
 from frontliner.web.pages.templating import render
 
 router = APIRouter(prefix="/lead")
@@ -38,7 +39,7 @@ def console(uow: UnitOfWork, user: User, section: str) -> dict[str, Any]:
     """What every console page shows around its content: the sections and their counts."""
     assert user.id is not None
     return {"section": section, "counts": lead_queries.console_counts(session_of(uow), user.id),
-            "count_cap": lead_queries.COUNT_CAP}
+            "count_cap": lead_queries.COUNT_CAP, **console_extra(uow, user)}
 
 
 def done(request: Request, path: str, message: str) -> RedirectResponse:

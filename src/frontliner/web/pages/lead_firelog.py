@@ -21,6 +21,7 @@ from frontliner.store import lead_queries, queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import case_for, case_id, session_of
 from frontliner.web.pages.auth import StaffPageUser
+from frontliner.web.pages.fire_context import suggestions_context
 from frontliner.web.pages.lead import console, done, flash
 from frontliner.web.pages.templating import render
 
@@ -43,7 +44,8 @@ def _list_page(
 ) -> Response:
     found = queries.list_fires(session_of(uow), q or None, cursor, PAGE_SIZE)
     context = {**_frame(uow, user), "rows": found.items, "next_cursor": found.next_cursor,
-               "q": q, "done": done_message, "problem": problem or {}}
+               "q": q, "done": done_message, "problem": problem or {},
+               **suggestions_context(uow, user)}
     return render(request, "lead/fires.html", context, status_code=status_code)
 
 

@@ -37,9 +37,12 @@ class NavItem:
 # Role-based navigation: each role sees only where it may go. The lead console and the
 # customer portal are served by their own modules under these paths.
 NAV: dict[Role, tuple[NavItem, ...]] = {
-    Role.AGENT: (NavItem("Queues", "/work"),),
-    Role.LEAD: (NavItem("Queues", "/work"), NavItem("Lead console", "/lead")),
-    Role.ADMIN: (NavItem("Queues", "/work"), NavItem("Lead console", "/lead")),
+    Role.AGENT: (NavItem("Queues", "/work"), NavItem("Knowledge", "/knowledge"),
+                 NavItem("Fire log", "/fires")),
+    Role.LEAD: (NavItem("Queues", "/work"), NavItem("Lead console", "/lead"),
+                NavItem("Knowledge", "/knowledge")),
+    Role.ADMIN: (NavItem("Queues", "/work"), NavItem("Lead console", "/lead"),
+                 NavItem("Knowledge", "/knowledge")),
     Role.CUSTOMER: (NavItem("My cases", "/portal"),),
 }
 
