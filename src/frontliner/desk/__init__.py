@@ -23,7 +23,8 @@ Operations (module.function):
 - escalation: escalate, hand_back, complete_follow_up
 - interactions: record_inbound, record_outbound, add_note
 - closing: mark_closing_step, request_confirmation, confirm_fixed, report_not_fixed,
-  sign_exception, record_lesson, close_case, rate_satisfaction
+  sign_exception, record_lesson, close_case, rate_satisfaction (confirmation_evidence:
+  what staff need before they record a customer's confirmation for them)
 - firelog: start_fire, add_fire_note, link_case, mark_fixed_for_good, fire_key, fire_for
 - fire_suggestions: suggested_fires, open_suggested_fire, dismiss_suggestion,
   thresholds, set_thresholds (similarity: grouping cases about the same problem, pure)

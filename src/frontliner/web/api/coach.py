@@ -55,6 +55,8 @@ class ReadingOut(BaseModel):
     abuse: bool
     abuse_kinds: list[str]
     urgency: Literal["low", "normal", "high"]
+    confirms_solved: bool  # added later: the customer says the problem is solved
+    not_solved: bool  # added later: the customer says it is not solved (yet)
 
 
 @router.post(
