@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import pytest
 import sqlalchemy as sa
@@ -26,10 +27,12 @@ from frontliner.desk.model import (
     Contact,
     ContactKind,
     Customer,
+    Presence,
     Role,
     Team,
     User,
 )
+from frontliner.desk.passwords import hash_password
 from frontliner.store.engine import make_engine, normalise_url
 from frontliner.store.migrate import upgrade
 from frontliner.store.tables import metadata
@@ -121,10 +124,24 @@ def uow_factory(engine: Engine) -> Callable[[], SqlUnitOfWork]:
     return make_uow_factory(engine)
 
 
+@lru_cache(maxsize=1)
+def _duty_hash() -> str:
+    return hash_password("a long enough password")  # once: argon2 is slow on purpose
+
+
+def on_duty(user: User) -> User:
+    """Make `user` someone automatic assignment gives cases to: they can sign in (a
+    password is set) and said they are available just now (desk/assignment.py)."""
+    user.password_hash = _duty_hash()
+    user.presence, user.last_seen_at = Presence.AVAILABLE, datetime.now(UTC)
+    return user
+
+
 @dataclass(frozen=True)
 class Seeded:
     """Ids of a minimal desk: one team, an agent and a lead in it, a customer with an
-    e-mail contact and a customer login, and one case the agent owns."""
+    e-mail contact and a customer login, and one case the agent owns. The agent is on
+    duty (`on_duty`): new cases from the channels go to them."""
 
     team_id: int
     agent_id: int
@@ -174,6 +191,7 @@ def seeded(uow_factory: Callable[[], SqlUnitOfWork]) -> Seeded:
             value="ann@example.com",
             is_primary=True,
         )
+        on_duty(agent)
         for obj in (agent, lead, login, contact):
             uow.add(obj)
         uow.flush()

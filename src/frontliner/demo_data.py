@@ -34,6 +34,7 @@ from frontliner.desk.model import (
     Case,
     CaseStatus,
     Channel,
+    Presence,
     Role,
     User,
 )
@@ -42,6 +43,7 @@ from frontliner.desk.ports import UnitOfWork, UowFactory
 T = TypeVar("T")
 DEMO_PASSWORD = "frontliner-demo"
 DEMO_DOMAIN = "demo.frontliner.test"
+WAITING = 2  # customers' cases that wait in Unassigned as the demo opens
 
 FIRST = ["Ana", "Ben", "Chloé", "Dmitri", "Esra", "Farid", "Grace", "Hugo", "Ines", "Jonas",
          "Keiko", "Liam", "Mia", "Nikos", "Olu", "Priya", "Quentin", "Rosa", "Sven", "Tariq",
@@ -214,6 +216,8 @@ def make_case(uow: UnitOfWork, cast: DemoCast, rng: random.Random, opened: datet
     by_agent = rng.random() < 0.6
     opener = rng.choice(cast.agents) if by_agent else login
     channel = rng.choice([Channel.EMAIL, Channel.WEB, Channel.CHAT, Channel.PHONE])
+    if not by_agent:
+        _on_shift(uow, cast, opened)
     case = intake.open_case(uow, opener, nature=nature, customer_name=login.name,
                             contact=login.email, channel=channel, category=category,
                             required_skill=skill, message=words, now=opened)
@@ -261,6 +265,39 @@ def make_burst_case(uow: UnitOfWork, cast: DemoCast, rng: random.Random, opened:
     assert case.id is not None
     ownership.acknowledge(uow, opener, case.id, now=opened + timedelta(minutes=5))
     return case
+def _on_shift(uow: UnitOfWork, cast: DemoCast, at: datetime) -> None:
+    """The agents are at work when a customer's case comes in (the demo's past days)."""
+    for agent in cast.agents:
+        present = uow.get(User, agent.id or 0)
+        assert present is not None
+        present.presence, present.last_seen_at = Presence.AVAILABLE, at
+
+
+def settle_presence(uow: UnitOfWork, cast: DemoCast, at: datetime, waiting: int) -> None:
+    """The desk as the demo opens: who is available, away, offline or full; a new agent
+    added without a password (who can never get a case); a colleague who left, whose cases
+    a lead keeps to reassign; and two customers' cases that wait in Unassigned because the
+    agents with the skill they need are full or offline."""
+    states = [Presence.AVAILABLE, Presence.AWAY, Presence.AVAILABLE, Presence.OFFLINE,
+              Presence.AVAILABLE]
+    for agent, state in zip(cast.agents, states, strict=True):
+        now_here = uow.get(User, agent.id or 0)
+        assert now_here is not None
+        now_here.presence, now_here.last_seen_at = state, at
+    kim = uow.get(User, cast.agents[2].id or 0)
+    assert kim is not None and kim.id is not None
+    kim.capacity = uow.staff_load([kim.id]).get(kim.id, 0)  # full: no new case for Kim
+    newcomer = users.create_user(uow, None, name="Pat Newhire", role=Role.AGENT,
+                                 email=f"pat@{DEMO_DOMAIN}", team_id=cast.agents[0].team_id,
+                                 skills=["technical"], now=at)
+    newcomer.presence, newcomer.last_seen_at = Presence.AVAILABLE, at  # yet no password
+    users.deactivate_user(uow, None, cast.agents[4].id or 0, now=at)
+    arrivals = ((25, cast.customers[2], Channel.WEB), (8, cast.customers[3], Channel.CHAT))
+    for minutes, (_, login), channel in arrivals[:waiting]:
+        nature, category, _, words = PROBLEMS[7]
+        intake.open_case(uow, None, nature=nature, customer_name=login.name, channel=channel,
+                         contact=login.email, category=category, required_skill="technical",
+                         message=words, now=at - timedelta(minutes=minutes))
 
 
 def _ticker(start: datetime, rng: random.Random) -> Iterator[datetime]:
@@ -408,8 +445,9 @@ def seed_demo(
 
     cast = _in_uow(uow_factory, setup)
     burst = JUG_WORDINGS[: min(len(JUG_WORDINGS), cases // 20)]
+    waiting = WAITING if cases >= 10 and customer_count > WAITING + 2 else 0
     opened = sorted(start + timedelta(minutes=rng.randrange(0, 60 * 24 * 58))
-                    for _ in range(cases - len(burst)))
+                    for _ in range(cases - len(burst) - waiting))
     for when in opened:
         target = pick_target(rng)
         _in_uow(uow_factory, partial(make_case, cast=cast, rng=rng, opened=when, target=target))
@@ -423,6 +461,7 @@ def seed_demo(
         decide_some_approvals(uow, cast, rng, at - timedelta(days=2))
         make_fires(uow, cast, at - timedelta(days=1))
         make_kudos(uow, cast, at - timedelta(hours=2))
+        settle_presence(uow, cast, at, waiting)
 
     _in_uow(uow_factory, finish)
     logins = [(u.role.value, u.email, DEMO_PASSWORD)

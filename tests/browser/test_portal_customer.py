@@ -9,7 +9,7 @@ from typing import Any
 from tests.browser.conftest import BrowserDesk
 from tests.browser.test_lead_approval_flow import assert_accessible_basics
 
-from frontliner.desk import closing, customers, intake, interactions
+from frontliner.desk import closing, customers, intake, interactions, presence
 from frontliner.desk.model import Case, CaseStatus, Direction, Interaction
 
 PHONE = {"width": 390, "height": 844}
@@ -49,7 +49,14 @@ def test_customer_opens_a_case_on_a_phone_replies_and_says_the_fix_did_not_work(
     customer_page: Any, browser_desk: BrowserDesk
 ) -> None:
     desk = browser_desk
-    page = customer_page
+    desk.run(presence.set_presence, desk.agent2, "available")  # someone to take it in
+    try:
+        _opens_replies_and_says_not_fixed(customer_page, desk)
+    finally:
+        desk.run(presence.set_presence, desk.agent2, "offline")
+
+
+def _opens_replies_and_says_not_fixed(page: Any, desk: BrowserDesk) -> None:
     page.set_viewport_size(PHONE)
     page.goto("/portal")
     page.get_by_role("link", name="Tell us about a problem").click()

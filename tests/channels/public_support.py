@@ -14,6 +14,7 @@ from typing import Any
 import anyio
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
+from tests.conftest import on_duty
 
 from frontliner.config import Settings
 from frontliner.desk import customers, users
@@ -63,6 +64,8 @@ def seed_desk(factory: Callable[[], SqlUnitOfWork]) -> Desk:
                 ("Ann Lee", "ann@example.com", Role.CUSTOMER, {"customer_id": ann.id})):
             user = users.create_user(uow, None, name=name, email=email, role=role, **extra)
             assert user.id is not None
+            if role == Role.AGENT:
+                on_duty(user)  # new web-form and chat cases go to Sam
             people.append(Login(user.id, issue_token(uow, None, user.id, "tests").secret))
         uow.commit()
     return Desk(agent=people[0], ann=people[1])

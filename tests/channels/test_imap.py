@@ -23,7 +23,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from tests.channels import dovecot as dovecot_module
 from tests.channels.dovecot import PASSWORD, Dovecot, running_dovecot
-from tests.conftest import Seeded
+from tests.conftest import Seeded, on_duty
 
 from frontliner.channels.email import imap_poll, intake
 from frontliner.channels.email.imap_poll import ImapAccount, ImapError, poll_once
@@ -229,7 +229,7 @@ def test_imap_command_polls_once_and_files_the_new_mail(
     engine = make_engine(database_url)
     upgrade(engine)
     with uow_factory(engine)() as uow:
-        uow.add(User(name="Sam Agent", email="sam@desk.test", role=Role.AGENT))
+        uow.add(on_duty(User(name="Sam Agent", email="sam@desk.test", role=Role.AGENT)))
         uow.commit()
     account = ImapAccount(host="127.0.0.1", port=dovecot.port, ssl=False,
                           user="cli-desk@example.test", password=SecretStr(PASSWORD))

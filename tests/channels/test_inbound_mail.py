@@ -19,8 +19,7 @@ from frontliner.channels.email.addresses import case_message_id, reply_address
 from frontliner.channels.email.intake import accept
 from frontliner.channels.email.processing import process_mail
 from frontliner.desk.interactions import record_outbound
-from frontliner.desk.model import Case, Customer, Direction, Interaction, Role
-from frontliner.desk.users import create_user
+from frontliner.desk.model import AuditEntry, Case, Customer, Direction, Interaction
 from frontliner.store.mail import attachment_by_name, attachments_of_case, load_raw, summary
 from frontliner.store.mail_tables import MailStatus, inbound_mail
 from frontliner.store.tables import cases
@@ -291,18 +290,14 @@ def test_quarantine_cli_lists_shows_and_retries(
     assert run("list").stdout.strip() == "No mail in quarantine."
 
 
-def test_mail_that_no_one_can_own_yet_is_kept_for_a_retry_not_dropped_as_a_duplicate(
+def test_mail_that_no_one_can_take_yet_opens_a_case_that_waits_in_unassigned(
     engine: Engine, uow_factory: Factory
 ) -> None:
     waiting = deliver(engine, uow_factory, eml("complaint.eml"))  # a desk with no agents
 
-    assert waiting.status == MailStatus.QUARANTINED
-    assert "No active agent" in (waiting.reason or "")
+    assert waiting.status == MailStatus.PROCESSED and waiting.case_id is not None
+    case = _case(uow_factory, waiting.case_id)
+    assert case.owner_id is None  # nobody to give it to: it waits, nothing is lost
     with uow_factory() as uow:
-        agent = create_user(uow, None, name="First Agent", email="first@desk.example",
-                            role=Role.AGENT)
-        uow.commit()
-    retried = process_mail(uow_factory, waiting.mail_id, settings=SETTINGS)
-
-    assert retried.status == MailStatus.PROCESSED and retried.case_id is not None
-    assert _case(uow_factory, retried.case_id).owner_id == agent.id
+        trail = [e.action for e in uow.find(AuditEntry, case_id=case.id)]
+    assert "left_unassigned" in trail

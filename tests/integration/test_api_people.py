@@ -122,10 +122,14 @@ def test_admin_manages_users_and_teams(api: TestClient, desk: Desk) -> None:
     ]
 
 
-def test_owner_of_open_cases_cannot_be_deactivated(api: TestClient, desk: Desk) -> None:
-    open_case(api, desk.agent)
+def test_deactivating_the_owner_of_open_cases_gives_them_to_a_lead(
+    api: TestClient, desk: Desk
+) -> None:
+    case = open_case(api, desk.agent)
     response = api.post(f"{API}/users/{desk.agent.id}/deactivate", headers=desk.admin.auth)
-    assert response.status_code == 409 and "hand them over" in error(response)["message"]
+    assert response.status_code == 200 and response.json()["active"] is False
+    moved = api.get(f"{API}/cases/{case['ref']}", headers=desk.lead.auth).json()["case"]
+    assert (moved["owner_id"], moved["returned_from_id"]) == (desk.lead.id, desk.agent.id)
 
 
 def test_empowerment_profile_changes_what_is_applied_at_once(api: TestClient, desk: Desk) -> None:

@@ -25,6 +25,8 @@ from frontliner.desk.model import (
     FollowUp,
     Kudos,
     KudosKind,
+    Presence,
+    Role,
     User,
 )
 from frontliner.desk.passwords import verify_password
@@ -49,10 +51,14 @@ def test_demo_desk_has_cases_in_every_state_and_work_waiting(
         admin = uow.find(User, limit=1, email=summary.logins[0][1])[0]
         lead = uow.find(User, limit=1, email=summary.logins[1][1])[0]
         suggested = suggested_fires(uow, lead, now=NOW)
+        agents = uow.find(User, limit=100, role=Role.AGENT, active=True)
 
     assert len(cases) == 150
     assert set(statuses) == set(CaseStatus), statuses
-    assert all(case.owner_id is not None for case in cases)
+    waiting = [case for case in cases if case.owner_id is None]
+    assert len(waiting) == 2, "a lead should find cases waiting in Unassigned"
+    assert all(case.status == CaseStatus.NEW and case.required_skill for case in waiting)
+    assert any(case.returned_from_id for case in cases), "and cases to reassign"
     confirmed = Counter(case.confirmed_via for case in cases if case.confirmed_by_customer)
     assert set(confirmed) == {"portal", "agent_recorded"}, confirmed
     assert pending, "a lead opening the demo should find approvals waiting"
@@ -60,6 +66,9 @@ def test_demo_desk_has_cases_in_every_state_and_work_waiting(
     assert any(fire.fixed_for_good for fire in fires) and credits
     assert admin.password_hash and verify_password(admin.password_hash, DEMO_PASSWORD)
     assert "blender crack jug" in {g.key for g in suggested}, "a lead should find a fire to open"
+    assert {u.presence for u in agents} == set(Presence), "available, away and offline agents"
+    assert any(u.presence is Presence.AVAILABLE and not u.password_hash for u in agents), \
+        "an agent who cannot sign in, never given a case"
 
 
 def test_demo_command_twice_keeps_the_data_and_prints_a_working_token(tmp_path: Path) -> None:

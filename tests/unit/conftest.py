@@ -11,7 +11,7 @@ import pytest
 
 from frontliner.desk.customers import create_customer
 from frontliner.desk.intake import open_case
-from frontliner.desk.model import Case, Channel, Customer, Role, User
+from frontliner.desk.model import Case, Channel, Customer, Presence, Role, User
 from frontliner.desk.users import create_user
 from tests.unit.fakes import FakeUnitOfWork
 
@@ -35,6 +35,14 @@ class Desk:
     def later(self, **delta: float) -> datetime:
         self.now = self.now + timedelta(**delta)
         return self.now
+
+    def present(self, *people: User, capacity: int | None = None) -> None:
+        """These people can sign in (a password is set) and are available now."""
+        for person in people:
+            person.password_hash = "set"  # hashing is not what these tests are about
+            person.presence, person.last_seen_at = Presence.AVAILABLE, self.now
+            person.capacity = capacity
+        self.uow.commit()
 
     def open(self, actor: User | None = None, **fields: Any) -> Case:
         """A case for Ann opened by `actor` (default: the agent) and committed."""

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from frontliner.desk.assignment import MAX_CAPACITY
 from frontliner.desk.model import (
     Case,
     CaseStatus,
@@ -24,6 +25,7 @@ from frontliner.desk.model import (
     FollowUp,
     Handover,
     HandoverStatus,
+    Presence,
     Remedy,
     RemedyStatus,
     Role,
@@ -50,6 +52,7 @@ class FakeUnitOfWork:
         self._committed: dict[int, tuple[Any, dict[str, Any]]] = {}
         self.commits = 0
         self.settings: dict[str, str] = {}
+        self.assignment_locks: list[int] = []  # users whose assignment lock was taken
 
     # --- the generic part ---------------------------------------------------------------
 
@@ -128,18 +131,39 @@ class FakeUnitOfWork:
         by_role = self.find(EmpowermentProfile, limit=1, role=user.role, user_id=None)
         return by_role[0] if by_role else None
 
-    def least_loaded(self, roles: tuple[Role, ...], skill: str | None = None) -> User | None:
+    def least_loaded(
+        self, roles: tuple[Role, ...], skill: str | None = None, *,
+        team_id: int | None = None, signs_in: bool = False,
+    ) -> User | None:
         candidates = [u for u in self._all(User) if u.active and u.role in roles
-                      and (skill is None or skill in u.skills)]
-        if not candidates:
-            return None
+                      and (skill is None or skill in u.skills)
+                      and (team_id is None or u.team_id == team_id)
+                      and (not signs_in or u.password_hash)]
+        loads = self.staff_load([u.id or 0 for u in candidates])
+        return min(candidates, key=lambda u: (loads.get(u.id or 0, 0), u.id or 0), default=None)
 
-        def load(user: User) -> tuple[int, int]:
-            busy = sum(1 for c in self._all(Case) if c.status in UNRESOLVED
-                       and user.id in (c.owner_id, c.handler_id))
-            return busy, user.id or 0
+    def assignable_agents(self, skill: str | None, seen_since: datetime) -> list[User]:
+        return [u for u in self._all(User) if u.role == Role.AGENT and u.active
+                and u.password_hash and u.presence == Presence.AVAILABLE
+                and u.last_seen_at is not None and u.last_seen_at >= seen_since
+                and (skill is None or skill in u.skills)][:200]
 
-        return min(candidates, key=load)
+    def staff_load(self, user_ids: Sequence[int]) -> dict[int, int]:
+        owned: Counter[int] = Counter()
+        handled: Counter[int] = Counter()
+        for case in self._all(Case):
+            if case.status in UNRESOLVED:
+                owned.update([case.owner_id] if case.owner_id in user_ids else [])
+                handled.update([case.handler_id] if case.handler_id in user_ids else [])
+        cap = MAX_CAPACITY + 1  # each count stops there, as in store/
+        loads = {u: min(owned[u], cap) + min(handled[u], cap) for u in user_ids}
+        return {u: n for u, n in loads.items() if n}
+
+    def lock_for_assignment(self, user_id: int, wait: bool = True) -> bool:
+        # One transaction at a time here: nobody else ever holds the lock.
+        self.assignment_locks.append(user_id)
+        return True
+
 
     def open_handover(self, case_id: int) -> Handover | None:
         found = self.find(Handover, limit=1, case_id=case_id, status=HandoverStatus.OFFERED)

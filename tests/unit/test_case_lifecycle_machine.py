@@ -5,7 +5,9 @@ the customer, another customer and the system, in any order. Refused operations 
 rolled back (as the web does); accepted ones are committed. After every step:
 
 1. an unresolved case has exactly one owner, an active member of staff, and ownership
-   changed only through an accepted handover;
+   changed only through an accepted handover, a take or a lead's assignment of an
+   unassigned case, or a deactivation that gave it back to a lead; the only unowned
+   cases are new ones automatic assignment could give nobody, said so in their trail;
 2. a resolved or closed case was confirmed by the customer or carries a lead's signed
    exception with a reason; a confirmation staff recorded cites an inbound message of
    that case (the customer's own, or a logged call) and came after the closing checklist,
@@ -23,7 +25,18 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from frontliner.desk import closing, empowerment, escalation, intake, interactions, ownership
+from frontliner.desk import (
+    assignment,
+    closing,
+    empowerment,
+    escalation,
+    intake,
+    interactions,
+    ownership,
+    presence,
+    unassigned,
+    users,
+)
 from frontliner.desk.access import UNRESOLVED
 from frontliner.desk.customers import create_customer
 from frontliner.desk.errors import DeskError
@@ -54,6 +67,8 @@ NATURES = ["kettle broken", "parcel late", "charged twice", "charger caught fire
 RIGHT = 8  # `who` values from here on mean "the right person for this step"
 WHO = st.integers(0, 11)
 PEOPLE = [{"name": "Courier Carl", "contact": "carl@example.com"}]
+OWNERSHIP_MOVES = {"left_unassigned", "taken", "assigned", "handover_accepted",
+                   "owner_replaced", "returned_to_lead"}
 
 
 class CaseLifecycle(RuleBasedStateMachine):
@@ -67,6 +82,9 @@ class CaseLifecycle(RuleBasedStateMachine):
                                            ("avery", Role.AGENT, ["billing"]),
                                            ("blake", Role.AGENT, ["electrical"]))}
         self.staff: list[User] = list(made.values())
+        for member in self.staff:
+            member.password_hash = "set"  # they can sign in (no hashing in unit tests)
+        self.uow.settings[assignment.KEY_IDLE] = "600"  # present for a few steps
         empowerment.set_profile(self.uow, None, role=Role.AGENT, money_per_case=PER_CASE,
                                 money_per_day=PER_DAY, extra_days=2, remedy_kinds=KINDS)
         ann = create_customer(self.uow, None, "Ann", ["ann@example.com"], now=MONDAY)
@@ -87,12 +105,20 @@ class CaseLifecycle(RuleBasedStateMachine):
 
     def attempt(self, op: Any, *args: Any, **kwargs: Any) -> Any:
         """Run one operation like a request: commit on success, roll back on refusal."""
+        before = len(self.uow.all(AuditEntry))
         try:
             result = op(self.uow, *args, now=self.now(), **kwargs)
         except DeskError:
             self.uow.rollback()
             return None
         self.uow.commit()
+        # The desk itself moves a case whose owner left: back to a lead on deactivation,
+        # to someone present when a departed owner's case comes back to life.
+        for entry in self.uow.all(AuditEntry)[before:]:
+            if entry.action in ("returned_to_lead", "owner_replaced"):
+                self.expected_owner[entry.case_id] = entry.detail["to_owner_id"]
+            elif entry.action == "left_unassigned":  # nobody left to give it to
+                self.expected_owner[entry.case_id] = None
         return result
 
     def actor(self, index: int) -> User | None:
@@ -136,6 +162,30 @@ class CaseLifecycle(RuleBasedStateMachine):
         if case is not None:
             self.cases.append(case.id)
             self.expected_owner[case.id] = case.owner_id
+
+    @rule(who=st.integers(0, 3), state=st.sampled_from(["available", "away", "offline"]))
+    def set_presence(self, who: int, state: str) -> None:
+        self.attempt(presence.set_presence, self.staff[who], state)
+
+    @has_cases
+    @rule(c=st.integers(0, 9), who=WHO)
+    def take(self, c: int, who: int) -> None:
+        case = self.case(c)
+        if self.attempt(unassigned.take_case, self.person(who), case.id) is not None:
+            self.expected_owner[case.id] = case.owner_id
+
+    @has_cases
+    @rule(c=st.integers(0, 9), who=WHO, to=st.integers(0, 5))
+    def assign(self, c: int, who: int, to: int) -> None:
+        case = self.case(c)
+        if self.attempt(unassigned.assign_case, self.pick(who, self.staff[0]), case.id,
+                        self.person(to).id) is not None:
+            self.expected_owner[case.id] = case.owner_id
+
+    @rule(who=st.integers(1, 3))
+    def deactivate(self, who: int) -> None:
+        """Someone leaves (never everyone: lee stays): their cases go back to a lead."""
+        self.attempt(users.deactivate_user, None, self.staff[who].id)
 
     @has_cases
     @rule(c=st.integers(0, 9), who=WHO)
@@ -310,8 +360,14 @@ class CaseLifecycle(RuleBasedStateMachine):
     def one_active_owner_while_unresolved_moved_only_by_handover(self) -> None:
         for case in self.uow.all(Case):
             assert case.owner_id == self.expected_owner[case.id]  # type: ignore[index]
-            if case.status in UNRESOLVED:
-                owner = self.uow.get(User, case.owner_id)  # type: ignore[arg-type]
+            trail = [e.action for e in self.uow.all(AuditEntry) if e.case_id == case.id]
+            if case.owner_id is None:
+                # Owned by nobody only while waiting for someone, and the trail says so:
+                # the last word on ownership is "left_unassigned".
+                moves = [a for a in trail if a in OWNERSHIP_MOVES]
+                assert moves and moves[-1] == "left_unassigned", moves
+            elif case.status in UNRESOLVED:
+                owner = self.uow.get(User, case.owner_id)
                 assert owner is not None and owner.active
                 assert owner.role in (Role.AGENT, Role.LEAD, Role.ADMIN)
             pending = [h for h in self.uow.all(Handover)

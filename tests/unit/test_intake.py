@@ -66,6 +66,7 @@ def test_intake_creates_a_new_customer_for_an_unknown_contact(desk: Desk) -> Non
 
 
 def test_customer_opening_a_case_gets_least_loaded_agent_with_the_skill(desk: Desk) -> None:
+    desk.present(desk.agent, desk.other_agent, desk.specialist)
     desk.open(actor=desk.agent)  # Avery now has one case
     case = open_case(desk.uow, desk.ann_login, nature="double charge on my invoice",
                      required_skill="Billing", channel=Channel.WEB, now=MONDAY)
@@ -81,6 +82,7 @@ def test_customer_cannot_open_a_case_for_someone_else(desk: Desk) -> None:
 
 
 def test_channel_intake_without_a_user_assigns_an_owner(desk: Desk) -> None:
+    desk.present(desk.agent, desk.other_agent, desk.specialist)
     case = open_case(desk.uow, None, nature="Where is my parcel?", customer_name="Dee",
                      contact="dee@example.com", channel=Channel.EMAIL,
                      message="Hi, my parcel is a week late.", now=MONDAY)

@@ -39,11 +39,25 @@ def test_inbound_message_reopens_closed_case_from_a_channel(desk: Desk) -> None:
 
 
 def test_reopened_case_of_a_departed_owner_gets_a_new_owner(desk: Desk) -> None:
+    desk.present(desk.other_agent)
     case = desk.open()
     confirm_fixed(desk.uow, desk.ann_login, case.id, now=MONDAY)
     deactivate_user(desk.uow, desk.admin, desk.agent.id)
     record_inbound(desk.uow, desk.ann_login, case.id, "Again!", now=MONDAY)
-    assert case.owner_id not in (None, desk.agent.id)
+    assert case.owner_id == desk.other_agent.id  # the one present agent
+    assert case.returned_from_id is None
+
+
+def test_reopened_case_of_a_departed_owner_goes_to_a_lead_when_no_agent_is_present(
+    desk: Desk,
+) -> None:
+    desk.lead.password_hash = "set"  # the lead can sign in; no agent is available
+    case = desk.open()
+    confirm_fixed(desk.uow, desk.ann_login, case.id, now=MONDAY)
+    deactivate_user(desk.uow, desk.admin, desk.agent.id)
+    record_inbound(desk.uow, desk.ann_login, case.id, "Again!", now=MONDAY)
+    assert case.owner_id == desk.lead.id
+    assert case.returned_from_id == desk.agent.id  # listed for leads "to reassign"
 
 
 def test_reply_to_a_case_waiting_on_the_customer_reopens_it(desk: Desk) -> None:

@@ -38,11 +38,14 @@ def test_deactivated_user_sees_nothing(desk: Desk) -> None:
         access.load_case(desk.uow, desk.other_agent, case.id)
 
 
-def test_user_with_open_cases_cannot_be_deactivated(desk: Desk) -> None:
-    desk.open()
-    with pytest.raises(Conflict):
+def test_user_with_open_cases_cannot_be_deactivated_when_no_lead_can_take_them(
+    desk: Desk,
+) -> None:
+    case = desk.open()  # the desk's lead and admin have no password: nobody can sign in
+    with pytest.raises(Conflict) as refused:
         deactivate_user(desk.uow, desk.admin, desk.agent.id)
-    assert desk.agent.active
+    assert refused.value.details == {"reason": "no_lead_available"}
+    assert desk.agent.active and case.owner_id == desk.agent.id
 
 
 def test_only_admins_create_users_and_customer_logins_need_a_record(desk: Desk) -> None:

@@ -2,7 +2,9 @@
 
 A case is opened only with the nature of the problem, the customer's name and a
 contact; if any are missing the error names every one of them. Date and time are
-captured automatically. The case gets its owner at once and is sized by triage.
+captured automatically. The case gets its owner at once (the staff member taking it
+in, else the agent automatic assignment picks) or, when nobody fits, waits in
+Unassigned (see desk/assignment.py and desk/unassigned.py). Triage sizes it.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from frontliner.desk import access
+from frontliner.desk import access, assignment
 from frontliner.desk.audit import record
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.customers import current_customer, customer_by_contact, parse_contact
 from frontliner.desk.empowerment import limits_for
-from frontliner.desk.errors import Conflict, Forbidden, Invalid
+from frontliner.desk.errors import Forbidden, Invalid
 from frontliner.desk.firelog import fire_for, index_case
 from frontliner.desk.interactions import analyse, parse_channel
 from frontliner.desk.model import (
@@ -34,6 +36,8 @@ from frontliner.desk.triage import REPEAT_WINDOW_DAYS, TriageFacts, triage
 
 MAX_NATURE = 2_000
 _REF_ATTEMPTS = 5
+# Who an unassigned case is sized for: an agent (their role's limits), not yet named.
+_WHOEVER_TAKES_IT = User(name="whoever takes it", email="", role=Role.AGENT, id=0)
 
 
 def open_case(
@@ -70,10 +74,11 @@ def open_case(
     assert customer.id is not None
     recent = uow.cases_opened_since(customer.id, at - timedelta(days=REPEAT_WINDOW_DAYS))
     skill = (required_skill or "").strip().lower() or None
-    owner = choose_owner(uow, actor, skill)
+    owner = choose_owner(uow, actor, skill, at)
     case = Case(
         ref=_unique_ref(uow), customer_id=customer.id, nature=" ".join(nature.split()),
-        channel=chosen_channel, opened_at=at, owner_id=owner.id, category=category or None,
+        channel=chosen_channel, opened_at=at, owner_id=None if owner is None else owner.id,
+        category=category or None,
         required_skill=skill, people_involved=people,
         contact_name=" ".join(customer_name.split()), contact_value=contact.strip(),
         updated_at=at, problem_at=problem_at, waiting_since=at,
@@ -84,9 +89,12 @@ def open_case(
     uow.add(case)
     uow.flush()
     index_case(uow, case)
-    record(uow, case, "opened", actor, at, owner_id=owner.id, channel=case.channel.value,
+    record(uow, case, "opened", actor, at, owner_id=case.owner_id, channel=case.channel.value,
            size=case.size.value, reasons=list(case.size_reasons), fire_id=case.fire_id,
            **({"problem_at": problem_at.isoformat()} if problem_at else {}))
+    if owner is None:
+        # Owned by nobody only while it waits for someone to take it: said, and audited.
+        record(uow, case, "left_unassigned", actor, at, reason=_why_unassigned(skill))
     if message and message.strip():
         _first_message(uow, actor, case, message, at)
     return case
@@ -119,8 +127,7 @@ def amend_case(
     if people_involved is not None:
         case.people_involved = check_people(people_involved)
         changed["people_involved"] = case.people_involved
-    assert case.owner_id is not None
-    owner = access.load_user(uow, case.owner_id, "owner")
+    owner = None if case.owner_id is None else access.load_user(uow, case.owner_id, "owner")
     recent = uow.cases_opened_since(case.customer_id, case.opened_at - timedelta(
         days=REPEAT_WINDOW_DAYS))
     assert_sized(uow, case, owner, 0, recent_cases=max(recent, 1))
@@ -130,20 +137,24 @@ def amend_case(
 
 
 def assert_sized(
-    uow: UnitOfWork, case: Case, owner: User, remedy_requested: int, recent_cases: int
+    uow: UnitOfWork, case: Case, owner: User | None, remedy_requested: int, recent_cases: int
 ) -> None:
-    """Set the case's size and reasons from triage; an approval already needed keeps it big."""
+    """Set the case's size and reasons from triage; an approval already needed keeps it big.
+    An unassigned case is sized for whoever takes it: an agent with the needed skill and
+    the agents' limits (it is sized again when someone takes it)."""
     # Reasons triage cannot recompute from the case alone (a remedy asked for at intake,
     # an approval needed later) stay until the case is resolved.
     kept = [r for r in case.size_reasons
             if r.startswith(("a remedy needs a lead's approval", "the remedy asked for"))]
     if remedy_requested:
         kept = [r for r in kept if not r.startswith("the remedy asked for")]
+    sized_for = owner or _WHOEVER_TAKES_IT
+    skills = frozenset(owner.skills if owner else [case.required_skill or ""])
     result = triage(
         TriageFacts(
-            nature=case.nature, owner_name=owner.name, owner_skills=frozenset(owner.skills),
+            nature=case.nature, owner_name=sized_for.name, owner_skills=skills,
             required_skill=case.required_skill, remedy_requested=remedy_requested,
-            money_per_case=limits_for(uow, owner).money_per_case,
+            money_per_case=limits_for(uow, sized_for).money_per_case,
             parties=len(case.people_involved), recent_cases=recent_cases,
             extra_reasons=tuple(kept),
         )
@@ -151,19 +162,20 @@ def assert_sized(
     case.size, case.size_reasons = result.size, list(result.reasons)
 
 
-def choose_owner(uow: UnitOfWork, actor: User | None, skill: str | None) -> User:
-    """The agent or lead taking the case in; otherwise the least-loaded active agent
-    with the skill, then any agent, then a lead."""
+def choose_owner(
+    uow: UnitOfWork, actor: User | None, skill: str | None, now: datetime | None = None
+) -> User | None:
+    """The agent or lead taking the case in; otherwise the agent automatic assignment
+    picks (present, below capacity, with the skill), or None: the case waits in
+    Unassigned."""
     if actor is not None and actor.role in (Role.AGENT, Role.LEAD):
         return actor
-    attempts = (((Role.AGENT,), skill), ((Role.AGENT,), None), ((Role.LEAD,), skill),
-                ((Role.LEAD, Role.ADMIN), None))
-    for roles, needed in dict.fromkeys(attempts):
-        owner = uow.least_loaded(roles, needed)
-        if owner is not None:
-            return owner
-    raise Conflict("No active agent or lead can own a new case; add one first.",
-                   {"reason": "no_owner_available"})
+    return assignment.pick_agent(uow, skill, resolve_now(now))
+
+
+def _why_unassigned(skill: str | None) -> str:
+    needed = f" with the skill '{skill}'" if skill else ""
+    return f"no agent{needed} who can sign in is available and below their capacity"
 
 
 # A clock a few minutes ahead (the caller's phone, the agent's PC) is not "the future".

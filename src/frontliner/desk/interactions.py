@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from frontliner.desk import access
+from frontliner.desk import access, departure
 from frontliner.desk.audit import record, transition
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.errors import Forbidden, Invalid
@@ -22,7 +22,6 @@ from frontliner.desk.model import (
     Channel,
     Direction,
     Interaction,
-    Role,
     User,
 )
 from frontliner.desk.ports import UnitOfWork
@@ -196,14 +195,7 @@ def reopen(uow: UnitOfWork, actor: User | None, case: Case, at: datetime, reason
     case.confirmation_recorded_by_id = case.confirmation_interaction_id = None
     case.exception_by_id, case.exception_reason = None, None
     case.resolved_at, case.closed_at = None, None
-    owner = uow.get(User, case.owner_id) if case.owner_id is not None else None
-    if owner is None or not owner.active:
-        replacement = uow.least_loaded((Role.AGENT,), case.required_skill) or uow.least_loaded(
-            (Role.AGENT, Role.LEAD), None)
-        if replacement is not None:
-            record(uow, case, "owner_replaced", actor, at, from_owner_id=case.owner_id,
-                   to_owner_id=replacement.id, reason="the previous owner is inactive")
-            case.owner_id = replacement.id
+    departure.replace_inactive_owner(uow, actor, case, at)
 
 
 def _add(

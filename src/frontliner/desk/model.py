@@ -94,6 +94,14 @@ class ArticleStatus(StrEnum):
     PUBLISHED = "published"
 
 
+class Presence(StrEnum):
+    """Whether a member of staff takes new cases now (set by themselves; see assignment)."""
+
+    AVAILABLE = "available"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+
 class KudosKind(StrEnum):
     KUDOS = "kudos"
     FIX_CREDIT = "fix_credit"  # a once-and-for-all fix in the fire log
@@ -117,6 +125,11 @@ class User:
     customer_id: int | None = None  # set for customer logins: whose cases they may see
     created_at: datetime | None = None
     id: int | None = None
+    # Automatic assignment (desk/assignment.py): what the person says, when they were
+    # last seen, and how many open cases they take at most (None: the desk's default).
+    presence: Presence = Presence.OFFLINE
+    last_seen_at: datetime | None = None
+    capacity: int | None = None
 
 
 @dataclass(eq=False)
@@ -195,6 +208,9 @@ class Case:
     # so the queues can sort by it (oldest first) from an index instead of reading
     # every case's messages.
     waiting_since: datetime | None = None
+    # Set when the owner was deactivated and a lead keeps the case until it is given to
+    # someone else ("to reassign"); cleared when ownership moves on.
+    returned_from_id: int | None = None
 
 
 @dataclass(eq=False)

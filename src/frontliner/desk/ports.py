@@ -69,9 +69,27 @@ class UnitOfWork(Protocol):
     def profile_for(self, user: User) -> EmpowermentProfile | None:
         """The user's own override if any, else their role's profile."""
 
-    def least_loaded(self, roles: tuple[Role, ...], skill: str | None = None) -> User | None:
-        """The active user with one of `roles` (and `skill`, when given) owning or handling
-        the fewest unresolved cases; ties go to the lowest id."""
+    def least_loaded(
+        self, roles: tuple[Role, ...], skill: str | None = None, *,
+        team_id: int | None = None, signs_in: bool = False,
+    ) -> User | None:
+        """The active user with one of `roles` (and `skill`, `team_id`, a password when
+        `signs_in`, when given) owning or handling the fewest unresolved cases; ties go to
+        the lowest id. Counts come from indexes, never from a scan of the cases."""
+
+    def assignable_agents(self, skill: str | None, seen_since: datetime) -> list[User]:
+        """Active agents with a password who said they are available and were seen since
+        `seen_since` (and have `skill`, when given): lowest id first, at most 200."""
+
+    def staff_load(self, user_ids: Sequence[int]) -> dict[int, int]:
+        """For each user, the unresolved cases they own plus those they handle (users with
+        none may be left out), each of the two counted up to MAX_CAPACITY + 1 on an index:
+        the cost never grows with the size of the desk."""
+
+    def lock_for_assignment(self, user_id: int, wait: bool = True) -> bool:
+        """Hold this user's assignment lock until commit, so two transactions cannot both
+        give them their last free place. With `wait` False, return False at once when
+        another transaction holds it."""
 
     def open_handover(self, case_id: int) -> Handover | None: ...
 

@@ -1,8 +1,8 @@
 """Users (customer logins, agents, leads, admins), their teams and skills.
 
 Only an admin (or the operator's CLI, actor None) creates users and changes roles; a
-lead may set skills. A user who still owns unresolved cases cannot be deactivated: the
-cases would be left with an owner nobody is watching.
+lead may set skills. Deactivating someone hands their open cases back to a lead, so no
+case is left with an owner nobody is watching.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from datetime import datetime
 from frontliner.desk import access
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.customers import clean_name, current_customer, normalise_email
+from frontliner.desk.departure import hand_back_work
 from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
-from frontliner.desk.model import Case, Customer, Role, Team, User
+from frontliner.desk.model import Customer, Presence, Role, Team, User
 from frontliner.desk.passwords import hash_password
 from frontliner.desk.ports import UnitOfWork
 
@@ -109,17 +110,25 @@ def set_password(
     return user
 
 
-def deactivate_user(uow: UnitOfWork, actor: User | None, user_id: int) -> User:
+def deactivate_user(
+    uow: UnitOfWork, actor: User | None, user_id: int, now: datetime | None = None
+) -> User:
+    """Close an account. Their open cases, the escalations they handle and their pending
+    handovers go back to a lead in the same step (desk/departure.py), never to nobody."""
     access.require_role(actor, Role.ADMIN)
+    at = resolve_now(now)
     user = access.load_user(uow, user_id)
     if actor is not None and actor.id == user.id:
         raise Forbidden("You cannot deactivate yourself; ask another admin.")
-    owned = [s.value for s in access.UNRESOLVED
-             if uow.find(Case, limit=1, owner_id=user.id, status=s)]
-    if owned:
-        raise Conflict(f"{user.name} still owns unresolved cases; hand them over first.",
-                       {"statuses": sorted(owned)})
-    user.active = False
+    if not user.active:
+        return user
+    before = user.presence
+    user.active, user.presence = False, Presence.OFFLINE  # never picked to take their own work
+    try:
+        hand_back_work(uow, actor, user, at)
+    except Conflict:
+        user.active, user.presence = True, before  # refused: nothing changes
+        raise
     return user
 
 

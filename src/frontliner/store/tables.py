@@ -68,9 +68,16 @@ users = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     _fk("customer_id", "customers.id"),
     _at("created_at", nullable=True),
+    sa.Column("presence", enum_of(m.Presence, "presence"), nullable=False,
+              server_default=m.Presence.OFFLINE.value),
+    _at("last_seen_at", nullable=True),
+    sa.Column("capacity", sa.Integer, nullable=True),
+    sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
     # users list by role; least_loaded picks among active users of some roles
     sa.Index(None, "role", "active", "id"),
     sa.Index(None, "customer_id"),
+    # automatic assignment: the agents present now
+    sa.Index(None, "role", "presence", "last_seen_at"),
 )
 
 contacts = sa.Table(
@@ -158,6 +165,7 @@ cases = sa.Table(
     _at("reopened_at", nullable=True),
     _at("problem_at", nullable=True),
     _at("waiting_since", nullable=True),
+    _fk("returned_from_id", "users.id"),
     # the lists of cases the API offers, each sorted by (updated_at, id)
     sa.Index(None, "owner_id", "status", "updated_at", "id"),
     sa.Index(None, "handler_id", "status", "updated_at", "id"),
@@ -169,6 +177,10 @@ cases = sa.Table(
     # waiting for us", last): one walk of the owner's or handler's cases in that order
     sa.Index(None, "owner_id", "waiting_since", "id"),
     sa.Index(None, "handler_id", "waiting_since", "id"),
+    # cases a lead keeps for a deactivated colleague until they are given to someone
+    sa.Index("ix_cases_to_reassign", "opened_at", "id",
+             sqlite_where=sa.text("returned_from_id IS NOT NULL"),
+             postgresql_where=sa.text("returned_from_id IS NOT NULL")),
 )
 
 audit_entries = sa.Table(

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from frontliner.desk.assignment import MAX_CAPACITY
 from frontliner.desk.errors import Conflict, Invalid
 from frontliner.desk.model import (
     Case,
@@ -35,6 +36,7 @@ from frontliner.desk.model import (
     FollowUp,
     Handover,
     HandoverStatus,
+    Presence,
     RemedyStatus,
     Role,
     User,
@@ -93,6 +95,32 @@ _PROFILE_FOR = (
     .limit(1)
 )
 _FIRE_BY_KEY = sa.select(Fire).where(fires.c.key == sa.bindparam("key", type_=sa.String)).limit(1)
+# Open cases per user, owned and handled counted separately so that each count is a range
+# of the (owner_id, status, ...) or (handler_id, status, ...) index: an OR of the two
+# columns cannot use either and scanned the whole table on every new case. Each count
+# stops at LOAD_CAP (above any capacity), so its cost never grows with the desk.
+LOAD_CAP = MAX_CAPACITY + 1
+_LOAD_IDS = sa.bindparam("ids", expanding=True, type_=sa.Integer)
+
+
+def _capped_open_cases(column: sa.Column[Any]) -> sa.ScalarSelect[Any]:
+    held = (sa.select(sa.literal(1)).select_from(cases)
+            .where(column == users.c.id, cases.c.status.in_(UNRESOLVED))
+            .correlate(users).limit(LOAD_CAP).subquery())
+    return sa.select(sa.func.count()).select_from(held).scalar_subquery()
+
+
+STAFF_LOAD = sa.select(
+    users.c.id, _capped_open_cases(cases.c.owner_id) + _capped_open_cases(cases.c.handler_id)
+).where(users.c.id.in_(_LOAD_IDS))
+_LOCK_USER = sa.select(users.c.id).where(users.c.id == sa.bindparam("user_id", type_=sa.Integer))
+_TOUCH_USER = (
+    sa.update(users)
+    .where(users.c.id == sa.bindparam("user_id", type_=sa.Integer))
+    .values(active=users.c.active)
+)
+# How many candidates automatic assignment and least_loaded weigh at most.
+MAX_CANDIDATES = 200
 
 
 class SqlUnitOfWork:
@@ -201,21 +229,54 @@ class SqlUnitOfWork:
             EmpowermentProfile, _PROFILE_FOR, {"user_id": user.id, "role": user.role}
         )
 
-    def least_loaded(self, roles: tuple[Role, ...], skill: str | None = None) -> User | None:
-        load = (
-            sa.select(sa.func.count(cases.c.id))
-            .where(
-                sa.or_(cases.c.owner_id == users.c.id, cases.c.handler_id == users.c.id),
-                cases.c.status.in_(UNRESOLVED),
-            )
-            .scalar_subquery()
-        )
+    def least_loaded(
+        self, roles: tuple[Role, ...], skill: str | None = None, *,
+        team_id: int | None = None, signs_in: bool = False,
+    ) -> User | None:
         query = sa.select(User).where(users.c.active.is_(True), users.c.role.in_(roles))
         if skill is not None:
             query = query.where(json_list_contains(users.c.skills, skill))
-        candidates = self._all(query.order_by(load, users.c.id).limit(50))
+        if team_id is not None:
+            query = query.where(users.c.team_id == team_id)
+        if signs_in:
+            query = query.where(users.c.password_hash.is_not(None))
+        found = self._all(query.order_by(users.c.id).limit(MAX_CANDIDATES))
         # The text match on JSON only narrows the search; the list itself decides.
-        return next((u for u in candidates if skill is None or skill in u.skills), None)
+        candidates = [u for u in found if skill is None or skill in u.skills]
+        loads = self.staff_load([u.id for u in candidates])
+        return min(candidates, key=lambda u: (loads.get(u.id, 0), u.id), default=None)
+
+    def assignable_agents(self, skill: str | None, seen_since: datetime) -> list[User]:
+        query = sa.select(User).where(
+            users.c.role == Role.AGENT,
+            users.c.presence == Presence.AVAILABLE,
+            users.c.last_seen_at >= seen_since,
+            users.c.active.is_(True),
+            users.c.password_hash.is_not(None),
+        )
+        if skill is not None:
+            query = query.where(json_list_contains(users.c.skills, skill))
+        return self._all(query.order_by(users.c.id).limit(MAX_CANDIDATES))
+
+    def staff_load(self, user_ids: Sequence[int]) -> dict[int, int]:
+        if not user_ids:
+            return {}
+        params = {"ids": list(user_ids)}
+        with self._translated():
+            rows = self.session.execute(STAFF_LOAD, params).all()
+        return {user_id: int(count) for user_id, count in rows if count}
+
+    def lock_for_assignment(self, user_id: int, wait: bool = True) -> bool:
+        with self._translated():
+            if self.session.get_bind().dialect.name == "postgresql":
+                # FOR NO KEY UPDATE: does not block inserting cases that refer to the user.
+                query = _LOCK_USER.with_for_update(key_share=True, skip_locked=not wait)
+                return self.session.scalar(query, {"user_id": user_id}) is not None
+            # SQLite has one writer at a time: becoming the writer is the lock, and every
+            # read after it sees all that was committed before.
+            self.session.execute(_TOUCH_USER, {"user_id": user_id})
+            return True
+
 
     def open_handover(self, case_id: int) -> Handover | None:
         query = (

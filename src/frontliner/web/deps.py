@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Query, Request
 
 from frontliner.config import Settings
+from frontliner.desk import presence
 from frontliner.desk.model import ApiToken, Role, User
 from frontliner.desk.ports import UnitOfWork, UowFactory
 from frontliner.store import queries
@@ -100,8 +101,18 @@ def current_user(
         scheme, _, secret = authorization.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise unauthorized("Use 'Authorization: Bearer <token>'.")
-        return _user_for_token(uow, secret.strip())
-    return _user_for_session(request, uow)
+        user = _user_for_token(uow, secret.strip())
+    else:
+        user = _user_for_session(request, uow)
+    note_seen(uow, user)
+    return user
+
+
+def note_seen(uow: UnitOfWork, user: User) -> None:
+    """Staff are seen on each request (their presence times out when idle); the desk
+    writes it at most once a minute, so most requests write nothing."""
+    if presence.note_seen(user):
+        uow.commit()
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

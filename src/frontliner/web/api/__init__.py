@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from frontliner.web.api import (
     abuse,
     access,
+    assignment,
     attachments,
     auth,
     cases,
@@ -40,6 +41,7 @@ for area in (
     coach,
     attachments,
     abuse,
+    assignment,
 ):
     router.include_router(area.router)
 router.include_router(access.router)  # e-mailed sign-in and reset links

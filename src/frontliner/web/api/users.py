@@ -106,7 +106,7 @@ def set_password(user_id: int, body: PasswordIn, user: CurrentUser, uow: UowDep)
 @router.post(
     "/users/{user_id}/deactivate",
     response_model=UserOut,
-    summary="Deactivate a user who owns no unresolved case (admin)",
+    summary="Deactivate a user; their open cases go back to a lead (admin)",
 )
 def deactivate(user_id: int, user: AdminUser, uow: UowDep) -> Any:
     changed = users.deactivate_user(uow, user, user_id)

@@ -33,7 +33,7 @@ from frontliner.channels.chat.broker import AGENTS_TOPIC, Broker, Subscription
 from frontliner.desk import access
 from frontliner.desk.model import Case, Role, User
 from frontliner.desk.ports import UowFactory
-from frontliner.web.deps import _user_for_session, _user_for_token
+from frontliner.web.deps import _user_for_session, _user_for_token, note_seen
 from frontliner.web.errors import ApiError
 from frontliner.web.live.feed import LiveFeed
 from frontliner.web.public.security import same_origin
@@ -198,8 +198,11 @@ def _authenticate(websocket: WebSocket, factory: UowFactory) -> tuple[User | Non
                 scheme, _, secret = authorization.partition(" ")
                 if scheme.lower() != "bearer":
                     return None, False
-                return _user_for_token(uow, secret.strip()), False
-            return _user_for_session(websocket, uow), True  # type: ignore[arg-type]
+                user, by_session = _user_for_token(uow, secret.strip()), False
+            else:
+                user, by_session = _user_for_session(websocket, uow), True  # type: ignore[arg-type]
+            note_seen(uow, user)  # an open live view counts as being here (presence)
+            return user, by_session
         except ApiError:
             return None, False
 

@@ -50,6 +50,7 @@ from fastapi.staticfiles import StaticFiles
 
 from frontliner.web.pages import (
     access,
+    assignment_pages,
     auth,
     case_actions,
     case_confirm,
@@ -79,7 +80,7 @@ AREAS: list[APIRouter] = [auth.router, workspace.router, new_case.router, case_p
                           case_actions.router, case_notes.router, composer.router, lead.router,
                           lead_team.router, lead_firelog.router, lead_coach.router,
                           portal.router, lead_abuse.router,
-                          fire_suggestions.router, knowledge.router]
+                          fire_suggestions.router, knowledge.router, assignment_pages.router]
 AREAS.append(access.router)  # e-mailed sign-in and password-reset links
 AREAS.append(live_counts.router)  # the side navigation's counts for live updates
 AREAS.append(case_confirm.router)  # recording the customer's confirmation

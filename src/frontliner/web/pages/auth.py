@@ -19,7 +19,13 @@ from frontliner.desk.errors import Invalid
 from frontliner.desk.model import Role, User
 from frontliner.desk.passwords import MAX_LENGTH, hash_password, verify_password
 from frontliner.desk.ports import UnitOfWork
-from frontliner.web.deps import SESSION_FINGERPRINT, SESSION_USER, UowDep, password_fingerprint
+from frontliner.web.deps import (
+    SESSION_FINGERPRINT,
+    SESSION_USER,
+    UowDep,
+    note_seen,
+    password_fingerprint,
+)
 from frontliner.web.pages.errors import LoginRequired, PageError
 from frontliner.web.pages.security import renew_csrf_token
 from frontliner.web.pages.templating import current_page_user, render, set_page_user
@@ -61,6 +67,7 @@ def page_user(*roles: Role) -> Callable[..., User]:
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise LoginRequired(here)
         set_page_user(request, user)
+        note_seen(uow, user)
         if roles and user.role not in roles:
             raise PageError(403, "Your account cannot open this page.")
         return user

@@ -10,6 +10,7 @@ The team pages (empowerment, recognition), the fire log and the coach settings l
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -25,6 +26,7 @@ from frontliner.web.lookup import case_for, case_id, session_of
 from frontliner.web.pages.auth import LeadPageUser
 from frontliner.web.pages.fire_context import console_extra
 from frontliner.web.pages.templating import render
+from frontliner.web.pages.waiting import waiting_context
 
 router = APIRouter(prefix="/lead")
 
@@ -38,8 +40,12 @@ FLASH = "flash"  # the session key the agent's case pages use too
 def console(uow: UnitOfWork, user: User, section: str) -> dict[str, Any]:
     """What every console page shows around its content: the sections and their counts."""
     assert user.id is not None
-    return {"section": section, "counts": lead_queries.console_counts(session_of(uow), user.id),
-            "count_cap": lead_queries.COUNT_CAP, **console_extra(uow, user)}
+    session = session_of(uow)
+    counts = lead_queries.console_counts(session, user.id)
+    waiting = waiting_context(session)  # the Unassigned queue's count and age, on every page
+    every = {**asdict(counts), "unassigned": waiting["waiting"].count}
+    return {"section": section, "counts": every, "count_cap": lead_queries.COUNT_CAP,
+            **console_extra(uow, user), **waiting}
 
 
 def done(request: Request, path: str, message: str) -> RedirectResponse:

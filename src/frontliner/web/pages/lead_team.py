@@ -24,6 +24,7 @@ from frontliner.desk.ports import UnitOfWork
 from frontliner.store import lead_queries, queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import case_for, case_id, session_of
+from frontliner.web.pages.assignment_pages import colleague_assignment
 from frontliner.web.pages.auth import LeadPageUser, StaffPageUser
 from frontliner.web.pages.lead import console, done, flash
 from frontliner.web.pages.templating import render
@@ -187,5 +188,8 @@ def colleague(
     found = queries.kudos_for(session_of(uow), user_id, cursor, 25)
     names = lead_queries.names_of(session_of(uow), [k.from_user_id for k in found.items])
     context = {"person": person, "rows": found.items, "next_cursor": found.next_cursor,
-               "names": names, "limits": empowerment.limits_for(uow, person)}
+               "names": names, "limits": empowerment.limits_for(uow, person),
+               "assignment": colleague_assignment(uow, person), "flash": flash(request),
+               "can_set_capacity": user.role == Role.ADMIN
+               or (user.role == Role.LEAD and person.role == Role.AGENT)}
     return render(request, "lead/colleague.html", context)

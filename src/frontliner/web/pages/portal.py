@@ -115,8 +115,9 @@ def open_case(
         error = refused if isinstance(refused, Invalid) else Invalid(refused.message)
         return _new_case_page(request, uow, user, {"nature": nature, "details": details},
                               error, status_code=422)
-    return _done(request, f"/portal/cases/{case.ref}",
-                 "Thank you for telling us. Your case is open and has an owner.")
+    said = ("Your case is open and has an owner." if case.owner_id is not None else
+            "Your case is open; the first free member of our team will take it on.")
+    return _done(request, f"/portal/cases/{case.ref}", f"Thank you for telling us. {said}")
 
 
 # --- one case -------------------------------------------------------------------------------

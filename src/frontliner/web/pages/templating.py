@@ -94,10 +94,11 @@ class Viewer:
     id: int | None
     name: str
     role: Role
+    presence: str = "offline"  # the header's presence control shows it
 
     @classmethod
     def of(cls, user: User) -> Viewer:
-        return cls(user.id, user.name, user.role)
+        return cls(user.id, user.name, user.role, user.presence.value)
 
 
 def set_page_user(request: Request, user: User) -> None:

@@ -95,6 +95,8 @@ class CaseOut(Out):
         default=None, description="Since when the customer has waited for our answer "
         "(null: we answered last)"
     )
+    returned_from_id: int | None = Field(
+        default=None, description="set while a lead keeps the case for a deactivated owner")
 
 
 class MessageIn(In):

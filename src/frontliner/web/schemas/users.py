@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from frontliner.desk.model import KudosKind, Role
+from frontliner.desk.model import KudosKind, Presence, Role
 from frontliner.web.schemas.common import In, Out
 
 
@@ -20,6 +20,9 @@ class UserOut(Out):
     active: bool
     customer_id: int | None
     created_at: datetime | None
+    presence: Presence = Field(default=Presence.OFFLINE, description="what they said")
+    capacity: int | None = Field(default=None, description="most open cases given to them "
+                                 "automatically; null: the desk's default")
 
 
 class UserIn(In):
