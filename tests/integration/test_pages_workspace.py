@@ -12,7 +12,7 @@ from api_support import API, Desk, api_fixture, desk_fixture  # noqa: F401 - fix
 from fastapi.testclient import TestClient
 from test_pages_agent import case_id, log_in, open_case
 
-from frontliner.desk import ownership
+from frontliner.desk import escalation, ownership
 from frontliner.desk.model import Case, Channel, Direction, Interaction, User
 from frontliner.store.uow import SqlUnitOfWork
 
@@ -149,3 +149,22 @@ def test_handovers_offered_to_me_are_named_by_their_case_reference(
     page = api.get("/work").text
     assert f"Handover of case {ref}</a>: Refund not received yet" in page
     assert not re.search(r"Handover of case \d+<", page)
+
+
+def test_follow_ups_due_name_the_customer_and_the_last_message(
+    api: TestClient, desk: Desk, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    ref = open_case(uow_factory, desk.agent2.id, "Water damage from a leaking washer")
+    with uow_factory() as uow:
+        kim = uow.get(User, desk.agent2.id)
+        escalation.escalate(uow, kim, case_id(uow, ref), "needs a lead's authority",
+                            "leak since Monday 9:00", handler_id=desk.lead.id,
+                            people_involved=[{"name": "Joe Fixer", "contact": "joe@ex.test"}],
+                            now=datetime.now(UTC) - timedelta(days=5))
+        uow.commit()
+    log_in(api, "kim@desk.test")
+    page = api.get("/work?queue=follow-ups").text
+    row = re.search(rf'<tr data-row data-ref="{ref}">(.*?)</tr>', page, re.S)
+    assert row is not None
+    assert "Ann Lee" in row.group(1)
+    assert re.search(r"Customer:</span> It is broken again!", row.group(1))

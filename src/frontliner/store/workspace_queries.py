@@ -57,9 +57,9 @@ class QueueRow:
     last: LastMessage | None = None
 
 
+_CUSTOMER = sa.func.coalesce(sa.func.nullif(cases.c.contact_name, ""), customers.c.name)
 _ROW_COLUMNS = (cases.c.id, cases.c.ref, cases.c.nature, cases.c.status, cases.c.size,
-                cases.c.channel, sa.func.coalesce(sa.func.nullif(cases.c.contact_name, ""),
-                                                  customers.c.name), cases.c.updated_at,
+                cases.c.channel, _CUSTOMER, cases.c.updated_at,
                 cases.c.waiting_since)
 _WAIT = cases.c.waiting_since
 
@@ -159,3 +159,15 @@ def case_refs(session: Session, case_ids: Sequence[int]) -> dict[int, str]:
         return {}
     rows = session.execute(sa.select(cases.c.id, cases.c.ref).where(cases.c.id.in_(wanted)))
     return {row.id: row.ref for row in rows}
+
+
+def customers_of(session: Session, case_ids: Sequence[int]) -> dict[int, tuple[str, Channel]]:
+    """Who each of a page's cases is for, and its channel (the follow-ups queue lists
+    follow-ups, not cases, and names their customers with this)."""
+    wanted = sorted(set(case_ids))[:MAX_LIMIT]
+    if not wanted:
+        return {}
+    query = (sa.select(cases.c.id, _CUSTOMER, cases.c.channel).select_from(cases)
+             .join(customers, customers.c.id == cases.c.customer_id)
+             .where(cases.c.id.in_(wanted)))
+    return {row[0]: (row[1], row[2]) for row in session.execute(query)}

@@ -93,10 +93,15 @@ def queue_rows(
     assert user.id is not None
     if key == "follow-ups":
         due = queries.follow_ups_due(session, user.id, now, cursor, PAGE_SIZE)
+        ids = [r.follow_up.case_id for r in due.items]
+        who = workspace_queries.customers_of(session, ids)
+        last = workspace_queries.last_messages(session, ids)
         rows: list[dict[str, Any]] = [
             {"ref": r.case_ref, "nature": r.follow_up.note or "Follow up with the customer",
-             "status": "follow-up", "size": None, "customer": "", "last": None,
-             "updated_at": r.follow_up.due_at, "due": True} for r in due.items]
+             "status": "follow-up", "size": None, "updated_at": r.follow_up.due_at,
+             "customer": who.get(r.follow_up.case_id, ("", None))[0],
+             "channel": who.get(r.follow_up.case_id, ("", None))[1],
+             "last": last.get(r.follow_up.case_id), "due": True} for r in due.items]
         return rows, due.next_cursor
     filters = replace(_filters(key, user), search=search or None)
     found = workspace_queries.queue_rows(session, filters, cursor, PAGE_SIZE)
