@@ -55,9 +55,11 @@ def serve(
         get_settings.cache_clear()
     if workers > 1 and not settings.redis_url:
         # Each worker has its own chat broker: a reply handled by one worker would not
-        # reach a visitor connected to another until they reconnect.
-        err.print("[yellow]Several workers without FRONTLINER_REDIS_URL: live chat "
-                  "messages stay within one worker. Set it to share them.[/yellow]")
+        # reach a visitor connected to another until they reconnect. (Agents' screens
+        # are fed from the database by every worker's live feed, so they see it all.)
+        err.print("[yellow]Several workers without FRONTLINER_REDIS_URL: a chat visitor "
+                  "sees a reply posted through another worker only when the widget "
+                  "reconnects. Set it to share chat messages at once.[/yellow]")
     console.print(
         f"[green]Frontliner[/green] on http://{bind_host}:{bind_port} "
         f"(API /api/v1, OpenAPI /openapi.json, {workers} worker(s))"
