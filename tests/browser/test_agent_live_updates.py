@@ -170,7 +170,8 @@ def test_the_owner_gets_the_lead_hand_back_note_live_and_on_the_case(
     item.get_by_label("What was done, for the owner").fill(
         "Refund of 80.00 approved and sent; please tell the customer.")
     item.get_by_role("button", name="Hand back to the owner").click()
-    expect(lead_page.get_by_role("status").first).to_contain_text("is back with its owner")
+    expect(lead_page.get_by_role("status").filter(has_text="is back with its owner")
+           ).to_be_visible()
 
     expect(owner.locator("#notices")).to_contain_text(
         f"Lee Lead handed case {case.ref} back: Refund of 80.00 approved and sent")
