@@ -110,6 +110,7 @@ def bobs(
         201,
     )
     token = _ok(api.post(f"{API}/auth/tokens", headers=desk.bob.auth, json={"name": "b"}), 201)
+    team = _ok(api.post(f"{API}/teams", headers=desk.admin.auth, json={"name": "Bob's"}), 201)
     return BobsWorld(
         ids={
             "ref": ref,
@@ -122,6 +123,7 @@ def bobs(
             "article_id": article["id"],
             "reply_id": reply["id"],
             "token_id": token["id"],
+            "team_id": team["id"],
             "name": _bobs_attachment(engine, uow_factory),
         }
     )
@@ -196,6 +198,12 @@ def bodies(desk: Desk, world: BobsWorld) -> dict[str, Any]:
         "PUT /fire-suggestions/thresholds": {"min_cases": 2, "days": 1},
         "POST /handovers/{handover_id}/accept": {},
         "POST /handovers/{handover_id}/withdraw": {},
+        "PUT /teams/{team_id}": {"name": "renamed by ann"},
+        "POST /users/{user_id}/tokens": {"name": "ann's token for bob"},
+        "POST /auth/links": {"purpose": "password_reset", "email": "bob@example.com"},
+        "POST /auth/links/sign-in": {"token": "MQ.not-a-signature-of-ours"},
+        "POST /auth/links/reset": {"token": "MQ.not-a-signature-of-ours",
+                                   "password": "taken over by ann!"},
     }
 
 
@@ -224,6 +232,12 @@ def open_to_a_customer(api: TestClient, desk: Desk, world: BobsWorld) -> dict[st
     def logout(r: Any) -> None:
         assert r.status_code == 204
 
+    def ask_link(r: Any) -> None:  # anyone may ask; the answer says nothing about Bob
+        assert r.status_code == 202 and "bob" not in r.text.lower()
+
+    def own_tokens(r: Any) -> None:
+        assert r.status_code == 200 and {t["user_id"] for t in r.json()["items"]} == {ann.id}
+
     return {
         "POST /auth/login": login,
         "GET /auth/me": me,
@@ -232,6 +246,8 @@ def open_to_a_customer(api: TestClient, desk: Desk, world: BobsWorld) -> dict[st
         "GET /cases": cases,
         "POST /cases": new_case,
         "POST /auth/logout": logout,
+        "POST /auth/links": ask_link,
+        "GET /tokens": own_tokens,
     }
 
 
@@ -251,6 +267,9 @@ def snapshot(api: TestClient, desk: Desk, world: BobsWorld) -> dict[str, Any]:
         "/prepared-replies",
         "/approvals",
         "/teams",
+        f"/teams/{ids['team_id']}/members",
+        f"/tokens?user_id={ids['user_id']}",
+        f"/users/{ids['user_id']}/audit",
         f"/users/{desk.agent.id}/kudos",
         "/users?limit=200",
         "/customers?limit=200",

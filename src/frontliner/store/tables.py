@@ -78,6 +78,7 @@ users = sa.Table(
     sa.Index(None, "customer_id"),
     # automatic assignment: the agents present now
     sa.Index(None, "role", "presence", "last_seen_at"),
+    sa.Index(None, "team_id", "id"),  # a team's members (admin pages)
 )
 
 contacts = sa.Table(

@@ -1,7 +1,8 @@
 """API tokens: issue (the secret is returned once), list, revoke.
 
 Only the sha256 of a token and a short prefix are stored, so a copy of the database
-holds no working token. A user manages their own tokens; an admin may revoke anyone's.
+holds no working token. A user manages their own tokens; an admin may issue and revoke
+anyone's. Issuing and revoking are written to the account audit trail.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from frontliner.desk import access
+from frontliner.desk.account_audit import record_account
 from frontliner.desk.errors import Invalid, NotFound
 from frontliner.desk.model import ApiToken, Role, User
 from frontliner.desk.ports import UnitOfWork
@@ -62,6 +64,8 @@ def issue_token(
     )
     uow.add(token)
     uow.flush()
+    record_account(uow, "token_created", actor, user_id=user.id, now=token.created_at,
+                   token_id=token.id, prefix=token.prefix, name=token.name)
     return IssuedToken(token=token, secret=secret)
 
 
@@ -77,4 +81,6 @@ def revoke_token(
         raise NotFound(f"No API token with id {token_id}.", {"token_id": token_id})
     if token.revoked_at is None:
         token.revoked_at = now or datetime.now(UTC)
+        record_account(uow, "token_revoked", actor, user_id=token.user_id,
+                       now=token.revoked_at, token_id=token.id, prefix=token.prefix)
     return token

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from frontliner.web.api import (
     abuse,
     access,
+    accounts,
     assignment,
     attachments,
     auth,
@@ -45,3 +46,4 @@ for area in (
 ):
     router.include_router(area.router)
 router.include_router(access.router)  # e-mailed sign-in and reset links
+router.include_router(accounts.router)  # reactivate, teams' members, tokens, audit

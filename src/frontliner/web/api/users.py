@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from frontliner.desk import access, empowerment, recognition, users
+from frontliner.desk import access, accounts, empowerment, recognition
 from frontliner.desk.errors import NotFound
 from frontliner.desk.model import EmpowermentProfile, Role, Team
-from frontliner.store import queries
+from frontliner.store import account_queries, queries
 from frontliner.web.deps import AdminUser, CurrentUser, LeadUser, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of
 from frontliner.web.schemas.common import ERRORS, PageOut
@@ -41,14 +41,16 @@ def list_users(
     role: Role | None = None,
     active: bool | None = None,
     q: Annotated[str | None, Query(max_length=200, description="part of a name or e-mail")] = None,
+    team_id: int | None = None,
 ) -> Any:
-    found = queries.list_users(session_of(uow), role, active, q, page.cursor, page.limit)
+    found = account_queries.list_users(session_of(uow), role, active, q, team_id, page.cursor,
+                                       page.limit)
     return render_page(found, UserOut)
 
 
 @router.post("/users", response_model=UserOut, status_code=201, summary="Add a user (admin)")
 def create_user(body: UserIn, user: AdminUser, uow: UowDep) -> Any:
-    created = users.create_user(
+    created = accounts.add_user(
         uow,
         user,
         name=body.name,
@@ -72,21 +74,21 @@ def get_user(user_id: int, user: CurrentUser, uow: UowDep) -> Any:
 
 @router.put("/users/{user_id}/role", response_model=UserOut, summary="Change a role (admin)")
 def set_role(user_id: int, body: RoleIn, user: AdminUser, uow: UowDep) -> Any:
-    changed = users.set_role(uow, user, user_id, body.role)
+    changed = accounts.change_role(uow, user, user_id, body.role)
     uow.commit()
     return render(UserOut, changed)
 
 
 @router.put("/users/{user_id}/team", response_model=UserOut, summary="Put in a team (admin)")
 def set_team(user_id: int, body: TeamAssignIn, user: AdminUser, uow: UowDep) -> Any:
-    changed = users.set_team(uow, user, user_id, body.team_id)
+    changed = accounts.move_to_team(uow, user, user_id, body.team_id)
     uow.commit()
     return render(UserOut, changed)
 
 
 @router.put("/users/{user_id}/skills", response_model=UserOut, summary="Set skills (lead)")
 def set_skills(user_id: int, body: SkillsIn, user: StaffUser, uow: UowDep) -> Any:
-    changed = users.set_skills(uow, user, user_id, body.skills)
+    changed = accounts.change_skills(uow, user, user_id, body.skills)
     uow.commit()
     return render(UserOut, changed)
 
@@ -99,7 +101,7 @@ def set_skills(user_id: int, body: SkillsIn, user: StaffUser, uow: UowDep) -> An
 def set_password(user_id: int, body: PasswordIn, user: CurrentUser, uow: UowDep) -> None:
     if user.id != user_id and user.role != Role.ADMIN:
         raise NotFound(f"No user with id {user_id}.", {"user_id": user_id})
-    users.set_password(uow, user, user_id, body.password)
+    accounts.set_password(uow, user, user_id, body.password)
     uow.commit()
 
 
@@ -109,7 +111,7 @@ def set_password(user_id: int, body: PasswordIn, user: CurrentUser, uow: UowDep)
     summary="Deactivate a user; their open cases go back to a lead (admin)",
 )
 def deactivate(user_id: int, user: AdminUser, uow: UowDep) -> Any:
-    changed = users.deactivate_user(uow, user, user_id)
+    changed = accounts.deactivate(uow, user, user_id)
     uow.commit()
     return render(UserOut, changed)
 
@@ -143,7 +145,7 @@ def list_teams(user: StaffUser, uow: UowDep) -> Any:
 
 @router.post("/teams", response_model=TeamOut, status_code=201, summary="Add a team (admin)")
 def create_team(body: TeamIn, user: AdminUser, uow: UowDep) -> Any:
-    team = users.create_team(uow, user, body.name)
+    team = accounts.add_team(uow, user, body.name)
     uow.commit()
     return render(TeamOut, team)
 

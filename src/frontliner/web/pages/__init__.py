@@ -50,6 +50,9 @@ from fastapi.staticfiles import StaticFiles
 
 from frontliner.web.pages import (
     access,
+    account,
+    admin,
+    admin_teams,
     assignment_pages,
     auth,
     case_actions,
@@ -82,6 +85,7 @@ AREAS: list[APIRouter] = [auth.router, workspace.router, new_case.router, case_p
                           portal.router, lead_abuse.router,
                           fire_suggestions.router, knowledge.router, assignment_pages.router]
 AREAS.append(access.router)  # e-mailed sign-in and password-reset links
+AREAS += [admin.router, admin_teams.router, account.router]  # users, teams, own tokens
 AREAS.append(live_counts.router)  # the side navigation's counts for live updates
 AREAS.append(case_confirm.router)  # recording the customer's confirmation
 

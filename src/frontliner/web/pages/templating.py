@@ -45,6 +45,9 @@ NAV: dict[Role, tuple[NavItem, ...]] = {
                  NavItem("Knowledge", "/knowledge")),
     Role.CUSTOMER: (NavItem("My cases", "/portal"),),
 }
+# Everyone has their own account page (API tokens); admins also the admin pages.
+NAV[Role.ADMIN] += (NavItem("Admin", "/admin"),)
+NAV = {role: (*items, NavItem("My account", "/account")) for role, items in NAV.items()}
 
 
 def when(value: datetime | None) -> str:

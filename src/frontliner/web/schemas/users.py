@@ -119,3 +119,13 @@ class KudosOut(Out):
     from_customer_id: int | None
     case_id: int | None
     fire_id: int | None
+
+
+class AccountAuditOut(Out):
+    id: int
+    at: datetime
+    action: str
+    actor_id: int | None
+    user_id: int | None
+    team_id: int | None
+    detail: dict[str, object]
