@@ -102,10 +102,19 @@ def test_staff_member_resets_a_forgotten_password_by_emailed_link(
     desk, page = browser_desk, anonymous_page
     email = f"rosa.{secrets.token_hex(3)}@desk.test"
     with desk.uow_factory() as uow:
-        users.create_user(uow, None, name="Rosa Agent", email=email, role=Role.AGENT,
-                          password=PASSWORD)
+        rosa = users.create_user(uow, None, name="Rosa Agent", email=email, role=Role.AGENT,
+                                 password=PASSWORD)
         uow.commit()
+        rosa_id = rosa.id or 0
+    try:
+        _reset_and_log_in(page, live_server, email, tmp_path)
+    finally:  # the desk is shared by the session's tests: no new agent left to take cases
+        with desk.uow_factory() as uow:
+            users.deactivate_user(uow, None, rosa_id)
+            uow.commit()
 
+
+def _reset_and_log_in(page: Any, live_server: LiveServer, email: str, tmp_path: Path) -> None:
     page.goto("/login")
     page.get_by_role("link", name="Forgot your password?").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Forgot your password?"
