@@ -1,7 +1,7 @@
 """an index for a team's members (the admin pages list them by team)
 
 Revision ID: 0009_users_team_index
-Revises: 0008_confirmation_mail
+Revises: 0010_assignment
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0009_users_team_index"
-down_revision: str | None = "0008_confirmation_mail"
+down_revision: str | None = "0010_assignment"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
