@@ -20,7 +20,7 @@ def test_the_policy_a_lead_saves_is_what_agents_read_and_versions_are_kept(
     lead: Any, desk: Desk, uow_factory: UowFactory
 ) -> None:
     shipped = lead.get("/lead/abuse-policy").text
-    assert "The policy Frontliner ships" in shipped and "<h3>What is not abuse</h3>" in shipped
+    assert "The policy Frontliner ships" in shipped and "<h4>What is not abuse</h4>" in shipped
 
     empty = _post(lead, "/lead/abuse-policy", {"body": "   ", "note": "oops, kept"})
     assert empty.status_code == 422 and "the text of the policy" in ALERT.findall(empty.text)[0]
@@ -29,7 +29,7 @@ def test_the_policy_a_lead_saves_is_what_agents_read_and_versions_are_kept(
     text = "# Our line\n\nNo threats, no slurs. <img src=x onerror=alert(1)>"
     saved = _post(lead, "/lead/abuse-policy", {"body": text, "note": "shorter"})
     assert STATUS.findall(saved.text)[0].startswith("Policy saved")
-    assert "Written by Lee Lead" in saved.text and "<h2>Our line</h2>" in saved.text
+    assert "Written by Lee Lead" in saved.text and "<h3>Our line</h3>" in saved.text
     assert "<img" not in saved.text and "&lt;img src=x onerror=alert(1)&gt;" in saved.text
     assert "(in force)" in saved.text
     with uow_factory() as uow:

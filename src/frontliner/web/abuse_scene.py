@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from frontliner.channels.email.addresses import desk_address
 from frontliner.config import Settings
@@ -25,6 +26,7 @@ from frontliner.desk.model import (
 from frontliner.desk.ports import UnitOfWork
 from frontliner.store import abuse_queries
 from frontliner.web.lookup import session_of
+from frontliner.web.policy_text import safe_policy
 
 
 @dataclass(frozen=True)
@@ -91,3 +93,15 @@ def _flag(uow: UnitOfWork, user: User, case: Case, message: Interaction,
         needs_lead=not why.by_analyser and not why.reported_by_authority,
         boundary_reply=abuse.boundary_reply(case, why.kinds),
     )
+
+
+def abuse_context(uow: UnitOfWork, user: User, case: Case,
+                  messages: Sequence[Interaction]) -> dict[str, Any]:
+    """What the case page's abuse partials need; the policy is read only when a message
+    counts as abuse or the conversation has ended."""
+    scene = abuse_scene(uow, user, case, messages)
+    policy = None
+    if scene.any_abuse or scene.ended is not None:
+        # Under the message's panel (h3) and its "What you may do" (h4).
+        policy = safe_policy(abuse_queries.current_policy(session_of(uow)).policy.body, top=4)
+    return {"abuse": scene, "abuse_policy": policy, "abuse_kinds": abuse.KINDS}

@@ -13,10 +13,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-TAGS = {"h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "code",
+TAGS = {"h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "strong", "em", "a", "code",
         "blockquote", "br", "hr"}
-_HEADING_DOWN = {f"<h{n}>": f"<h{n + 1}>" for n in range(1, 4)} | {
-    f"</h{n}>": f"</h{n + 1}>" for n in range(1, 4)}
 
 
 @lru_cache(maxsize=1)
@@ -25,17 +23,18 @@ def _parser() -> MarkdownIt:
 
 
 @lru_cache(maxsize=16)
-def policy_html(text: str, demote: bool = True) -> str:
-    """`demote`: the policy sits under the page's own heading, so # becomes <h2>."""
+def policy_html(text: str, top: int = 2) -> str:
+    """The policy sits under the page's own headings, so its `#` becomes <h{top}> (and
+    deeper levels follow, at most <h6>)."""
     html = _parser().render(text)
-    if demote:
-        for old in sorted(_HEADING_DOWN, key=lambda tag: -int(tag.strip("</>h"))):
-            html = html.replace(old, _HEADING_DOWN[old])
+    for level in range(6, 0, -1):  # deepest first, so no heading is moved twice
+        new = min(level + top - 1, 6)
+        html = html.replace(f"<h{level}>", f"<h{new}>").replace(f"</h{level}>", f"</h{new}>")
     return nh3.clean(html, tags=TAGS, attributes={"a": {"href"}},
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 
 
-def safe_policy(body: str) -> Markup:
+def safe_policy(body: str, top: int = 2) -> Markup:
     """For templates: HTML that markdown-it escaped and nh3 cleaned, so autoescaping may
     leave it as it is (it holds nothing the lead typed as markup)."""
-    return Markup(policy_html(body))
+    return Markup(policy_html(body, top))

@@ -55,6 +55,7 @@ from frontliner.web.pages import (
     admin_teams,
     assignment_pages,
     auth,
+    case_abuse,
     case_actions,
     case_confirm,
     case_notes,
@@ -83,7 +84,8 @@ AREAS: list[APIRouter] = [auth.router, workspace.router, new_case.router, case_p
                           case_actions.router, case_notes.router, composer.router, lead.router,
                           lead_team.router, lead_firelog.router, lead_coach.router,
                           portal.router, lead_abuse.router,
-                          fire_suggestions.router, knowledge.router, assignment_pages.router]
+                          fire_suggestions.router, knowledge.router, assignment_pages.router,
+                          case_abuse.router]
 AREAS.append(access.router)  # e-mailed sign-in and password-reset links
 AREAS += [admin.router, admin_teams.router, account.router]  # users, teams, own tokens
 AREAS.append(live_counts.router)  # the side navigation's counts for live updates

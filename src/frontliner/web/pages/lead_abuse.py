@@ -49,7 +49,7 @@ def _policy_page(request: Request, uow: UnitOfWork, user: User, done_message: st
     history = abuse_queries.policy_history(session, None, HISTORY_SHOWN)
     context: dict[str, Any] = {
         **console(uow, user, "abuse-policy"), "current": current,
-        "current_html": safe_policy(current.policy.body), "history": history.items,
+        "current_html": safe_policy(current.policy.body, top=3), "history": history.items,
         "history_more": history.next_cursor is not None, "done": done_message,
         "typed": typed or {"body": current.policy.body, "note": ""},
         "problem": problem, "max_policy": abuse.MAX_POLICY, "max_note": abuse.MAX_NOTE,
