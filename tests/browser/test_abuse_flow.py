@@ -72,7 +72,8 @@ def test_abusive_chat_leads_to_the_policy_flow_and_frustration_does_not(
     assert frustrated.get_by_role("button", name=re.compile("End the")).count() == 0
     assert frustrated.get_by_text("Abuse:").count() == 0
     panel = abusive.locator(".abuse-panel")
-    panel.get_by_role("heading", name=re.compile(r"Abuse: insult")).wait_for()
+    panel.get_by_role("heading", name=re.compile(r"Abuse \(insult\): what you may do")).wait_for()
+    assert abusive.locator(".badge.abuse").inner_text().endswith("Abuse: insult")
     panel.get_by_text("Read the abuse policy").click()
     panel.get_by_role("heading", name="What is not abuse", level=5).wait_for()
     screenshot(agent, live_server, "agent-case-abuse-policy", tmp_path)

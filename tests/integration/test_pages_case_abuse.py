@@ -42,7 +42,7 @@ def test_abusive_message_gets_the_policy_and_frustration_gets_none(
     page = api.get(f"/work/cases/{ref}").text
     assert page.count('action="/work/cases/' + ref + '/abuse/end') == 1
     assert f'abuse/end?message={abusive}"' in page
-    assert f'id="abuse-{abusive}-title"' in page and "Abuse: insult" in page
+    assert f'id="abuse-flow-{abusive}-title"' in page and "Abuse (insult): what you may do" in page
     assert "Use the boundary reply" in page and "Read the abuse policy" in page
     assert "What is not abuse" in page  # the whole policy, folded
     [frustrated_part] = [part for part in page.split("<article ")
@@ -60,7 +60,7 @@ def test_ending_needs_a_reason_then_keeps_the_case_owned_and_open(
     refused = api.post(path, data={"csrf_token": token, "interaction_id": str(abusive),
                                    "reason": "  "})
     assert refused.status_code == 422
-    assert re.search(rf'id="abuse-{abusive}-error">Missing: the reason', refused.text)
+    assert re.search(rf'id="abuse-flow-{abusive}-error">Missing: the reason', refused.text)
     ended = api.post(path, data={"csrf_token": token, "interaction_id": str(abusive),
                                  "reason": "Insults went on after the boundary reply."})
     assert ended.status_code == 200 and "Conversation ended and the reason recorded" in ended.text
@@ -89,5 +89,5 @@ def test_an_agents_report_leaves_the_ending_to_a_lead(
                     data={"csrf_token": token, "interaction_id": str(attack),
                           "kind": "harassment", "reason": "Attacks a colleague."})
     assert made.status_code == 200 and "a lead decides" in made.text
-    assert "Abuse: harassment" in made.text and "Reported by Kim Agent" in made.text
+    assert "Abuse (harassment): what you may do" in made.text and "Reported by Kim Agent" in made.text
     assert "abuse/end" not in made.text and "needs a lead" in made.text

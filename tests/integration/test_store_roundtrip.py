@@ -139,8 +139,12 @@ def test_every_entity_round_trips_with_every_field(uow_factory: UowFactory, seed
             source_case_id=seeded.case_id,
             updated_at=T0,
         )
+        abusive = m.Interaction(case_id=seeded.case_id, customer_id=seeded.customer_id, at=T0,
+                                channel=m.Channel.CHAT, direction=m.Direction.INBOUND,
+                                body="you idiot", analysis={"abuse": True})
         uow.add(remedy)
         uow.add(article)
+        uow.add(abusive)
         uow.flush()
         saved = [
             *_others(seeded),
@@ -176,6 +180,19 @@ def test_every_entity_round_trips_with_every_field(uow_factory: UowFactory, seed
                 case_id=seeded.case_id,
                 fire_id=fire.id,
             ),
+            m.AbusePolicy(body="# Ours\n\nNo threats.", written_at=T0,
+                          written_by_id=seeded.lead_id, note="first version"),
+            m.AbuseReport(case_id=seeded.case_id, interaction_id=abusive.id or 0,
+                          action=m.AbuseAction.ENDED, kinds=["insult", "threat"],
+                          reason="went on after the boundary", by_id=seeded.agent_id, at=T0,
+                          by_analyser=True),
+            m.AccessLink(purpose=list(m.AccessPurpose)[0], email="ann@example.com",
+                         created_at=T0, expires_at=T0 + timedelta(days=1),
+                         user_id=seeded.customer_user_id, customer_id=seeded.customer_id,
+                         token_hash="cd" * 32, used_at=T0),
+            m.AccountAuditEntry(at=T0, action="user_created", actor_id=seeded.lead_id,
+                                user_id=seeded.agent_id, team_id=seeded.team_id,
+                                detail={"role": "agent"}),
         ]
         for obj in saved:
             uow.add(obj)

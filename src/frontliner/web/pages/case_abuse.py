@@ -35,8 +35,10 @@ def _message_id(values: dict[str, Any]) -> int:
 
 
 def _form(request: Request) -> str:
-    # Refusals are shown under the message the form belongs to.
-    return "abuse-" + str(request.query_params.get("message", ""))
+    # Refusals are shown under the message the form belongs to (the id also names the
+    # anchor the page returns to, so only digits are taken).
+    raw = str(request.query_params.get("message", ""))
+    return "abuse-flow-" + (raw if raw.isdigit() and len(raw) < 19 else "")
 
 
 @router.post("/work/cases/{ref}/abuse/end")
