@@ -73,6 +73,7 @@ def test_ending_over_abuse_keeps_the_owner_and_the_lead_sees_the_report(
     assert after["case"]["status"] in ("new", "open")
     notice = [m for m in after["interactions"] if m["direction"] == "outbound"][-1]
     assert "stays open" in notice["body"] and "support@" in notice["body"]
+    assert case["channel"] == "web" and notice["channel"] == "email"  # mailed by the outbox
     again = api.post(f"{API}/cases/{case['ref']}/end-conversation", headers=desk.agent.auth,
                      json={"interaction_id": message["id"], "reason": "again"})
     assert again.status_code == 409

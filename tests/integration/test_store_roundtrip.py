@@ -186,7 +186,7 @@ def test_every_entity_round_trips_with_every_field(uow_factory: UowFactory, seed
                           action=m.AbuseAction.ENDED, kinds=["insult", "threat"],
                           reason="went on after the boundary", by_id=seeded.agent_id, at=T0,
                           by_analyser=True),
-            m.AccessLink(purpose=list(m.AccessPurpose)[0], email="ann@example.com",
+            m.AccessLink(purpose=m.AccessPurpose.SIGN_IN, email="ann@example.com",
                          created_at=T0, expires_at=T0 + timedelta(days=1),
                          user_id=seeded.customer_user_id, customer_id=seeded.customer_id,
                          token_hash="cd" * 32, used_at=T0),

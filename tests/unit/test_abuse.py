@@ -208,3 +208,17 @@ def test_an_ended_chat_refuses_messages_politely_and_replies_go_by_email(desk: D
     notice = next(m for m in desk.uow.find(Interaction, case_id=case.id)
               if m.direction == Direction.OUTBOUND)
     assert notice.channel == Channel.CHAT and notice.body.startswith("We have ended this chat")
+
+
+def test_a_web_form_customer_is_told_by_email_and_a_caller_without_one_by_voice(
+    desk: Desk
+) -> None:
+    form = desk.open(channel=Channel.WEB)
+    abuse.end_conversation(desk.uow, desk.agent, *_ids(form, _message(desk, form, THREAT)),
+                           "Threat of harm.", now=MONDAY)
+    call = desk.open(channel=Channel.PHONE, contact="+44 20 7946 0001")
+    abuse.end_conversation(desk.uow, desk.agent, *_ids(call, _message(desk, call, THREAT)),
+                           "Threat of harm on the phone.", now=MONDAY)
+    told = {m.case_id: m.channel for m in desk.uow.find(Interaction)
+            if m.direction == Direction.OUTBOUND}
+    assert told == {form.id: Channel.EMAIL, call.id: Channel.PHONE}

@@ -214,10 +214,8 @@ def end_conversation(
     if conversation_ended(uow, id_of(case)) is not None:
         raise Conflict(f"The conversation on case {case.ref} has already ended.",
                        {"case": case.ref})
-    # The customer hears it where they talk to us (a phone call is ended by voice, and
-    # the words are kept on the case).
     notice = ending_notice(case, why.kinds, reach_us)
-    told = record_outbound(uow, actor, id_of(case), notice, channel=case.channel, now=at)
+    told = record_outbound(uow, actor, id_of(case), notice, channel=_told_on(case), now=at)
     report = AbuseReport(case_id=id_of(case), interaction_id=interaction_id,
                          action=AbuseAction.ENDED, kinds=why.kinds, reason=text,
                          by_id=None if actor is None else actor.id, at=at,
@@ -228,6 +226,15 @@ def end_conversation(
            kinds=why.kinds, reason=text, report_id=report.id, notice_id=told.id,
            owner_id=case.owner_id)
     return report
+
+
+def _told_on(case: Case) -> Channel:
+    """Where the customer hears that the conversation ended: in the chat itself, else by
+    e-mail when we have their address (a form or a call too); a call without one is
+    ended by voice, and the words are kept on the case."""
+    if case.channel == Channel.CHAT or "@" not in case.contact_value:
+        return case.channel
+    return Channel.EMAIL
 
 
 def ended_chat_status(case: Case, reach_us: str = "") -> str:
