@@ -89,7 +89,9 @@ def test_abusive_chat_leads_to_the_policy_flow_and_frustration_does_not(
     visitor.get_by_text(re.compile(r"I will not go on with a chat that includes insults")
                         ).wait_for()
 
-    # The agent ends the chat with a reason: the visitor is told and can send no more.
+    # The agent ends the chat with a reason: the visitor is told and can send no more,
+    # and a lead at work in the workspace gets a live notice.
+    lead.goto("/work")
     abusive = agent.locator("article.message").filter(has_text="useless idiot")
     abusive.get_by_label(re.compile("Why you end the conversation")).fill(
         "Insults went on after the boundary reply.")
@@ -106,7 +108,11 @@ def test_abusive_chat_leads_to_the_policy_flow_and_frustration_does_not(
     assert not visitor.get_by_label("Message").is_visible()
     screenshot(visitor, live_server, "chat-ended-over-abuse", tmp_path)
 
-    # The lead sees the report.
+    lead.locator("#notices").get_by_text(
+        re.compile(rf"Sam Agent ended the conversation over abuse on case {ref} \(insult\)")
+    ).wait_for()
+
+    # The lead sees the report in the console.
     lead.goto("/lead/abuse")
     row = lead.locator("#abuse-reports tbody tr").filter(has_text=ref)
     row.get_by_text("Conversation ended").wait_for()

@@ -29,6 +29,9 @@ MESSAGE_ACTIONS = frozenset({"message_received", "reply_sent", "note_added"})
 # The detail keys that name a person whose queues the change may move a case in or out of.
 PEOPLE_KEYS = ("owner_id", "handler_id", "to_user_id", "from_user_id", "from_owner_id",
                "to_owner_id", "requested_by_id")
+# The abuse policy flow's audit actions (desk/abuse.py): notices for the leads.
+ABUSE_ACTIONS = {"conversation_ended": "ended the conversation over abuse",
+                 "abuse_reported": "reported a message as abuse"}
 MAX_NOTE = 300  # characters of a note quoted in a notice; the case page has the rest
 
 
@@ -100,10 +103,22 @@ def notice_for(row: LiveRow) -> dict[str, Any] | None:
     if row.action == "reopened":
         return _notice(f"Case {row.case_ref} reopened: {detail.get('reason') or ''}", row,
                        _present(row.owner_id))
+    if row.action in ABUSE_ACTIONS:
+        return _abuse_notice(row, who)
     if row.action == "owner_replaced":
         return _notice(f"Case {row.case_ref} is now yours: {detail.get('reason') or ''}", row,
                        _present(_int(detail.get("to_owner_id"))))
     return None
+
+
+def _abuse_notice(row: LiveRow, who: str) -> dict[str, Any]:
+    """Abuse reported or a conversation ended over it: the leads are told (`roles`; the
+    page shows it to a user of those roles), with a link to the case."""
+    kinds = ", ".join(str(k) for k in row.detail.get("kinds") or []) or "abuse"
+    reason = _short(str(row.detail.get("reason") or ""))
+    did = ABUSE_ACTIONS[row.action]
+    return {"text": f"{who} {did} on case {row.case_ref} ({kinds}): {reason}", "to": None,
+            "roles": ["lead", "admin"], "href": case_href(row.case_ref)}
 
 
 def _opened(row: LiveRow) -> dict[str, Any]:

@@ -12,6 +12,7 @@
   var root = document.getElementById("live");
   if (!root || !window.WebSocket) { return; }
   var me = Number(root.getAttribute("data-user-id"));
+  var myRole = root.getAttribute("data-user-role") || "";
   var caseId = root.hasAttribute("data-case-id") ? Number(root.getAttribute("data-case-id")) : null;
   var cursor = root.getAttribute("data-live-since") || "";
   var seen = { event: new Set(), message: new Set() };
@@ -72,7 +73,8 @@
 
   function forMe(frame) {
     var n = frame.notice;
-    return n && frame.actor_id !== me && (n.to === null || n.to.indexOf(me) >= 0);
+    return n && frame.actor_id !== me && (n.to === null || n.to.indexOf(me) >= 0) &&
+      (!n.roles || n.roles.indexOf(myRole) >= 0);  // e.g. abuse reports: leads only
   }
 
   function onMessage(frame) {
