@@ -13,7 +13,7 @@ from typing import Any
 
 from tests.browser.conftest import LiveServer, Person, screenshot
 
-from frontliner.desk import ownership
+from frontliner.desk import ownership, unassigned
 from frontliner.desk.access import UNRESOLVED
 from frontliner.desk.model import AbuseReport, AuditEntry, Case, Direction, Interaction
 
@@ -23,13 +23,16 @@ ABUSIVE = "You are a useless idiot and a liar. Fix my jug."
 
 
 def _owned_by(server: LiveServer, ref: str, person: Person) -> Case:
-    """The chat went to whoever was least busy: hand it to `person` (offered, accepted)."""
+    """The chat went to whoever was free, or waits in Unassigned: `person` takes it, or
+    its owner hands it to them (offered, accepted)."""
     desk = server.desk
     with desk.uow_factory() as uow:
         case = uow.case_by_ref(ref)
-        assert case is not None and case.owner_id is not None
+        assert case is not None
         owner_id, case_id = case.owner_id, case.id
-    if owner_id != person.id:
+    if owner_id is None:
+        desk.run(unassigned.take_case, person, case_id)
+    elif owner_id != person.id:
         owner = next(p for p in (desk.agent, desk.agent2, desk.lead, desk.admin)
                      if p.id == owner_id)
         offered = desk.run(ownership.offer_handover, owner, case_id, person.id, "abuse test")
