@@ -132,6 +132,8 @@ def test_only_the_customers_words_on_this_case_can_be_cited(
 def test_the_message_the_case_was_opened_with_cannot_be_cited(
     api: TestClient, desk: Desk
 ) -> None:
+    # Kim can sign in and is available: the customer's own case goes to her.
+    api.put(f"{API}/me/presence", json={"presence": "available"}, headers=desk.agent2.auth)
     mine = api.post(f"{API}/cases", headers=desk.ann.auth,
                     json={"nature": "Charged twice", "message": "Thanks, but I was charged twice"})
     ref, owner_id = mine.json()["ref"], mine.json()["owner_id"]
@@ -200,6 +202,8 @@ def test_no_other_route_resolves_or_closes_a_case(api: TestClient, desk: Desk) -
         "POST /cases/{ref}/abuse-reports": [{"interaction_id": 1, "kind": "insult",
                                              "reason": "r"}],
         "POST /cases/{ref}/end-conversation": [{"interaction_id": 1, "reason": "r"}],
+        "POST /cases/{ref}/take": [{}],
+        "POST /cases/{ref}/assign": [{"user_id": desk.agent2.id}],
     }
     routes = {f"{m} {r.path.removeprefix(API)}" for r in iter_route_contexts(api.app.routes)
               if (r.path or "").startswith(f"{API}/cases/{{ref}}")
