@@ -230,3 +230,26 @@ def test_resolve_refuses_staff_who_cite_nothing(desk: Desk) -> None:
     case.confirmed_by_customer = True
     with pytest.raises(AssertionError):
         resolve(desk.uow, desk.agent, case, _at(desk), "confirmed_by_customer", via="portal")
+
+
+def test_customer_reply_saying_still_broken_sends_an_awaiting_case_back_to_its_owner(
+    desk: Desk,
+) -> None:
+    case = _worked_case(desk)
+    request_confirmation(desk.uow, desk.agent, case.id, now=desk.later(minutes=1))
+    desk.uow.commit()
+    _customer_writes(desk, case, "No, it is still broken. Same problem as before.")
+    assert case.status == CaseStatus.OPEN
+    assert case.owner_id == desk.agent.id
+    actions = [e.action for e in desk.uow.find(AuditEntry, limit=100, case_id=case.id)]
+    assert actions[-1] == "not_fixed"
+
+
+def test_customer_reply_saying_solved_leaves_the_case_awaiting_the_owners_record(
+    desk: Desk,
+) -> None:
+    case = _worked_case(desk)
+    request_confirmation(desk.uow, desk.agent, case.id, now=desk.later(minutes=1))
+    desk.uow.commit()
+    _customer_writes(desk, case, "Yes that fixed it, thanks")
+    assert case.status == CaseStatus.AWAITING_CONFIRMATION  # nothing closes on its own

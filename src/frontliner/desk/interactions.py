@@ -86,7 +86,8 @@ def record_inbound(
 ) -> Interaction:
     """The customer's message, written by them (portal), taken in by a channel (actor
     None), or typed by staff from a phone call. Reopens a resolved or closed case; a
-    reply on a case waiting on the customer puts it back to open."""
+    reply on a case waiting on the customer, or one saying "not solved yet" on a case
+    awaiting confirmation, puts it back to open."""
     at = resolve_now(now)
     case = access.load_case(uow, actor, case_id)
     if not (access.is_staff(actor) or access.is_case_customer(actor, case)):
@@ -99,7 +100,16 @@ def record_inbound(
         reopen(uow, actor, case, at, reason="the customer wrote again")
     elif case.status == CaseStatus.WAITING_ON_CUSTOMER:
         transition(uow, case, CaseStatus.OPEN, actor, at, "customer_replied")
+    elif case.status == CaseStatus.AWAITING_CONFIRMATION and _says_not_solved(message):
+        # The customer answered the confirmation question with "not yet" in their own
+        # words (a reply, a chat line, a call): the owner has work again, as with the link.
+        transition(uow, case, CaseStatus.OPEN, actor, at, "not_fixed",
+                   interaction_id=message.id, note="the customer wrote that it is not solved")
     return message
+
+
+def _says_not_solved(message: Interaction) -> bool:
+    return bool((message.analysis or {}).get("not_solved"))
 
 
 def record_outbound(
