@@ -8,36 +8,11 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from frontliner.desk.model import AccountAuditEntry, ApiToken, Role, Team, User
+from frontliner.desk.model import AccountAuditEntry, ApiToken, Team
 from frontliner.store.pagination import Order, Page, first, page
-from frontliner.store.queries import contains
 from frontliner.store.tables import account_audit, api_tokens, teams, users
 
 MAX_TEAMS = 200  # a desk has a handful; the pages list them whole, bounded all the same
-
-
-def list_users(
-    session: Session,
-    role: Role | None = None,
-    active: bool | None = None,
-    search: str | None = None,
-    team_id: int | None = None,
-    cursor: str | None = None,
-    limit: int | None = None,
-) -> Page[User]:
-    """Users in the order they were added, by role, state, team, part of name or e-mail."""
-    query = sa.select(User)
-    if role is not None:
-        query = query.where(users.c.role == role)
-    if active is not None:
-        query = query.where(users.c.active.is_(active))
-    if team_id is not None:
-        query = query.where(users.c.team_id == team_id)
-    if search:
-        query = query.where(sa.or_(contains(users.c.name, search),
-                                   contains(users.c.email, search)))
-    return page(session, query, Order(users.c.id, users.c.id, descending=False), cursor,
-                limit, first)
 
 
 def all_teams(session: Session) -> list[Team]:

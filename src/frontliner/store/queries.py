@@ -576,15 +576,18 @@ def list_users(
     role: Role | None = None,
     active: bool | None = None,
     search: str | None = None,
+    team_id: int | None = None,
     cursor: str | None = None,
     limit: int | None = None,
 ) -> Page[User]:
-    """Users in the order they were created; filter by role, active, name or e-mail."""
+    """Users in the order they were created; filter by role, active, team, name or e-mail."""
     query = sa.select(User)
     if role is not None:
         query = query.where(users.c.role == role)
     if active is not None:
         query = query.where(users.c.active.is_(active))
+    if team_id is not None:
+        query = query.where(users.c.team_id == team_id)
     if search:
         query = query.where(sa.or_(contains(users.c.name, search), contains(users.c.email, search)))
     order = Order(users.c.id, users.c.id, descending=False)

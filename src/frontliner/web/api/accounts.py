@@ -15,7 +15,7 @@ from fastapi import APIRouter
 from frontliner.desk import access, accounts
 from frontliner.desk.errors import NotFound
 from frontliner.desk.model import Role, User
-from frontliner.store import account_queries
+from frontliner.store import account_queries, queries
 from frontliner.web.deps import AdminUser, CurrentUser, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import render, render_page, session_of
 from frontliner.web.schemas.common import ERRORS, PageOut
@@ -59,7 +59,7 @@ def rename_team(team_id: int, body: TeamIn, user: AdminUser, uow: UowDep) -> Any
 @router.get("/teams/{team_id}/members", response_model=PageOut[UserOut],
             summary="A team's members (staff)")
 def members(team_id: int, user: StaffUser, uow: UowDep, page: PageDep) -> Any:
-    found = account_queries.list_users(session_of(uow), team_id=team_id, cursor=page.cursor,
+    found = queries.list_users(session_of(uow), team_id=team_id, cursor=page.cursor,
                                        limit=page.limit)
     return render_page(found, UserOut)
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from frontliner.desk import access, accounts, empowerment, recognition
 from frontliner.desk.errors import NotFound
 from frontliner.desk.model import EmpowermentProfile, Role, Team
-from frontliner.store import account_queries, queries
+from frontliner.store import queries
 from frontliner.web.deps import AdminUser, CurrentUser, LeadUser, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of
 from frontliner.web.schemas.common import ERRORS, PageOut
@@ -43,7 +43,7 @@ def list_users(
     q: Annotated[str | None, Query(max_length=200, description="part of a name or e-mail")] = None,
     team_id: int | None = None,
 ) -> Any:
-    found = account_queries.list_users(session_of(uow), role, active, q, team_id, page.cursor,
+    found = queries.list_users(session_of(uow), role, active, q, team_id, page.cursor,
                                        page.limit)
     return render_page(found, UserOut)
 

@@ -18,7 +18,7 @@ from frontliner.desk import access, access_links, accounts
 from frontliner.desk.errors import Conflict, DeskError, Forbidden, Invalid
 from frontliner.desk.model import AccessPurpose, Role, User
 from frontliner.desk.ports import UnitOfWork
-from frontliner.store import account_queries
+from frontliner.store import account_queries, queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import page_user
@@ -69,7 +69,7 @@ def _users_page(request: Request, uow: UnitOfWork, filters: dict[str, str],
                 error: str = "", status_code: int = 200) -> Response:
     role = Role(filters["role"]) if filters["role"] in {r.value for r in Role} else None
     active = {"active": True, "deactivated": False}.get(filters["state"])
-    found = account_queries.list_users(session_of(uow), role, active, filters["q"] or None,
+    found = queries.list_users(session_of(uow), role, active, filters["q"] or None,
                                        _team_id(filters["team"]), cursor, PAGE_SIZE)
     teams = account_queries.all_teams(session_of(uow))
     context = {"section": "users", "rows": found.items, "next_cursor": found.next_cursor,

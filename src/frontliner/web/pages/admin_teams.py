@@ -17,7 +17,7 @@ from frontliner.desk.customers import normalise_email
 from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
 from frontliner.desk.model import Team, User
 from frontliner.desk.ports import UnitOfWork
-from frontliner.store import account_queries
+from frontliner.store import account_queries, queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import session_of
 from frontliner.web.pages.admin import AdminPageUser
@@ -66,7 +66,7 @@ def _team_page(request: Request, uow: UnitOfWork, team_id: int, error: str = "",
     team = uow.get(Team, team_id)
     if team is None:
         raise NotFound(f"No team with id {team_id}.", {"team_id": team_id})
-    members = account_queries.list_users(session_of(uow), team_id=team_id, cursor=cursor,
+    members = queries.list_users(session_of(uow), team_id=team_id, cursor=cursor,
                                          limit=PAGE_SIZE)
     context = {"section": "teams", "team": team, "members": members.items,
                "next_cursor": members.next_cursor, "error": error, "typed": typed,
