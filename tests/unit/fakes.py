@@ -20,11 +20,13 @@ from frontliner.desk.model import (
     CaseStatus,
     Contact,
     ContactKind,
+    Direction,
     EmpowermentProfile,
     Fire,
     FollowUp,
     Handover,
     HandoverStatus,
+    Interaction,
     Presence,
     Remedy,
     RemedyStatus,
@@ -110,6 +112,11 @@ class FakeUnitOfWork:
     def contact_by_value(self, kind: ContactKind, value: str) -> Contact | None:
         found = self.find(Contact, limit=1, kind=kind, value=value)
         return found[0] if found else None
+
+    def last_customer_message(self, case_id: int) -> Interaction | None:
+        inbound = [m for m in self._all(Interaction)
+                   if m.case_id == case_id and m.direction == Direction.INBOUND]
+        return max(inbound, key=lambda m: (m.at, m.id or 0)) if inbound else None
 
     def cases_opened_since(self, customer_id: int, since: datetime) -> int:
         return sum(1 for c in self._all(Case)

@@ -215,7 +215,8 @@ def end_conversation(
         raise Conflict(f"The conversation on case {case.ref} has already ended.",
                        {"case": case.ref})
     notice = ending_notice(case, why.kinds, reach_us)
-    told = record_outbound(uow, actor, id_of(case), notice, channel=_told_on(case), now=at)
+    told = record_outbound(uow, actor, id_of(case), notice, channel=_told_on(case), now=at,
+                           agent_words=False)
     report = AbuseReport(case_id=id_of(case), interaction_id=interaction_id,
                          action=AbuseAction.ENDED, kinds=why.kinds, reason=text,
                          by_id=None if actor is None else actor.id, at=at,

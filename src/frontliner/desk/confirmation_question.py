@@ -24,4 +24,4 @@ def ask_in_chat(uow: UnitOfWork, actor: User | None, case: Case, at: datetime) -
     if case.channel != Channel.CHAT:
         return
     interactions.record_outbound(uow, actor, id_of(case), CHAT_QUESTION, channel=Channel.CHAT,
-                                 now=at)
+                                 now=at, agent_words=False)

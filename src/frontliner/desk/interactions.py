@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from frontliner.desk import access, departure
+from frontliner.desk import access, departure, sent_replies
 from frontliner.desk.audit import record, transition
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.errors import Forbidden, Invalid
@@ -123,20 +123,29 @@ def record_outbound(
     coach_errors: Sequence[str] = (),
     override_reason: str = "",
     on_coach_errors: CoachErrors | str = CoachErrors.WARN,
+    suggestions_used: Sequence[str] | str = (),
+    agent_words: bool = True,
 ) -> Interaction:
     """Our reply to the customer. The owner's first reply acknowledges a new case;
     `wait_for_reply` marks the case as waiting on the customer.
 
     `coach_errors` are the rule ids of the error-level findings the coach reported on
     this body. With any, the reply goes out only when the desk warns (not blocks) and
-    the agent gives `override_reason`; both are kept in the audit entry."""
+    the agent gives `override_reason`; both are kept in the audit entry.
+
+    A reply in a staff member's own words (`agent_words`; False only for the desk's
+    fixed texts, such as the confirmation question) keeps the coach's reading of it,
+    the reason and the suggestions the agent used (`sent_replies.keep_sent_reply`)."""
     at = resolve_now(now)
     case = access.load_case(uow, actor, case_id)
     access.require_staff(actor)
     errors = sorted({str(rule) for rule in coach_errors})
     reason = " ".join(override_reason.split())
     _check_coach_errors(errors, reason, parse_coach_errors(on_coach_errors))
+    used = sent_replies.parse_suggestions_used(suggestions_used)
     message = _add(uow, actor, case, Direction.OUTBOUND, body, parse_channel(channel), at)
+    if agent_words and actor is not None:
+        sent_replies.keep_sent_reply(uow, actor, message, at, reason[:MAX_REASON], used)
     extra: dict[str, Any] = {"coach_errors": errors, "override_reason": reason} if errors else {}
     record(uow, case, "reply_sent", actor, at, interaction_id=message.id,
            channel=message.channel.value, **extra)

@@ -479,3 +479,59 @@ class AccountAuditEntry:
     team_id: int | None = None
     detail: dict[str, Any] = field(default_factory=dict)
     id: int | None = None
+
+
+class FindingSeverity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(eq=False)
+class SentReply:
+    """A reply as the coach read it at the moment it was sent, kept for review and
+    insights: its score, the reason the agent gave for sending it despite an error, and
+    which of the coach's suggestions the agent took while drafting. Its findings are
+    `SentFinding` rows; they never change after the send."""
+
+    interaction_id: int  # the reply itself (outbound, written by `author_id`)
+    case_id: int
+    author_id: int
+    sent_at: datetime
+    channel: Channel
+    score: int  # 0..100, as the coach scored the reply
+    team_id: int | None = None  # the author's team when they sent it
+    answered_id: int | None = None  # the customer's message the reply answered
+    override_reason: str | None = None  # why it went out with error-level findings
+    suggestions_used: list[str] = field(default_factory=list)  # rule ids, in the order used
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class SentFinding:
+    """One finding of the coach on a sent reply; `start`/`end` index the reply's text."""
+
+    sent_reply_id: int
+    sent_at: datetime  # the reply's, so counts over time need no join
+    rule: str
+    start: int
+    end: int
+    severity: FindingSeverity
+    message: str
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class ReplyReview:
+    """A lead's review of one sent reply: a verdict on each of the coach's findings
+    (`verdicts`: `{"finding_id": int, "agree": bool}`) and the findings the coach missed
+    (`missed`: `{"rule": str, "start": int, "end": int}`). One review per reply; a second
+    review replaces the first (the audit trail keeps both)."""
+
+    sent_reply_id: int
+    reviewer_id: int
+    reviewed_at: datetime
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
+    missed: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+    id: int | None = None

@@ -23,6 +23,7 @@ from frontliner.desk.model import (
     Fire,
     FollowUp,
     Handover,
+    Interaction,
     Role,
     User,
 )
@@ -56,6 +57,9 @@ class UnitOfWork(Protocol):
     def case_by_ref(self, ref: str) -> Case | None: ...
 
     def contact_by_value(self, kind: ContactKind, value: str) -> Contact | None: ...
+
+    def last_customer_message(self, case_id: int) -> Interaction | None:
+        """The newest inbound message on the case (the one a reply now answers)."""
 
     def cases_opened_since(self, customer_id: int, since: datetime) -> int:
         """How many cases this customer opened since `since` (repeat contact)."""

@@ -462,6 +462,62 @@ account_audit = sa.Table(
     sa.Index(None, "at", "id"),
 )
 
+# The coach's reading of each reply at the moment it was sent, for reply review and
+# insights (desk/reply_review.py). One row per sent reply; its findings beside it.
+sent_replies = sa.Table(
+    "sent_replies",
+    metadata,
+    _id(),
+    _fk("interaction_id", "interactions.id", nullable=False),
+    _fk("case_id", "cases.id", nullable=False),
+    _fk("author_id", "users.id", nullable=False),
+    _fk("team_id", "teams.id"),
+    _at("sent_at"),
+    sa.Column("channel", enum_of(m.Channel, "channel"), nullable=False),
+    sa.Column("score", sa.Integer, nullable=False),
+    _fk("answered_id", "interactions.id"),
+    sa.Column("override_reason", sa.Text, nullable=True),
+    sa.Column("suggestions_used", json_list(), nullable=False),
+    sa.UniqueConstraint("interaction_id"),
+    sa.CheckConstraint("score >= 0 AND score <= 100", name="score_in_range"),
+    # the review queue (lowest scores in a period, a team's), an agent's own trend
+    sa.Index(None, "sent_at", "id"),
+    sa.Index(None, "team_id", "sent_at"),
+    sa.Index(None, "author_id", "sent_at"),
+    sa.Index(None, "score", "sent_at"),
+)
+
+sent_findings = sa.Table(
+    "sent_findings",
+    metadata,
+    _id(),
+    _fk("sent_reply_id", "sent_replies.id", nullable=False, cascade=True),
+    _at("sent_at"),
+    sa.Column("rule", sa.String(64), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("severity", enum_of(m.FindingSeverity, "finding_severity"), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Index(None, "sent_reply_id"),
+    # findings per rule over time
+    sa.Index(None, "sent_at", "rule"),
+)
+
+reply_reviews = sa.Table(
+    "reply_reviews",
+    metadata,
+    _id(),
+    _fk("sent_reply_id", "sent_replies.id", nullable=False, cascade=True),
+    _fk("reviewer_id", "users.id", nullable=False),
+    _at("reviewed_at"),
+    sa.Column("verdicts", json_list(), nullable=False),
+    sa.Column("missed", json_list(), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.UniqueConstraint("sent_reply_id"),
+    # the export and the reviews list, newest first
+    sa.Index(None, "reviewed_at", "id"),
+)
+
 # Entity class -> its table; the mapping and the tests walk this.
 TABLES: dict[type, sa.Table] = {
     m.Team: teams,
@@ -489,4 +545,7 @@ TABLES: dict[type, sa.Table] = {
     m.SimilarityKey: similarity_keys,
     m.AccessLink: access_links,
     m.AccountAuditEntry: account_audit,
+    m.SentReply: sent_replies,
+    m.SentFinding: sent_findings,
+    m.ReplyReview: reply_reviews,
 }

@@ -31,11 +31,13 @@ from frontliner.desk.model import (
     CaseStatus,
     Contact,
     ContactKind,
+    Direction,
     EmpowermentProfile,
     Fire,
     FollowUp,
     Handover,
     HandoverStatus,
+    Interaction,
     Presence,
     RemedyStatus,
     Role,
@@ -52,6 +54,7 @@ from frontliner.store.tables import (
     fires,
     follow_ups,
     handovers,
+    interactions,
     metadata,
     remedies,
     similarity_keys,
@@ -211,6 +214,13 @@ class SqlUnitOfWork:
 
     def contact_by_value(self, kind: ContactKind, value: str) -> Contact | None:
         return self._one_or_none(Contact, _CONTACT_BY_VALUE, {"kind": kind, "value": value})
+
+    def last_customer_message(self, case_id: int) -> Interaction | None:
+        query = (sa.select(Interaction)
+                 .where(interactions.c.case_id == case_id,
+                        interactions.c.direction == Direction.INBOUND)
+                 .order_by(interactions.c.at.desc(), interactions.c.id.desc()))
+        return self._first(Interaction, query)
 
     def cases_opened_since(self, customer_id: int, since: datetime) -> int:
         params = {"customer_id": customer_id, "since": since}

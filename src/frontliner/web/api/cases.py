@@ -174,6 +174,8 @@ def add_message(
             body.body,
             channel=body.channel or Channel.EMAIL,
             wait_for_reply=body.wait_for_reply,
+            override_reason=body.override_reason,
+            suggestions_used=body.suggestions_used,
         )
     else:
         message = interactions.record_inbound(

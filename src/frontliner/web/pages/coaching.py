@@ -11,14 +11,11 @@ console writes them, the composer reads them):
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-
 from sqlalchemy.orm import Session
 
 from frontliner import coach
-from frontliner.coach.engine import default_coach
 from frontliner.desk.access import require_authority
+from frontliner.desk.desk_coach import COACH_RULES, coach_for
 from frontliner.desk.errors import Invalid
 from frontliner.desk.interactions import CoachErrors, parse_coach_errors
 from frontliner.desk.model import EmpowermentProfile, RemedyKind, User
@@ -26,7 +23,6 @@ from frontliner.desk.triage import format_money
 from frontliner.store.settings_tables import get_setting, put_setting
 
 COACH_ERRORS = "coach_errors"
-COACH_RULES = "coach_rules"
 
 
 def coach_errors_policy(session: Session) -> CoachErrors:
@@ -42,20 +38,9 @@ def set_coach_errors_policy(session: Session, actor: User, value: str) -> CoachE
     return policy
 
 
-@lru_cache(maxsize=8)
-def _coach_from(rules_json: str) -> coach.Coach:
-    try:
-        config = coach.CoachConfig.from_dict(json.loads(rules_json))
-    except (ValueError, coach.ConfigError) as exc:
-        raise Invalid(f"The desk's coach settings cannot be used: {exc}",
-                      {COACH_RULES: "fix them in the lead console"}) from None
-    return coach.Coach(config)
-
-
 def desk_coach(session: Session) -> coach.Coach:
     """The coach with the lead's rule settings (cached per distinct setting)."""
-    stored = get_setting(session, COACH_RULES)
-    return default_coach() if not stored else _coach_from(stored)
+    return coach_for(get_setting(session, COACH_RULES))
 
 
 _REMEDY_WORDS = {

@@ -4,7 +4,8 @@
   flagged phrase underlined in an escaped copy of the draft, with its message and a
   one-click "use suggestion".
 - `POST .../coach/apply`: the suggestion put into the draft on the server (the coach's
-  offsets are the server's character offsets), answered with the whole composer.
+  offsets are the server's character offsets), answered with the whole composer; the
+  rule goes into the form's `suggestions_used`, kept with the reply when it is sent.
 - `POST .../reply`: send. Error-level findings need a reason (recorded with the reply)
   when the desk warns, and stop the reply when a lead set the desk to block them; the
   desk operation decides, the page only shows its answer.
@@ -50,6 +51,7 @@ async def apply_fragment(request: Request, ref: str, user: StaffPageUser,
     view = scene.check(session, draft)
     wanted = (str(values.get("rule", "")), str(values.get("start", "")),
               str(values.get("end", "")))
+    used = str(values.get("suggestions_used", ""))
     notice = "The draft changed meanwhile; here are its findings now."
     for item in view.shown:
         f = item.finding
@@ -57,9 +59,11 @@ async def apply_fragment(request: Request, ref: str, user: StaffPageUser,
             changed = apply_suggestion(draft, f)
             if changed is not None:
                 draft, notice = changed, "Suggestion used; the coach checked the new draft."
+                used = f"{used} {f.rule}".strip()  # kept with the reply when it is sent
                 view = scene.check(session, draft)
             break
-    context = {"coach": view, "case": scene.case, "values": {"body": draft},
+    context = {"coach": view, "case": scene.case,
+               "values": {"body": draft, "suggestions_used": used},
                "coach_policy": coach_errors_policy(session).value, "errors": {},
                "notice": notice}
     return render(request, "agent/_composer.html", context)
@@ -78,7 +82,8 @@ async def send_reply(request: Request, ref: str, user: StaffPageUser, uow: UowDe
         interactions.record_outbound(
             uow, user, scene.case.id or 0, body, channel=abuse.reply_channel(uow, scene.case),
             wait_for_reply=values.get("wait") == "yes", coach_errors=view.errors,
-            override_reason=str(values.get("override_reason", "")), on_coach_errors=policy)
+            override_reason=str(values.get("override_reason", "")), on_coach_errors=policy,
+            suggestions_used=str(values.get("suggestions_used", "")))
         return "Reply sent." + (" The case now waits for the customer's answer."
                                 if values.get("wait") == "yes" else "")
 

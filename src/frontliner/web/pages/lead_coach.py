@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from frontliner import coach
 from frontliner.coach.engine import default_coach
 from frontliner.desk.access import require_authority
+from frontliner.desk.desk_coach import COACH_RULES
 from frontliner.desk.errors import Invalid
 from frontliner.desk.model import User
 from frontliner.desk.ports import UnitOfWork
@@ -25,7 +26,7 @@ from frontliner.store.settings_tables import get_setting, put_setting
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import LeadPageUser
-from frontliner.web.pages.coaching import COACH_RULES, coach_errors_policy, set_coach_errors_policy
+from frontliner.web.pages.coaching import coach_errors_policy, set_coach_errors_policy
 from frontliner.web.pages.lead import console, done, flash
 from frontliner.web.pages.templating import render
 

@@ -106,6 +106,13 @@ class MessageIn(In):
     )
     channel: Channel | None = None
     wait_for_reply: bool = Field(default=False, description="outbound: now waiting on the customer")
+    override_reason: str = Field(
+        default="", max_length=1_000,
+        description="outbound: why the reply goes out despite the coach's error-level "
+        "findings; kept with the reply's coach reading")
+    suggestions_used: list[str] = Field(
+        default_factory=list, max_length=50,
+        description="outbound: the rule ids whose coach suggestion the author used")
 
 
 class NoteBodyIn(In):
