@@ -16,6 +16,7 @@ from tests.conftest import PG_ENV
 from frontliner.desk.model import Team
 from frontliner.store.engine import make_engine, normalise_url
 from frontliner.store.mapping import map_entities
+from frontliner.store import search_index
 from frontliner.store.migrate import current, head, upgrade
 from frontliner.store.tables import metadata
 from frontliner.store.uow import SqlUnitOfWork
@@ -24,7 +25,11 @@ from frontliner.store.uow import SqlUnitOfWork
 def test_migrations_build_exactly_the_tables_the_code_maps(engine: Engine) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "target_metadata": metadata}
+            connection, opts={
+                "compare_type": True,
+                "target_metadata": metadata,
+                "include_name": search_index.mapped_name,
+            },
         )
         differences = compare_metadata(context, metadata)
     assert differences == []

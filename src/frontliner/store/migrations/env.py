@@ -8,6 +8,7 @@ from typing import Any, Literal
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
 
+from frontliner.store import search_index
 from frontliner.store.tables import metadata
 from frontliner.store.types import UtcDateTime
 
@@ -29,6 +30,7 @@ def run_migrations() -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=_render_item,
         compare_type=True,
+        include_name=search_index.mapped_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,342 @@
+"""Full-text search over cases (reference, contact, problem), their messages and internal
+notes, customers (names and contacts) and knowledge articles, ranked, with highlighted
+snippets.
+
+SQLite reads the FTS5 index of `search_index`; PostgreSQL matches the expressions its
+GIN indexes hold (`to_tsvector('english', ...)` for words, pg_trgm for references,
+addresses and parts of names). The user's text is never passed on as query syntax: it is
+cut into words, and words written together ("FL-00012", "jo@example.com") must appear
+together. The last word also matches as a prefix, so a search finds as you type.
+
+Snippets come back with MARK_START/MARK_END around each match: the caller escapes the
+text and turns the marks into <mark> (`highlight_html`), so stored text never becomes
+markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from frontliner.desk.model import CaseStatus, Channel
+from frontliner.store.search_index import FTS_TABLE, Kind
+from frontliner.store.tables import cases, contacts, customers, interactions, knowledge_articles
+
+MARK_START, MARK_END = "\x02", "\x03"
+MAX_CHUNKS = 12  # words written apart; more are ignored (a search box, not a document)
+MAX_TOKENS = 24
+CANDIDATES = 200  # matches ranked before grouping them by case
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    statuses: Sequence[CaseStatus] | None = None
+    owner_id: int | None = None
+    channel: Channel | None = None
+    opened_from: datetime | None = None
+    opened_to: datetime | None = None
+    # A customer searching: only their own cases, only what their portal shows.
+    customer_id: int | None = None
+
+    @property
+    def cases_only(self) -> bool:
+        return self.customer_id is not None or any(
+            v is not None
+            for v in (self.statuses, self.owner_id, self.channel, self.opened_from, self.opened_to)
+        )
+
+
+@dataclass
+class Hit:
+    kind: str  # "case", "customer" or "article"
+    matched: str  # problem, reference, message, note, customer, contact, article
+    id: int  # the case's, customer's or article's id
+    score: float  # higher is better
+    snippet: str = ""  # with MARK_START/MARK_END around matched words
+    source_id: int | None = None  # the message or contact the snippet is from
+    facts: dict[str, Any] = field(default_factory=dict)  # ref, status, title...
+
+
+def chunks(text: str) -> list[list[str]]:
+    """The user's words: each whitespace-separated chunk as its word tokens."""
+    found: list[list[str]] = []
+    budget = MAX_TOKENS
+    for piece in text.split()[:MAX_CHUNKS]:
+        tokens = [t.lower() for t in _WORD.findall(piece)][:budget]
+        if tokens:
+            found.append(tokens)
+            budget -= len(tokens)
+        if budget <= 0:
+            break
+    return found
+
+
+def highlight_html(snippet: str) -> str:
+    """A marked snippet as safe HTML: the text escaped, the matches in <mark>."""
+    marked = html.escape(snippet, quote=True)
+    return marked.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def plain(snippet: str) -> str:
+    return snippet.replace(MARK_START, "").replace(MARK_END, "")
+
+
+def search(session: Session, text: str, f: SearchFilter, limit: int = 20) -> list[Hit]:
+    """The best `limit` hits for `text`, one per case, customer or article."""
+    words = chunks(text)
+    if not words:
+        return []
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        found = _sqlite(session, words, f)
+    else:
+        found = _postgres(session, text, words, f)
+    hits = _best_per_item(found)[:limit]
+    _add_facts(session, hits)
+    if dialect != "sqlite":
+        _pg_snippets(session, words, hits)
+    return hits
+
+
+def _best_per_item(found: list[Hit]) -> list[Hit]:
+    best: dict[tuple[str, int], Hit] = {}
+    for hit in sorted(found, key=lambda h: -h.score):
+        best.setdefault((hit.kind, hit.id), hit)
+    return list(best.values())
+
+
+def _case_conditions(f: SearchFilter) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
+    if f.customer_id is not None:
+        conditions.append(cases.c.customer_id == f.customer_id)
+    if f.statuses:
+        conditions.append(cases.c.status.in_(list(f.statuses)))
+    if f.owner_id is not None:
+        conditions.append(cases.c.owner_id == f.owner_id)
+    if f.channel is not None:
+        conditions.append(cases.c.channel == f.channel)
+    if f.opened_from is not None:
+        conditions.append(cases.c.opened_at >= f.opened_from)
+    if f.opened_to is not None:
+        conditions.append(cases.c.opened_at < f.opened_to)
+    return conditions
+
+
+# -- SQLite (FTS5) ----------------------------------------------------------------------
+
+_fts = sa.table(
+    FTS_TABLE,
+    sa.column("rowid", sa.Integer),
+    sa.column("kind", sa.Integer),
+    sa.column("case_id", sa.Integer),
+    sa.column("customer_id", sa.Integer),
+)
+_MATCHED = {
+    Kind.CASE: "problem",
+    Kind.MESSAGE: "message",
+    Kind.NOTE: "note",
+    Kind.CUSTOMER: "customer",
+    Kind.CONTACT: "contact",
+    Kind.ARTICLE: "article",
+}
+
+
+def fts5_query(words: list[list[str]]) -> str:
+    """FTS5 query text: each chunk a quoted phrase (quotes are not word characters, so a
+    token never breaks out), all required, the last one also as a prefix."""
+    phrases = [f'"{" ".join(tokens)}"' for tokens in words]
+    phrases[-1] += "*"
+    return " ".join(phrases)
+
+
+def _sqlite(session: Session, words: list[list[str]], f: SearchFilter) -> list[Hit]:
+    rank: Any = sa.literal_column(f"bm25({FTS_TABLE}, 4.0, 1.0)")
+    def snippet(column: int) -> Any:
+        return sa.literal_column(f"snippet({FTS_TABLE}, {column}, char(2), char(3), '…', 14)")
+
+    query = (
+        sa.select(_fts.c.kind, _fts.c.case_id, _fts.c.customer_id, _fts.c.rowid, rank,
+                  snippet(0), snippet(1))
+        .select_from(_fts.outerjoin(cases, cases.c.id == _fts.c.case_id))
+        .where(sa.text(f"{FTS_TABLE} MATCH :match").bindparams(match=fts5_query(words)))
+        .order_by(rank)
+        .limit(CANDIDATES)
+    )
+    if f.customer_id is not None:
+        query = query.where(_fts.c.kind.in_([Kind.CASE, Kind.MESSAGE]))
+    elif f.cases_only:
+        query = query.where(_fts.c.kind.in_([Kind.CASE, Kind.MESSAGE, Kind.NOTE]))
+    query = query.where(*_case_conditions(f))
+    return [_fts_hit(*row) for row in session.execute(query)]
+
+
+def _fts_hit(kind: int, case_id: int | None, customer_id: int | None, rowid: int,
+             rank: float, title: str, body: str) -> Hit:
+    k = Kind(kind)
+    source_id = rowid // 8
+    matched = _MATCHED[k]
+    snippet = body if MARK_START in body or not title else title
+    if k == Kind.CASE and snippet is title:
+        matched = "reference"
+    if k in (Kind.CUSTOMER, Kind.CONTACT):
+        return Hit("customer", matched, int(customer_id or 0), -rank, snippet, source_id)
+    if k == Kind.ARTICLE:
+        return Hit("article", matched, source_id, -rank, snippet, source_id)
+    return Hit("case", matched, int(case_id or 0), -rank, snippet, source_id)
+
+
+# -- PostgreSQL (tsvector and pg_trgm) --------------------------------------------------
+
+
+def tsquery_text(words: list[list[str]]) -> str:
+    """to_tsquery text: words of a chunk adjacent (<->), chunks all required (&), the
+    last word also as a prefix. Tokens are word characters only, so they cannot carry
+    tsquery operators."""
+    phrases = [" <-> ".join(tokens) for tokens in words]
+    phrases[-1] += ":*"
+    return " & ".join(f"({p})" for p in phrases)
+
+
+def _tsv(column: Any) -> Any:
+    return sa.func.to_tsvector(sa.literal_column("'english'"), column)
+
+
+def _likes(column: Any, words: list[list[str]]) -> sa.ColumnElement[bool]:
+    """Every chunk as a substring (served by a pg_trgm index), taken literally."""
+    def literal(tokens: list[str]) -> str:
+        return "%" + "%".join(tokens) + "%"
+    return sa.and_(*(column.ilike(literal(tokens)) for tokens in words))
+
+
+def _postgres(session: Session, raw: str, words: list[list[str]], f: SearchFilter) -> list[Hit]:
+    tsq = sa.func.to_tsquery(sa.literal_column("'english'"), tsquery_text(words))
+    conds = _case_conditions(f)
+    branches: list[tuple[str, str, Any]] = []
+
+    problem = _tsv(cases.c.nature)
+    branches.append(("case", "problem", sa.select(
+        cases.c.id, sa.null(), (sa.func.ts_rank_cd(problem, tsq) * 2 + 0.5).label("s")
+    ).where(problem.op("@@")(tsq), *conds)))
+
+    body = _tsv(interactions.c.body)
+    is_note = interactions.c.direction == "note"
+    for matched, which, bonus in (("message", ~is_note, 0.3), ("note", is_note, 0.2)):
+        if matched == "note" and f.customer_id is not None:
+            continue  # internal notes are never a customer's to find
+        branches.append(("case", matched, sa.select(
+            interactions.c.case_id, interactions.c.id,
+            (sa.func.ts_rank_cd(body, tsq) + bonus).label("s"),
+        ).join(cases, cases.c.id == interactions.c.case_id).where(
+            body.op("@@")(tsq), which, *conds)))
+
+    # Substring matches need three characters to use the trigram indexes.
+    if all(len("".join(t)) >= 3 for t in words):
+        typed = "".join(ch for ch in raw if ch.isprintable()).strip().lower()
+        ref_exact = sa.func.lower(cases.c.ref) == typed
+        branches.append(("case", "reference", sa.select(
+            cases.c.id, sa.null(), sa.case((ref_exact, 10.0), else_=3.0).label("s")
+        ).where(_likes(cases.c.ref, words), *conds)))
+        contact = cases.c.contact_name + " " + cases.c.contact_value
+        branches.append(("case", "reference", sa.select(
+            cases.c.id, sa.null(), sa.literal(2.0).label("s")
+        ).where(_likes(contact, words), *conds)))
+        if not f.cases_only:
+            branches.append(("customer", "customer", sa.select(
+                customers.c.id, sa.null(), sa.literal(2.5).label("s")
+            ).where(_likes(customers.c.name, words))))
+            branches.append(("customer", "contact", sa.select(
+                contacts.c.customer_id, contacts.c.id, sa.literal(2.5).label("s")
+            ).where(_likes(contacts.c.value, words))))
+    if not f.cases_only:
+        text = _tsv(knowledge_articles.c.title + " " + knowledge_articles.c.body)
+        branches.append(("article", "article", sa.select(
+            knowledge_articles.c.id, sa.null(), (sa.func.ts_rank_cd(text, tsq) + 0.5).label("s")
+        ).where(text.op("@@")(tsq))))
+
+    hits: list[Hit] = []
+    for kind, matched, select in branches:
+        rows = session.execute(select.order_by(sa.desc("s")).limit(CANDIDATES))
+        hits += [Hit(kind, matched, int(i), float(s), "", src) for i, src, s in rows]
+    return hits
+
+
+def _pg_snippets(session: Session, words: list[list[str]], hits: list[Hit]) -> None:
+    options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8"
+    tsq = sa.func.to_tsquery(sa.literal_column("'english'"), tsquery_text(words))
+
+    def headlines(id_col: Any, text_col: Any, ids: list[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        line = sa.func.ts_headline(sa.literal_column("'english'"), text_col, tsq, options)
+        rows = session.execute(sa.select(id_col, line).where(id_col.in_(ids)))
+        return {row[0]: row[1] for row in rows}
+
+    def ids(*matched: str) -> list[int]:
+        return [h.source_id if h.source_id else h.id for h in hits if h.matched in matched]
+
+    messages = headlines(interactions.c.id, interactions.c.body, ids("message", "note"))
+    problems = headlines(cases.c.id, cases.c.nature, ids("problem"))
+    values = headlines(contacts.c.id, contacts.c.value, []) | {
+        row[0]: row[1] for row in session.execute(
+            sa.select(contacts.c.id, contacts.c.value).where(contacts.c.id.in_(ids("contact"))))
+    }
+    for h in hits:
+        if h.matched in ("message", "note"):
+            h.snippet = messages.get(h.source_id or 0, "")
+        elif h.matched == "problem":
+            h.snippet = problems.get(h.id, "")
+        elif h.matched == "contact":
+            h.snippet = _mark_substrings(values.get(h.source_id or 0, ""), words)
+        elif h.matched == "reference":
+            f = h.facts
+            line = f"{f.get('ref', '')} {f.get('contact_name', '')} {f.get('contact_value', '')}"
+            h.snippet = _mark_substrings(line, words)
+        else:
+            h.snippet = _mark_substrings(str(h.facts.get("title", "")), words)
+
+
+def _mark_substrings(text: str, words: list[list[str]]) -> str:
+    """Mark each chunk's occurrences in `text` (case-insensitively, punctuation free
+    between its words), as the substring match found them."""
+    for tokens in words:
+        pattern = r"\W*".join(re.escape(t) for t in tokens)
+        text = re.sub(f"({pattern})", f"{MARK_START}\\1{MARK_END}", text, flags=re.IGNORECASE)
+    return text
+
+
+# -- facts of the items found -----------------------------------------------------------
+
+
+def _add_facts(session: Session, hits: list[Hit]) -> None:
+    case_ids = [h.id for h in hits if h.kind == "case"]
+    if case_ids:
+        rows = session.execute(sa.select(
+            cases.c.id, cases.c.ref, cases.c.nature, cases.c.status, cases.c.channel,
+            cases.c.opened_at, cases.c.owner_id, cases.c.contact_name, cases.c.contact_value,
+        ).where(cases.c.id.in_(case_ids))).mappings()
+        by_id = {row["id"]: dict(row) for row in rows}
+        for h in hits:
+            if h.kind == "case":
+                h.facts = by_id.get(h.id, {})
+                h.facts["title"] = h.facts.get("nature", "")
+    _titles(session, hits, "customer", customers.c.id, customers.c.name)
+    _titles(session, hits, "article", knowledge_articles.c.id, knowledge_articles.c.title)
+
+
+def _titles(session: Session, hits: list[Hit], kind: str, id_col: Any, title_col: Any) -> None:
+    ids = [h.id for h in hits if h.kind == kind]
+    if not ids:
+        return
+    rows = session.execute(sa.select(id_col, title_col).where(id_col.in_(ids)))
+    titles: dict[int, str] = {row[0]: row[1] for row in rows}
+    for h in hits:
+        if h.kind == kind:
+            h.facts["title"] = titles.get(h.id, "")
