@@ -235,6 +235,9 @@ def open_to_a_customer(api: TestClient, desk: Desk, world: BobsWorld) -> dict[st
     def ask_link(r: Any) -> None:  # anyone may ask; the answer says nothing about Bob
         assert r.status_code == 202 and "bob" not in r.text.lower()
 
+    def search(r: Any) -> None:
+        assert r.status_code == 200 and ref not in r.text
+
     def own_tokens(r: Any) -> None:
         assert r.status_code == 200 and {t["user_id"] for t in r.json()["items"]} == {ann.id}
 
@@ -248,6 +251,7 @@ def open_to_a_customer(api: TestClient, desk: Desk, world: BobsWorld) -> dict[st
         "POST /auth/logout": logout,
         "POST /auth/links": ask_link,
         "GET /tokens": own_tokens,
+        "GET /search": search,
     }
 
 

@@ -22,6 +22,7 @@ from frontliner.web.api import (
     handovers,
     knowledge,
     remedies,
+    search,
     users,
 )
 
@@ -43,6 +44,7 @@ for area in (
     attachments,
     abuse,
     assignment,
+    search,
 ):
     router.include_router(area.router)
 router.include_router(access.router)  # e-mailed sign-in and reset links

@@ -71,6 +71,7 @@ from frontliner.web.pages import (
     live_counts,
     new_case,
     portal,
+    search,
     workspace,
 )
 from frontliner.web.pages.errors import install_page_errors
@@ -90,6 +91,7 @@ AREAS.append(access.router)  # e-mailed sign-in and password-reset links
 AREAS += [admin.router, admin_teams.router, account.router]  # users, teams, own tokens
 AREAS.append(live_counts.router)  # the side navigation's counts for live updates
 AREAS.append(case_confirm.router)  # recording the customer's confirmation
+AREAS.append(search.router)  # /work/search and /portal/search
 
 
 def install_pages(app: FastAPI) -> None:

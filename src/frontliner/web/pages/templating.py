@@ -121,6 +121,8 @@ def page_context(request: Request) -> dict[str, Any]:
         "request": request,
         "user": user,
         "nav": NAV.get(user.role, ()) if user else (),
+        "search_action": "/portal/search" if user and user.role == Role.CUSTOMER
+        else "/work/search",
         "path": request.url.path,
         "csrf_token": token,
         "csrf_field": lambda: field,

@@ -1,0 +1,122 @@
+"""Search benchmark: GET /api/v1/search at 100k cases (SQLite by default).
+
+    python bench/search_bench.py [--database-url URL] [--cases 100000] [--seconds 10]
+                                 [--workers 1] [--clients 1,8] [--reuse]
+
+The desk is the one `api_bench.py` builds (the demo desk grown by bulk copies, so the
+index is filled by the same triggers every write uses). Each request searches one of a
+mix of queries a desk really gets: one or two words of the problems and messages, a
+customer's name, part of a case reference, a word as it is being typed (prefix), and a
+word no case holds; as an agent (the whole desk) and as a customer (their own cases).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import signal
+import sys
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from api_bench import (
+    add_desk_arguments,
+    desk_of,
+    free_port,
+    report,
+    start_server,
+    token_for_agent,
+)
+from frontliner.desk.model import Role, User
+from frontliner.store.tables import cases, customers, interactions
+from frontliner.store.uow import uow_factory
+from frontliner.web.tokens import issue_token
+from loadgen import run_load
+
+
+def queries(engine: sa.Engine, rng: random.Random) -> list[str]:
+    """Words of the desk's own text, names and reference parts, prefixes, and misses."""
+    with engine.connect() as connection:
+        texts = [r[0] for r in connection.execute(sa.select(cases.c.nature).limit(300))]
+        texts += [r[0] for r in connection.execute(sa.select(interactions.c.body).limit(300))]
+        names = [r[0] for r in connection.execute(sa.select(customers.c.name).limit(100))]
+        refs = [r[0] for r in connection.execute(
+            sa.select(cases.c.ref).order_by(cases.c.id.desc()).limit(100))]
+    words = [w for t in texts for w in re.findall(r"[a-z]{4,}", t.lower())]
+    mix: list[str] = []
+    for _ in range(400):
+        kind = rng.randrange(6)
+        if kind == 0:
+            mix.append(rng.choice(words))
+        elif kind == 1:
+            mix.append(f"{rng.choice(words)} {rng.choice(words)}")
+        elif kind == 2:
+            mix.append(rng.choice(names))
+        elif kind == 3:
+            ref = rng.choice(refs)
+            mix.append(ref[2:8])
+        elif kind == 4:
+            mix.append(rng.choice(words)[:3])
+        else:
+            mix.append("zyxwvut")
+    return mix
+
+
+def customer_token(engine: sa.Engine) -> str:
+    """A login for the customer with the most cases (their search has the most to do)."""
+    with engine.connect() as connection:
+        busiest = connection.execute(
+            sa.select(cases.c.customer_id).group_by(cases.c.customer_id)
+            .order_by(sa.func.count().desc()).limit(1)).scalar_one()
+    make = uow_factory(engine)
+    with make() as uow:
+        login = User(name="Bench Customer", email="bench.customer@example.com",
+                     role=Role.CUSTOMER, customer_id=busiest)
+        uow.add(login)
+        uow.flush()
+        assert login.id is not None
+        issued = issue_token(uow, None, login.id, "bench")
+        uow.commit()
+    return issued.secret
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_desk_arguments(parser)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--clients", default="1,8", help="comma-separated client counts")
+    args = parser.parse_args()
+    rng = random.Random(7)
+    url, engine = desk_of(args, rng)
+    mix = queries(engine, rng)
+    tokens = {"agent": token_for_agent(engine), "customer": customer_token(engine)}
+    engine.dispose()
+    port = free_port()
+    server = start_server(url, port, args.workers)
+    results = []
+
+    def search(client: httpx.Client, n: int) -> httpx.Response:
+        return client.get("/api/v1/search", params={"q": mix[n % len(mix)]})
+
+    try:
+        for who, token in tokens.items():
+            headers = {"Authorization": f"Bearer {token}"}
+            for clients in [int(c) for c in args.clients.split(",")]:
+                results.append(run_load(f"search as {who}", f"http://127.0.0.1:{port}",
+                                        headers, search, clients, args.seconds,
+                                        server_pid=server.pid))
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+    report(results, f"Search at {args.cases:,} cases on {engine.dialect.name}, "
+                    f"{args.workers} worker(s)")
+
+
+if __name__ == "__main__":
+    main()
