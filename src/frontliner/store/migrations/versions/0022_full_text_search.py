@@ -5,7 +5,7 @@ Both are updated by the database in the transaction of the write itself, whichev
 wrote (ORM, Core bulk inserts of an import, a migration), so the index is never stale.
 
 Revision ID: 0022_search
-Revises: 0009_users_team_index
+Revises: 0020_reply_reviews
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0022_search"
-down_revision: str | None = "0009_users_team_index"
+down_revision: str | None = "0020_reply_reviews"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
