@@ -14,9 +14,9 @@ from sqlalchemy.engine import Engine
 from tests.conftest import PG_ENV
 
 from frontliner.desk.model import Team
+from frontliner.store import search_index
 from frontliner.store.engine import make_engine, normalise_url
 from frontliner.store.mapping import map_entities
-from frontliner.store import search_index
 from frontliner.store.migrate import current, head, upgrade
 from frontliner.store.tables import metadata
 from frontliner.store.uow import SqlUnitOfWork
