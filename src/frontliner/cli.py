@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "smtp": ("frontliner.cli_mail", "smtp"),
     "imap": ("frontliner.cli_imap", "imap"),
     "worker": ("frontliner.cli_jobs", "worker"),
+    "import": ("frontliner.cli_import", "import_"),
     "db": ("frontliner.cli_db", "app"),
     "coach": ("frontliner.cli_coach", "app"),
     "user": ("frontliner.cli_web", "user_app"),

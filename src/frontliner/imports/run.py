@@ -1,0 +1,139 @@
+"""Bringing an export in by batches.
+
+Each batch is read and checked first; the inbound analyser then reads the customers'
+messages that are not in yet (outside any write transaction: it is the slow part);
+then one transaction writes the batch (`store.imports.write_batch`) and commits. A
+batch the database refuses is written again one ticket at a time, so one bad ticket
+goes to the rejects file and the rest still come in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
+
+from frontliner.desk.errors import Invalid
+from frontliner.desk.imports import Ticket, check_ticket
+from frontliner.desk.interactions import analyse
+from frontliner.desk.model import Direction
+from frontliner.imports.records import Item, Reader
+from frontliner.imports.rejects import Rejects
+from frontliner.store.imports import Added, Batch, Seen, known_keys, plan_batch, write_batch
+
+log = logging.getLogger("frontliner.imports")
+DEFAULT_BATCH = 500  # tickets per transaction
+
+
+@dataclass
+class Tally:
+    """The run so far: records read, rejected, and what was (or would be) added."""
+
+    read: int = 0
+    rejected: int = 0
+    added: Added = field(default_factory=Added)
+    readings: int = 0  # customer messages the analyser read
+
+
+@dataclass(frozen=True)
+class Options:
+    dry_run: bool = False
+    batch_size: int = DEFAULT_BATCH
+    signer_id: int | None = None  # who signs the closing exceptions of solved tickets
+
+
+def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def run_import(reader: Reader, engine: Engine, rejects: Rejects, options: Options,
+               progress: Callable[[Tally], None] = lambda _: None) -> Tally:
+    tally, seen, at = Tally(), Seen(), datetime.now(UTC)
+    for items in _batches(reader.items(), options.batch_size):
+        tally.read += len(items)
+        good = _checked(items, rejects, reader)
+        if options.dry_run:
+            with engine.connect() as conn:
+                tally.added.add(plan_batch(conn, reader.source, [t for _, t in good], seen))
+        else:
+            _write(engine, reader, good, rejects, options, tally, at)
+        tally.rejected = rejects.count
+        rejects.flush()
+        progress(tally)
+    return tally
+
+
+def _checked(items: list[Item], rejects: Rejects, reader: Reader) -> list[tuple[Item, Ticket]]:
+    good: list[tuple[Item, Ticket]] = []
+    header = getattr(reader, "header", None)
+    for item in items:
+        if item.ticket is None:
+            rejects.add(item, item.reason or "unreadable", header)
+            continue
+        try:
+            check_ticket(item.ticket)
+        except Invalid as error:
+            rejects.add(item, error.message, header)
+            continue
+        good.append((item, item.ticket))
+    return good
+
+
+def read_new_messages(engine: Engine, source: str,
+                      tickets: list[Ticket]) -> dict[str, dict[str, Any]]:
+    """The analyser's reading of each customer message not imported yet, as intake
+    stores it (`desk.interactions.analyse`)."""
+    inbound = [m for t in tickets for m in t.messages if m.direction == Direction.INBOUND]
+    with engine.connect() as conn:
+        done = known_keys(conn, source, "message", (m.source_id for m in inbound))
+    readings: dict[str, dict[str, Any]] = {}
+    for message in inbound:
+        if message.source_id not in done and message.source_id not in readings:
+            reading = analyse(message.body)
+            if reading is not None:
+                readings[message.source_id] = reading
+    return readings
+
+
+def _write(engine: Engine, reader: Reader, good: list[tuple[Item, Ticket]], rejects: Rejects,
+           options: Options, tally: Tally, at: datetime) -> None:
+    tickets = [t for _, t in good]
+    readings = read_new_messages(engine, reader.source, tickets)
+    tally.readings += len(readings)
+    try:
+        tally.added.add(_commit(engine, reader, tickets, readings, options, at))
+        return
+    except (IntegrityError, StatementError, DBAPIError) as error:
+        if getattr(error, "connection_invalidated", False):
+            raise
+        log.info("a batch was refused (%s); writing its tickets one by one", error)
+    header = getattr(reader, "header", None)
+    for item, ticket in good:
+        try:
+            tally.added.add(_commit(engine, reader, [ticket], readings, options, at))
+        except (IntegrityError, StatementError, DBAPIError) as error:
+            if getattr(error, "connection_invalidated", False):
+                raise
+            rejects.add(item, f"refused by the database: {_short(error)}", header)
+
+
+def _commit(engine: Engine, reader: Reader, tickets: list[Ticket],
+            readings: dict[str, dict[str, Any]], options: Options, at: datetime) -> Added:
+    batch = Batch(source=reader.source, label=reader.label, tickets=tickets,
+                  readings=readings, signer_id=options.signer_id, at=at)
+    with engine.begin() as conn:
+        return write_batch(conn, batch)
+
+
+def _short(error: Exception) -> str:
+    orig = getattr(error, "orig", None)
+    text = str(orig if orig is not None else error)
+    return " ".join(text.split())[:300]
