@@ -141,8 +141,7 @@ def _run_with_progress(reader: Reader, engine: object, out: Rejects, options: Op
 
 def _summary(tally: Tally, out: Rejects, dry_run: bool, seconds: float) -> None:
     added = tally.added
-    table = Table(title="Would be added (dry run: nothing was written)" if dry_run
-                  else "Added", show_header=False)
+    table = Table(title="Would be added" if dry_run else "Added", show_header=False)
     for name, value in (("records read", tally.read), ("cases", added.cases),
                         ("customer messages and replies", added.messages),
                         ("internal notes", added.notes), ("customers", added.customers),
@@ -152,6 +151,8 @@ def _summary(tally: Tally, out: Rejects, dry_run: bool, seconds: float) -> None:
                         ("rejected", tally.rejected)):
         table.add_row(name, f"{value:,}")
     console.print(table)
+    if dry_run:
+        console.print("Dry run: nothing was written.")
     rate = (added.messages + added.notes) / max(seconds, 1e-6)
     console.print(f"{seconds:,.1f} s, {rate:,.0f} messages/s")
     if out.count:

@@ -10,7 +10,9 @@ goes to the rejects file and the rest still come in.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -46,6 +48,7 @@ class Options:
     dry_run: bool = False
     batch_size: int = DEFAULT_BATCH
     signer_id: int | None = None  # who signs the closing exceptions of solved tickets
+    analyser_processes: int = 1  # 0: read in this process
 
 
 def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -56,19 +59,52 @@ def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 def run_import(reader: Reader, engine: Engine, rejects: Rejects, options: Options,
                progress: Callable[[Tally], None] = lambda _: None) -> Tally:
+    """Read, check and write every batch; while one batch is written, the analyser reads
+    the next one's customer messages in a second process (the machine's other core)."""
     tally, seen, at = Tally(), Seen(), datetime.now(UTC)
-    for items in _batches(reader.items(), options.batch_size):
-        tally.read += len(items)
-        good = _checked(items, rejects, reader)
-        if options.dry_run:
-            with engine.connect() as conn:
-                tally.added.add(plan_batch(conn, reader.source, [t for _, t in good], seen))
-        else:
-            _write(engine, reader, good, rejects, options, tally, at)
-        tally.rejected = rejects.count
-        rejects.flush()
-        progress(tally)
+    pending: tuple[list[tuple[Item, Ticket]], Future[dict[str, dict[str, Any]]]] | None = None
+    with _analyser_pool(options) as pool:
+        for items in _batches(reader.items(), options.batch_size):
+            tally.read += len(items)
+            good = _checked(items, rejects, reader)
+            if options.dry_run:
+                with engine.connect() as conn:
+                    tally.added.add(plan_batch(conn, reader.source, [t for _, t in good], seen))
+                _done_batch(tally, rejects, progress)
+                continue
+            bodies = new_customer_messages(engine, reader.source, [t for _, t in good])
+            reading = pool.submit(read_messages, bodies)
+            if pending is not None:
+                _write(engine, reader, pending[0], pending[1].result(), rejects, options,
+                       tally, at)
+                _done_batch(tally, rejects, progress)
+            pending = (good, reading)
+        if pending is not None:
+            _write(engine, reader, pending[0], pending[1].result(), rejects, options, tally, at)
+    _done_batch(tally, rejects, progress)
     return tally
+
+
+def _analyser_pool(options: Options) -> Executor:
+    if options.dry_run or options.analyser_processes < 1:
+        return _InProcess()
+    return ProcessPoolExecutor(max_workers=options.analyser_processes,
+                               mp_context=multiprocessing.get_context("fork"))
+
+
+class _InProcess(Executor):
+    """Reads in this process (the dry run reads nothing; tests may choose this)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def _done_batch(tally: Tally, rejects: Rejects, progress: Callable[[Tally], None]) -> None:
+    tally.rejected = rejects.count
+    rejects.flush()
+    progress(tally)
 
 
 def _checked(items: list[Item], rejects: Rejects, reader: Reader) -> list[tuple[Item, Ticket]]:
@@ -87,26 +123,30 @@ def _checked(items: list[Item], rejects: Rejects, reader: Reader) -> list[tuple[
     return good
 
 
-def read_new_messages(engine: Engine, source: str,
-                      tickets: list[Ticket]) -> dict[str, dict[str, Any]]:
-    """The analyser's reading of each customer message not imported yet, as intake
-    stores it (`desk.interactions.analyse`)."""
+def new_customer_messages(engine: Engine, source: str,
+                          tickets: list[Ticket]) -> list[tuple[str, str]]:
+    """(source id, body) of the customer messages not imported yet (a read-only look)."""
     inbound = [m for t in tickets for m in t.messages if m.direction == Direction.INBOUND]
     with engine.connect() as conn:
         done = known_keys(conn, source, "message", (m.source_id for m in inbound))
+    return list({m.source_id: m.body for m in inbound if m.source_id not in done}.items())
+
+
+def read_messages(bodies: list[tuple[str, str]]) -> dict[str, dict[str, Any]]:
+    """The analyser's reading of each message, as intake stores it
+    (`desk.interactions.analyse`), by source id."""
     readings: dict[str, dict[str, Any]] = {}
-    for message in inbound:
-        if message.source_id not in done and message.source_id not in readings:
-            reading = analyse(message.body)
-            if reading is not None:
-                readings[message.source_id] = reading
+    for source_id, body in bodies:
+        reading = analyse(body)
+        if reading is not None:
+            readings[source_id] = reading
     return readings
 
 
-def _write(engine: Engine, reader: Reader, good: list[tuple[Item, Ticket]], rejects: Rejects,
-           options: Options, tally: Tally, at: datetime) -> None:
+def _write(engine: Engine, reader: Reader, good: list[tuple[Item, Ticket]],
+           readings: dict[str, dict[str, Any]], rejects: Rejects, options: Options,
+           tally: Tally, at: datetime) -> None:
     tickets = [t for _, t in good]
-    readings = read_new_messages(engine, reader.source, tickets)
     tally.readings += len(readings)
     try:
         tally.added.add(_commit(engine, reader, tickets, readings, options, at))
