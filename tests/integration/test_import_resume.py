@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from tests.conftest import Seeded
 
 from frontliner.store.import_tables import import_keys
 from frontliner.store.tables import cases, interactions
-from tests.conftest import Seeded
 
 ROOT = Path(__file__).parent.parent.parent
 FRONTLINER = Path(sys.executable).with_name("frontliner")

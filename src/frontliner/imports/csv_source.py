@@ -20,7 +20,15 @@ import yaml
 from frontliner.desk.errors import Invalid
 from frontliner.desk.imports import Attachment, Message, SourceState, Ticket, person
 from frontliner.desk.model import Channel, Direction
-from frontliner.imports.records import Item, Unreadable, attachment, parse_time, text_id, why
+from frontliner.imports.records import (
+    Item,
+    Unreadable,
+    attachment,
+    count_lines,
+    parse_time,
+    text_id,
+    why,
+)
 
 FIELDS = (
     "ticket_id", "message_id", "created_at", "subject", "status", "channel", "direction",
@@ -67,9 +75,7 @@ class CsvReader:
 
     def __init__(self, path: Path, mapping: dict[str, str]) -> None:
         self.path, self.base, self.mapping = path, path.parent, mapping
-        with path.open("rb") as handle:
-            self.total = max(sum(block.count(b"\n") for block in
-                                 iter(lambda: handle.read(1 << 20), b"")) - 1, 1)
+        self.total = max(count_lines(path) - 1, 1)  # less the header
         self.done = 0
         self.header: list[str] = []
 

@@ -79,7 +79,7 @@ class JsonRecords:
 
     def __init__(self, path: Path, key: str) -> None:
         self.path, self.key = path, key
-        self.total = _count_lines(path)
+        self.total = count_lines(path)
         self.done = 0
 
     def __iter__(self) -> Iterator[tuple[Any, str | None]]:
@@ -122,7 +122,7 @@ def _is_whole_document(first: bytes, key: str) -> bool:
     return isinstance(record, dict) and key in record and "id" not in record
 
 
-def _count_lines(path: Path) -> int:
+def count_lines(path: Path) -> int:
     count = 0
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
