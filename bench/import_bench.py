@@ -26,24 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import sqlalchemy as sa
-
-from frontliner.store.engine import make_engine, normalise_url
-from frontliner.store.migrate import upgrade
+from api_bench import reset  # a fresh, migrated database (PostgreSQL: tables dropped)
+from frontliner.store.engine import normalise_url
 
 FRONTLINER = Path(sys.executable).with_name("frontliner")
-
-
-def _fresh(url: str) -> None:
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        existing = sa.MetaData()
-        existing.reflect(engine)
-        with engine.begin() as conn:
-            for table in reversed(existing.sorted_tables):
-                conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table.name}" CASCADE'))
-    engine.dispose()
-    upgrade(url)
 
 
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -61,7 +47,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/bench.db"
-        _fresh(url)
+        reset(url).dispose()
         _cli(url, "user", "add", "--email", "lead@bench.test", "--name", "Bench Lead",
              "--role", "lead", "--password", "a long enough password")
         load_before = os.getloadavg()[0]

@@ -10,23 +10,21 @@ there, otherwise the `attachment_url` recorded as a link.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from frontliner.desk.errors import Invalid
 from frontliner.desk.imports import Attachment, Message, Person, SourceState, Ticket, person
 from frontliner.desk.model import Channel, Direction
 from frontliner.imports.records import (
-    Item,
     JsonRecords,
+    JsonTicketReader,
     Unreadable,
     attachment,
     beside,
     load_people,
     parse_time,
     text_id,
-    why,
+    tickets_file,
 )
 
 # Freshdesk's status codes; 6 and 7 are the "waiting on customer / third party" that
@@ -38,40 +36,16 @@ CHANNELS = {1: Channel.EMAIL, 2: Channel.WEB, 3: Channel.PHONE, 5: Channel.WEB,
             6: Channel.WEB, 7: Channel.CHAT, 9: Channel.WEB, 10: Channel.EMAIL}
 
 
-class FreshdeskReader:
+class FreshdeskReader(JsonTicketReader):
     source, label, rejects_kind = "freshdesk", "Freshdesk", "jsonl"
 
     def __init__(self, path: Path) -> None:
-        if path.is_dir():
-            found = beside(path, "tickets.json", "tickets.jsonl", "tickets.ndjson")
-            if found is None:
-                raise FileNotFoundError(f"no tickets.json in {path}")
-            path = found
-        self.path, self.base = path, path.parent
+        self.path = tickets_file(path)
+        self.base = self.path.parent
         self.contacts = load_people(beside(self.base, "contacts.json", "contacts.jsonl"),
                                     "contacts")
         self.agents = load_people(beside(self.base, "agents.json", "agents.jsonl"), "agents")
         self.records = JsonRecords(self.path, "tickets")
-
-    @property
-    def total(self) -> int:
-        return self.records.total
-
-    @property
-    def done(self) -> int:
-        return self.records.done
-
-    def items(self) -> Iterator[Item]:
-        for raw, problem in self.records:
-            if problem is not None:
-                yield Item(source_id="?", raw=raw, reason=problem)
-                continue
-            source_id = str(raw.get("id", "?")) if isinstance(raw, dict) else "?"
-            try:
-                yield Item(source_id=source_id, raw=raw, ticket=self.ticket(raw))
-            except (Unreadable, Invalid, KeyError, TypeError, AttributeError,
-                    ValueError) as error:
-                yield Item(source_id=source_id, raw=raw, reason=why(error))
 
     def _requester(self, raw: dict[str, Any]) -> Person:
         requester_id = text_id(raw.get("requester_id"), "requester_id")

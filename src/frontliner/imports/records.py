@@ -176,3 +176,43 @@ def _file_beside(base: Path, source_id: str, name: str) -> bytes | None:
     if path.stat().st_size > MAX_ATTACHMENT:
         raise Unreadable(f"attachment {name!r} is larger than {MAX_ATTACHMENT} bytes")
     return path.read_bytes()
+
+
+def tickets_file(path: Path) -> Path:
+    """The tickets file of an export given as its folder or as the file itself."""
+    if path.is_dir():
+        found = beside(path, "tickets.json", "tickets.jsonl", "tickets.ndjson")
+        if found is None:
+            raise FileNotFoundError(f"no tickets.json in {path}")
+        return found
+    return path
+
+
+class JsonTicketReader:
+    """The reading loop the JSON exports share: a record that is not JSON, or that
+    `ticket` cannot read, becomes an item with the reason instead of its ticket."""
+
+    records: JsonRecords
+
+    @property
+    def total(self) -> int:
+        return self.records.total
+
+    @property
+    def done(self) -> int:
+        return self.records.done
+
+    def ticket(self, raw: dict[str, Any]) -> Ticket:
+        raise NotImplementedError
+
+    def items(self) -> Iterator[Item]:
+        for raw, problem in self.records:
+            if problem is not None:
+                yield Item(source_id="?", raw=raw, reason=problem)
+                continue
+            source_id = str(raw.get("id", "?")) if isinstance(raw, dict) else "?"
+            try:
+                yield Item(source_id=source_id, raw=raw, ticket=self.ticket(raw))
+            except (Unreadable, Invalid, KeyError, TypeError, AttributeError,
+                    ValueError) as error:
+                yield Item(source_id=source_id, raw=raw, reason=why(error))

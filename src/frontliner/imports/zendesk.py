@@ -9,23 +9,21 @@ export when there; otherwise the attachment's `content_url` is recorded as a lin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from frontliner.desk.errors import Invalid
 from frontliner.desk.imports import Message, Person, SourceState, Ticket, person
 from frontliner.desk.model import Channel, Direction
 from frontliner.imports.records import (
-    Item,
     JsonRecords,
+    JsonTicketReader,
     Unreadable,
     attachment,
     beside,
     load_people,
     parse_time,
     text_id,
-    why,
+    tickets_file,
 )
 
 STAFF_ROLES = {"agent", "admin"}
@@ -37,16 +35,7 @@ CHANNELS = {
 }
 
 
-def tickets_file(path: Path) -> Path:
-    if path.is_dir():
-        found = beside(path, "tickets.json", "tickets.jsonl", "tickets.ndjson")
-        if found is None:
-            raise FileNotFoundError(f"no tickets.json in {path}")
-        return found
-    return path
-
-
-class ZendeskReader:
+class ZendeskReader(JsonTicketReader):
     source, label, rejects_kind = "zendesk", "Zendesk", "jsonl"
 
     def __init__(self, path: Path) -> None:
@@ -60,25 +49,6 @@ class ZendeskReader:
         self.organizations = {k: str(v.get("name") or "")
                               for k, v in load_people(orgs, "organizations").items()}
         self.records = JsonRecords(self.path, "tickets")
-
-    @property
-    def total(self) -> int:
-        return self.records.total
-
-    @property
-    def done(self) -> int:
-        return self.records.done
-
-    def items(self) -> Iterator[Item]:
-        for raw, problem in self.records:
-            if problem is not None:
-                yield Item(source_id="?", raw=raw, reason=problem)
-                continue
-            source_id = str(raw.get("id", "?")) if isinstance(raw, dict) else "?"
-            try:
-                yield Item(source_id=source_id, raw=raw, ticket=self.ticket(raw))
-            except (Unreadable, Invalid, KeyError, TypeError, AttributeError) as error:
-                yield Item(source_id=source_id, raw=raw, reason=why(error))
 
     def _user(self, user_id: Any) -> dict[str, Any]:
         return self.users.get(str(user_id)) or {}
