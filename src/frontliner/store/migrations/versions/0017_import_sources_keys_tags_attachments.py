@@ -2,7 +2,7 @@
 source + kind + source id), tags on cases, and the attachments of imported messages
 
 Revision ID: 0017_import_sources
-Revises: 0020_reply_reviews
+Revises: 0022_search
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017_import_sources"
-down_revision: str | None = "0020_reply_reviews"
+down_revision: str | None = "0022_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
