@@ -41,6 +41,14 @@ class Settings(BaseSettings):
     smtp_listen_host: str = "127.0.0.1"
     smtp_listen_port: int = 2525
     mail_max_bytes: int = 25 * 1024 * 1024  # larger messages are refused with 552
+    # Receiving hosts (authserv-ids, e.g. "mx.example.com") whose Authentication-Results
+    # (DKIM/SPF/DMARC) the desk believes. Empty: no origin is taken as checked, so mail to
+    # an existing case joins it only with our signed reply token; otherwise it is held.
+    mail_trusted_authserv_ids: list[str] = Field(default_factory=list)
+    # Automatic mail (acknowledgements, "we could not read it") per sender address per
+    # window; past it the desk stays silent to that address (RFC 3834's spirit).
+    mail_auto_reply_limit: int = Field(default=3, ge=0, le=1000)
+    mail_auto_reply_window_hours: float = Field(default=24.0, gt=0, le=24 * 30)
     # Outbound e-mail (SMTP client) and the job queue that sends it. The password is a
     # SecretStr so it never shows in a repr or a log line.
     smtp_host: str = "127.0.0.1"

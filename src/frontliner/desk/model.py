@@ -535,3 +535,35 @@ class ReplyReview:
     missed: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
     id: int | None = None
+
+
+class HeldStatus(StrEnum):
+    HELD = "held"  # waiting for staff: not on the case, not seen by the customer
+    ACCEPTED = "accepted"  # staff took it as the customer's: it joined the case
+    REJECTED = "rejected"  # staff kept it out, with a reason
+
+
+@dataclass(eq=False)
+class HeldMessage:
+    """A message that claims to continue a customer's case but whose origin nobody could
+    check (an e-mail with the customer's From line, without our signed reply token and
+    without a trusted host's DKIM/SPF/DMARC pass). Anyone can write any From line, so it
+    waits here, out of the conversation and unseen by the customer, until staff accept
+    it (it joins the case as the customer's message) or reject it (kept out, with why)."""
+
+    case_id: int
+    customer_id: int  # the customer the message claims to come from
+    channel: Channel
+    sender: str  # the address it claims (From)
+    sender_name: str
+    subject: str
+    body: str
+    why: str  # why it was held, in plain words
+    received_at: datetime
+    status: HeldStatus = HeldStatus.HELD
+    mail_id: int | None = None  # the channel's record of it (inbound_mail), if any
+    decided_by_id: int | None = None
+    decided_at: datetime | None = None
+    decision_reason: str = ""
+    interaction_id: int | None = None  # the case message it became, once accepted
+    id: int | None = None

@@ -17,7 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from frontliner.desk.model import HeldStatus
 from frontliner.store.mail_tables import MailStatus, inbound_mail, mail_attachments
+from frontliner.store.tables import held_messages
 
 MAX_ADDRESS = 998
 
@@ -208,6 +210,7 @@ def case_of_message_ids(connection: Connection, message_ids: Sequence[str]) -> i
         .where(
             inbound_mail.c.message_id.in_(list(message_ids)[:50]),
             inbound_mail.c.case_id.is_not(None),
+            inbound_mail.c.status != MailStatus.HELD,  # a held message is not the thread
         )
         .order_by(inbound_mail.c.id.desc())
         .limit(1)
@@ -280,7 +283,7 @@ def attachment_by_name(connection: Connection, name: str) -> Attachment | None:
     a = mail_attachments.c
     row = connection.execute(
         sa.select(a.name, a.filename, a.content_type, a.size, a.case_id, a.data).where(
-            a.name == name
+            a.name == name, _not_held()
         )
     ).first()
     if row is None:
@@ -300,7 +303,7 @@ def attachments_of_case(connection: Connection, case_id: int, limit: int = 200) 
     a = mail_attachments.c
     rows = connection.execute(
         sa.select(a.name, a.filename, a.content_type, a.size, a.case_id)
-        .where(a.case_id == case_id)
+        .where(a.case_id == case_id, _not_held())
         .order_by(a.id)
         .limit(limit)
     ).all()
@@ -315,3 +318,9 @@ def attachments_of_case(connection: Connection, case_id: int, limit: int = 200) 
         )
         for r in rows
     ]
+
+
+def _not_held() -> sa.ColumnElement[bool]:
+    """Files of a held message stay out of sight until staff accept the message."""
+    return ~sa.exists().where(held_messages.c.mail_id == mail_attachments.c.mail_id,
+                              held_messages.c.status != HeldStatus.ACCEPTED)

@@ -21,6 +21,9 @@ class MailStatus(StrEnum):
     DUPLICATE = "duplicate"  # the same message (Message-ID) was already processed
     BOUNCE = "bounce"  # a delivery report: noted on the case it is about, if found
     LOOP = "loop"  # our own mail come back, or a mail loop: never answered
+    # names a customer's case but nothing vouches for its sender: waits for staff as a
+    # held message (desk/held_mail.py), out of the case and never answered
+    HELD = "held"
 
 
 inbound_mail = sa.Table(

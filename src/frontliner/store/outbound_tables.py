@@ -22,9 +22,13 @@ from frontliner.store.types import UtcDateTime, json_dict
 
 # sign_in_link / password_reset: an e-mailed access link (channels/email/access_mail.py)
 # confirmation_request: "is it solved?" with its two signed links (channels/confirm_links.py)
+# unreadable_notice: "we could not read your message", for mail kept in the quarantine
 OUTBOUND_KINDS = ("reply", "acknowledgement", "follow_up_reminder", "sign_in_link",
-                  "password_reset", "confirmation_request")
-OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed")
+                  "password_reset", "confirmation_request", "unreadable_notice")
+# suppressed: never sent, the sender had their share of automatic mail (last_error says)
+OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed", "suppressed")
+# Automatic answers to whoever wrote in: limited per address (settings.mail_auto_reply_*)
+AUTOMATIC_TO_SENDERS = ("acknowledgement", "unreadable_notice")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -64,6 +68,8 @@ outbound_mail = sa.Table(
     sa.Index(None, "interaction_id"),
     sa.Index(None, "follow_up_id"),
     sa.Index(None, "access_link_id"),
+    # how much automatic mail went to one address lately (the per-sender limit)
+    sa.Index(None, "to_address", "created_at"),
 )
 
 # What the outbox looks for every few seconds, found by index instead of by reading the

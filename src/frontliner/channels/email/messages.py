@@ -23,18 +23,36 @@ def reply_subject(case: Case) -> str:
     return f"Re: {_topic(case)} [{case.ref}]"
 
 
+# Automatic mail goes to whatever address the From line names, which anyone can write:
+# so it repeats none of the sender's words (no subject, no display name). A forger gets
+# no way to put their text in front of the person whose address they used.
+UNREADABLE_SUBJECT = "We could not read your message"
+
+
 def ack_subject(case: Case) -> str:
-    return f"We have your message: {_topic(case)} [{case.ref}]"
+    return f"We have your message [{case.ref}]"
 
 
 def ack_body(case: Case, owner: User | None) -> str:
-    greeting = f"Dear {case.contact_name}," if case.contact_name else "Hello,"
+    greeting = "Hello,"
     who = f"{owner.name} owns" if owner is not None else "A member of our team owns"
     return (
         f"{greeting}\n\n"
         "Thank you for bringing this to our attention, and I am sorry for the trouble.\n\n"
         f"Your case reference is {case.ref}. {who} your case and will write to you by e-mail with "
         "a plan. To add anything, reply to this message: it goes straight to your case.\n\n"
+        "Kind regards,\nThe support team\n"
+    )
+
+
+def unreadable_body() -> str:
+    return (
+        "Hello,\n\n"
+        "Thank you for writing to us, and I am sorry: your message reached us, but our "
+        "system could not read it (its format or character set was not one we could "
+        "make out). It is kept safely and a member of our team will look at it.\n\n"
+        "To be sure we can help quickly, please send your message again as plain text, "
+        "without unusual formatting.\n\n"
         "Kind regards,\nThe support team\n"
     )
 

@@ -49,8 +49,8 @@ from frontliner.desk.model import (
     Interaction,
     User,
 )
-from frontliner.store.mail_tables import inbound_mail
-from frontliner.store.outbound_tables import outbound_mail
+from frontliner.store.mail_tables import MailStatus, inbound_mail
+from frontliner.store.outbound_tables import AUTOMATIC_TO_SENDERS, outbound_mail
 from frontliner.store.tables import audit_entries, cases, contacts, follow_ups, interactions
 from frontliner.store.uow import SqlUnitOfWork
 
@@ -83,7 +83,7 @@ def collect(uow_factory: UowFactory, settings: Settings, now: datetime | None = 
     with uow_factory() as uow:
         fresh = []
         for collector in (_replies, _acknowledgements, _reminders, access_mail.collect_links,
-                          _confirmation_requests):
+                          _confirmation_requests, _unreadable_notices):
             for row in collector(uow, settings, since, at):
                 row_id = _insert(uow.session, {**row, "created_at": at})
                 if row_id is not None and row["status"] == "queued":
@@ -143,29 +143,89 @@ def _replies(uow: SqlUnitOfWork, settings: Settings, since: datetime, _at: datet
     return rows
 
 
-def _acknowledgements(uow: SqlUnitOfWork, settings: Settings, since: datetime, _at: datetime,
+def _acknowledgements(uow: SqlUnitOfWork, settings: Settings, since: datetime, at: datetime,
                       ) -> list[dict[str, Any]]:
     acknowledged = sa.exists().where(outbound_mail.c.case_id == cases.c.id,
                                      outbound_mail.c.kind == "acknowledgement")
     # RFC 3834: mail that must not be answered automatically (auto-replies, lists, bulk)
     # was marked by the inbound side; a case it opened gets no automatic acknowledgement.
+    # (A held message on the case says nothing about the mail that opened it.)
     unanswerable = sa.exists().where(inbound_mail.c.case_id == cases.c.id,
-                                     inbound_mail.c.auto_answer.is_(False))
+                                     inbound_mail.c.auto_answer.is_(False),
+                                     inbound_mail.c.status != MailStatus.HELD)
     owed = sa.select(Case).where(
         cases.c.channel == Channel.EMAIL, cases.c.opened_at >= since,
         cases.c.status.notin_((CaseStatus.RESOLVED, CaseStatus.CLOSED)),
         ~acknowledged, ~unanswerable,
     ).order_by(cases.c.id).limit(BATCH)
     rows = []
+    limit = _AutomaticLimit(uow.session, settings, at)
     for case in uow.session.scalars(owed):
         assert case.id is not None
         owner = uow.get(User, case.owner_id) if case.owner_id is not None else None
         headers = _threading(uow.session, case, settings) | messages.AUTOMATIC
-        rows.append(_row("acknowledgement", f"ack:{case.id}",
-                         case_message_id(case.id, 0, settings), case,
-                         _customer_address(uow, case), messages.ack_subject(case),
-                         messages.ack_body(case, owner), headers, automatic=True))
+        row = _row("acknowledgement", f"ack:{case.id}", case_message_id(case.id, 0, settings),
+                   case, _customer_address(uow, case), messages.ack_subject(case),
+                   messages.ack_body(case, owner), headers, automatic=True)
+        rows.append(limit.applied(row))
     return rows
+
+
+def _unreadable_notices(uow: SqlUnitOfWork, settings: Settings, since: datetime, at: datetime,
+                        ) -> list[dict[str, Any]]:
+    """"We could not read your message", once per quarantined message whose sender may be
+    told (the inbound side decided who: see `parsing.reachable_sender`)."""
+    told = sa.exists().where(outbound_mail.c.dedupe_key == sa.literal("unreadable:")
+                             + sa.cast(inbound_mail.c.id, sa.String))
+    owed = sa.select(inbound_mail.c.id, inbound_mail.c.from_address).where(
+        inbound_mail.c.status == MailStatus.QUARANTINED, inbound_mail.c.auto_answer.is_(True),
+        inbound_mail.c.from_address.is_not(None), inbound_mail.c.received_at >= since, ~told,
+    ).order_by(inbound_mail.c.id).limit(BATCH)
+    limit = _AutomaticLimit(uow.session, settings, at)
+    rows = []
+    for mail_id, to in uow.session.execute(owed).all():
+        message_id = f"<fl.unreadable.{mail_id}.{secrets.token_hex(5)}@{settings.mail_domain}>"
+        rows.append(limit.applied({
+            "kind": "unreadable_notice", "dedupe_key": f"unreadable:{mail_id}",
+            "message_id": message_id, "case_id": None, "to_address": to,
+            "subject": messages.UNREADABLE_SUBJECT, "body": messages.unreadable_body(),
+            "headers": dict(messages.AUTOMATIC), "automatic": True, "status": "queued",
+            "attempts": 0, "last_error": None}))
+    return rows
+
+
+class _AutomaticLimit:
+    """At most `mail_auto_reply_limit` automatic mails (acknowledgements and "could not
+    read it") to one address per window, counted from the outbox itself, so every worker
+    process sees the same count: a robot, or someone forging a victim's address, writing
+    again and again gets a few answers and then silence (RFC 3834's spirit)."""
+
+    def __init__(self, session: Session, settings: Settings, at: datetime) -> None:
+        self._session, self._max = session, settings.mail_auto_reply_limit
+        self._since = at - timedelta(hours=settings.mail_auto_reply_window_hours)
+        self._hours = settings.mail_auto_reply_window_hours
+        self._counts: dict[str, int] = {}
+
+    def applied(self, row: dict[str, Any]) -> dict[str, Any]:
+        """`row`, or `row` marked suppressed when its address had its share."""
+        to = str(row["to_address"]).lower()
+        if row["status"] != "queued" or not to:
+            return row
+        if to not in self._counts:
+            self._counts[to] = self._sent_to(to)
+        if self._counts[to] >= self._max:
+            return {**row, "status": "suppressed", "last_error": (
+                f"not sent: {self._max} automatic mails to this address in "
+                f"{self._hours:g} hours already")}
+        self._counts[to] += 1
+        return row
+
+    def _sent_to(self, to: str) -> int:
+        counted = sa.select(sa.func.count()).select_from(outbound_mail).where(
+            outbound_mail.c.to_address == to, outbound_mail.c.kind.in_(AUTOMATIC_TO_SENDERS),
+            outbound_mail.c.status.in_(("queued", "sending", "sent")),
+            outbound_mail.c.created_at >= self._since)
+        return int(self._session.scalar(counted) or 0)
 
 
 def _reminders(uow: SqlUnitOfWork, settings: Settings, _since: datetime, at: datetime,
@@ -253,7 +313,8 @@ def _threading(session: Session, case: Case, settings: Settings) -> dict[str, st
     headers = {"Reply-To": reply_address(case, settings)}
     latest = session.scalar(
         sa.select(inbound_mail.c.message_id)
-        .where(inbound_mail.c.case_id == case.id, inbound_mail.c.message_id.is_not(None))
+        .where(inbound_mail.c.case_id == case.id, inbound_mail.c.message_id.is_not(None),
+               inbound_mail.c.status != MailStatus.HELD)
         .order_by(inbound_mail.c.id.desc()).limit(1))
     if latest:
         headers["In-Reply-To"] = latest

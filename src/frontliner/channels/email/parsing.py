@@ -9,14 +9,18 @@ charsets decoded as UTF-8 with replacement characters, broken structure taken as
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
-from email import errors, policy
+from email import errors
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
-from email.parser import BytesParser
+from email.parser import BytesParser, HeaderParser
+from email.policy import EmailPolicy, compat32
+from typing import Any
 
-from frontliner.channels.email import signals
+from frontliner.channels.email import cleaning, origin, signals
+from frontliner.channels.email.addresses import is_own_address
 from frontliner.channels.email.textparts import html_to_text, safe_html, split_reply
 from frontliner.config import Settings
 
@@ -28,7 +32,6 @@ _FATAL_DEFECTS = (
     errors.MultipartInvariantViolationDefect,
     errors.NoBoundaryInMultipartDefect,
 )
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
 
 
 class _ReadOnlyMessage(EmailMessage):
@@ -44,7 +47,18 @@ class _ReadOnlyMessage(EmailMessage):
         return self._content_type
 
 
-_POLICY = policy.default.clone(message_factory=_ReadOnlyMessage)
+class _Policy(EmailPolicy):
+    """The default policy, except that raw 8-bit bytes in a header (a client that ignored
+    RFC 2047: "From: José Müller <...>") are read as the characters they stand for,
+    instead of surrogate escapes that fail the moment anything stores them."""
+
+    def header_fetch_parse(self, name: str, value: Any) -> Any:
+        if isinstance(value, str):
+            value = cleaning.repaired(value)
+        return super().header_fetch_parse(name, value)
+
+
+_POLICY = _Policy(message_factory=_ReadOnlyMessage)
 
 
 class Unreadable(Exception):
@@ -78,6 +92,8 @@ class ParsedMail:
     auto_reply: bool = False
     loop: str | None = None
     bounce: signals.Bounce | None = None
+    origin: str | None = None  # how a trusted host checked the sender, if it did
+    body_digest: str = ""  # sha256 of the body as received (a true repeat has the same)
 
 
 def parse(
@@ -92,7 +108,9 @@ def parse(
         msg = BytesParser(policy=_POLICY).parsebytes(raw)
         assert isinstance(msg, EmailMessage)
         _check_structure(msg, lenient)
-        return _read(msg, envelope_from, envelope_to, settings, lenient)
+        parsed = _read(msg, envelope_from, envelope_to, settings, lenient)
+        parsed.body_digest = hashlib.sha256(raw[_header_end(raw) :].strip()).hexdigest()
+        return parsed
     except Unreadable:
         raise
     except RecursionError:
@@ -110,9 +128,35 @@ def parse(
         raise Unreadable(f"broken message: {type(error).__name__}: {str(error)[:200]}") from None
 
 
-def _check_header_size(raw: bytes) -> None:
+def _header_end(raw: bytes) -> int:
     ends = [i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0]
-    header_end = min(ends) if ends else len(raw)
+    return min(ends) if ends else len(raw)
+
+
+def reachable_sender(raw: bytes, envelope_from: str, settings: Settings) -> str | None:
+    """Whom to tell that `raw` could not be read, or None when nobody should be told: the
+    return path (RFC 3834 answers go there, and it is what the sending server vouched
+    for), unless it is empty, ours, or the message is automatic. Reads only the headers,
+    as leniently as possible, and never raises."""
+    try:
+        head = HeaderParser(policy=compat32).parsestr(
+            raw[: min(_header_end(raw), MAX_HEADER_BYTES)].decode("latin-1")
+        )
+        if signals.automatic_reason(head, envelope_from) or signals.loop_reason(
+            head, None, settings
+        ):
+            return None
+        candidate = cleaning.address(envelope_from.strip().strip("<>"))
+    except Exception:  # a message this broken is simply not answered
+        return None
+    local, at, domain = candidate.rpartition("@")
+    if not (at and local and "." in domain) or is_own_address(candidate, settings):
+        return None
+    return None if signals.is_robot(candidate) else candidate[:320]
+
+
+def _check_header_size(raw: bytes) -> None:
+    header_end = _header_end(raw)
     if header_end > MAX_HEADER_BYTES:
         raise Unreadable(
             f"headers larger than {MAX_HEADER_BYTES // 1024} KiB ({header_end // 1024} KiB)"
@@ -142,22 +186,24 @@ def _read(
 ) -> ParsedMail:
     address, name = _sender(msg)
     text, html = _bodies(msg, lenient)
-    split = split_reply(text)
+    split = split_reply(cleaning.body_text(text))
+    automatic = signals.automatic_reason(msg, envelope_from)
     return ParsedMail(
         from_address=address,
         from_name=name,
-        subject=" ".join(str(msg.get("Subject", "")).split())[:998],
+        subject=cleaning.header_text(str(msg.get("Subject", ""))),
         message_id=_message_id(str(msg.get("Message-ID", ""))),
         thread_ids=_thread_ids(msg),
         recipients=_recipients(msg, envelope_to),
         text=split.new,
         quoted=split.quoted,
-        html_safe=None if html is None else safe_html(html),
+        html_safe=None if html is None else safe_html(cleaning.body_text(html)),
         attachments=_attachments(msg),
-        automatic=signals.automatic_reason(msg, envelope_from),
+        automatic=None if automatic is None else cleaning.header_text(automatic),
         auto_reply=signals.is_auto_reply(msg),
         loop=signals.loop_reason(msg, address, settings),
         bounce=signals.bounce_of(msg, envelope_from, address),
+        origin=origin.checked_origin(msg, address, settings.mail_trusted_authserv_ids),
     )
 
 
@@ -168,8 +214,8 @@ def _sender(msg: EmailMessage) -> tuple[str, str]:
     if not addresses or "@" not in addresses[0].addr_spec:
         raise Unreadable("no usable From address")
     first = addresses[0]
-    name = " ".join(first.display_name.split()) or first.username
-    return first.addr_spec.strip().lower(), name[:200]
+    name = cleaning.header_text(first.display_name, 200) or cleaning.header_text(first.username)
+    return cleaning.address(first.addr_spec), name[:200]
 
 
 def _bodies(msg: EmailMessage, lenient: bool) -> tuple[str, str | None]:
@@ -185,8 +231,11 @@ def _bodies(msg: EmailMessage, lenient: bool) -> tuple[str, str | None]:
 
 def _decoded(part: Message, lenient: bool) -> str:
     if not lenient:
-        content = part.get_content()  # type: ignore[attr-defined]
-        return content if isinstance(content, str) else content.decode("utf-8", "replace")
+        try:
+            content = part.get_content()  # type: ignore[attr-defined]
+            return content if isinstance(content, str) else content.decode("utf-8", "replace")
+        except LookupError:
+            pass  # an unknown charset: read below, with replacement characters
     data = part.get_payload(decode=True)
     if not isinstance(data, bytes):
         return str(part.get_payload())
@@ -198,23 +247,23 @@ def _decoded(part: Message, lenient: bool) -> str:
 
 
 def _message_id(value: str) -> str | None:
-    found = re.search(r"<[^<>\s]{1,253}>", value)
+    found = re.search(r"<[^<>\s]{1,253}>", cleaning.header_text(value))
     return found.group(0) if found else None
 
 
 def _thread_ids(msg: EmailMessage) -> list[str]:
     found: list[str] = []
     for header in ("In-Reply-To", "References"):
-        ids = re.findall(r"<[^<>\s]{1,253}>", str(msg.get(header, "")))
+        ids = re.findall(r"<[^<>\s]{1,253}>", cleaning.header_text(str(msg.get(header, ""))))
         found += reversed(ids) if header == "References" else ids
     return list(dict.fromkeys(found))[:50]
 
 
 def _recipients(msg: EmailMessage, envelope_to: list[str]) -> list[str]:
-    found = [a.lower() for a in envelope_to]
+    found = [cleaning.address(a) for a in envelope_to]
     for header in ("To", "Cc", "Delivered-To"):
         for value in msg.get_all(header) or []:
-            found += [a.addr_spec.lower() for a in getattr(value, "addresses", ())]
+            found += [cleaning.address(a.addr_spec) for a in getattr(value, "addresses", ())]
     return list(dict.fromkeys(found))
 
 
@@ -238,5 +287,5 @@ def _collect(part: Message, found: list[FileAttachment]) -> None:
     else:
         decoded = part.get_payload(decode=True)
         data = decoded if isinstance(decoded, bytes) else b""
-    name = _UNSAFE_NAME.sub("_", part.get_filename() or "").strip(" .")[:200] or "attachment"
+    name = cleaning.file_name(part.get_filename() or "")
     found.append(FileAttachment(filename=name, content_type=part.get_content_type(), data=data))

@@ -18,11 +18,13 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from frontliner.channels.email import cleaning
 from frontliner.channels.email.addresses import ids_from_message_id
-from frontliner.channels.email.parsing import ParsedMail, Unreadable, parse
+from frontliner.channels.email.parsing import ParsedMail, Unreadable, parse, reachable_sender
 from frontliner.channels.email.threading import find_case
 from frontliner.config import Settings, get_settings
 from frontliner.desk.errors import Conflict, DeskError
+from frontliner.desk.held_mail import hold_message
 from frontliner.desk.intake import open_case
 from frontliner.desk.interactions import MAX_BODY, add_note, analyse, record_inbound
 from frontliner.desk.model import Case, Channel, Interaction
@@ -64,6 +66,7 @@ def process_mail(
     """
     s = settings or get_settings()
     at = now or datetime.now(UTC)
+    sender: str | None = None  # whom to tell that their mail could not be read
     with uow_factory() as uow:
         connection = uow.session.connection()
         stored = mail_store.lock_for_processing(connection, mail_id)
@@ -80,6 +83,7 @@ def process_mail(
             raise
         except Unreadable as bad:
             reason = bad.reason
+            sender = reachable_sender(stored.raw, stored.envelope_from, s)
         except (IntegrityError, Conflict) as error:
             if not _is_dedupe_race(error):
                 # e.g. no agent can own a new case yet: kept for `mail quarantine retry`
@@ -92,7 +96,7 @@ def process_mail(
         except Exception as error:  # never lose a message to a bug: keep it for a retry
             log.exception("processing mail %s failed", mail_id)
             reason = f"processing failed: {type(error).__name__}: {str(error)[:200]}"
-    return _quarantine(uow_factory, mail_id, reason)
+    return _quarantine(uow_factory, mail_id, reason, sender)
 
 
 def process_waiting(
@@ -138,8 +142,11 @@ def _file(
         # Taken by the final update of this transaction: a copy processed at the same moment
         # elsewhere fails on the unique key there and is marked a duplicate.
         common["dedupe_key"] = key
-    case = find_case(uow, connection, parsed, s)
+    thread = find_case(uow, connection, parsed, s)
     body = _body(parsed)
+    if thread.held is not None and thread.case is not None:
+        return _hold(uow, connection, mail_id, parsed, thread.case, thread.held, body, common)
+    case = thread.case
     opened = case is None
     if case is None:
         case = open_case(
@@ -162,6 +169,7 @@ def _file(
         "automatic": parsed.automatic,
         "quoted_chars": len(parsed.quoted),
         "attachments": len(parsed.attachments),
+        "vouched_by": thread.vouched_by,
         # Notes (an out-of-office answer) are not read by the desk; every inbound mail is.
         "analysis": message.analysis if message.analysis is not None else analyse(body),
     }
@@ -177,6 +185,29 @@ def _file(
         auto_answer=parsed.automatic is None,
         facts=facts,
     )
+
+
+def _hold(
+    uow: SqlUnitOfWork,
+    connection: Connection,
+    mail_id: int,
+    parsed: ParsedMail,
+    case: Case,
+    why: str,
+    body: str,
+    common: dict[str, Any],
+) -> Outcome:
+    """Keep a message nobody vouches for out of the case, for staff to accept or reject;
+    never answered automatically (the From line may name a victim, not the sender)."""
+    held = hold_message(uow, case, channel=Channel.EMAIL, sender=parsed.from_address,
+                        sender_name=parsed.from_name, subject=parsed.subject, body=body,
+                        why=why, mail_id=mail_id, now=common["processed_at"])
+    # The files stay out of every list and download until the message is accepted.
+    _keep_attachments(connection, mail_id, case, parsed, common["processed_at"])
+    return _finish(connection, mail_id, MailStatus.HELD, common, case_id=case.id,
+                   reason=f"held for staff (held message {held.id}): {why}",
+                   html_safe=parsed.html_safe,
+                   facts={"automatic": parsed.automatic, "held_id": held.id})
 
 
 def _first_message(uow: SqlUnitOfWork, case: Case) -> Interaction:
@@ -286,7 +317,9 @@ def _keep_attachments(
 def _dedupe_key(parsed: ParsedMail) -> str | None:
     if parsed.message_id is None:
         return None  # identical bytes are still kept once (store_raw)
-    text = f"{parsed.message_id.lower()}|{parsed.from_address}"
+    # Only a true repeat is a duplicate: the same Message-ID and sender with another body
+    # (a sender reusing ids, or someone replaying a known id) is a message of its own.
+    text = f"{parsed.message_id.lower()}|{parsed.from_address}|{parsed.body_digest}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -327,12 +360,24 @@ def _duplicate_after_race(uow_factory: UowFactory, mail_id: int) -> Outcome:
     return Outcome(mail_id=mail_id, status=MailStatus.DUPLICATE, reason="race")
 
 
-def _quarantine(uow_factory: UowFactory, mail_id: int, reason: str) -> Outcome:
+def _quarantine(
+    uow_factory: UowFactory, mail_id: int, reason: str, sender: str | None = None
+) -> Outcome:
+    """Keep the message for a retry. Mail that could not be read is answered once (the
+    outbox's "we could not read your message", to `sender`, within the per-sender limit)
+    so a real customer is not left waiting in silence; a refusal of the desk is not."""
     with uow_factory() as uow:
         connection = uow.session.connection()
         mail_store.bump_attempts(connection, mail_id)
+        values: dict[str, Any] = {"auto_answer": sender is not None}
+        if sender is not None:
+            values["from_address"] = sender
         mail_store.update_mail(
-            connection, mail_id, status=MailStatus.QUARANTINED, reason=reason[:2000]
+            connection,
+            mail_id,
+            status=MailStatus.QUARANTINED,
+            reason=cleaning.body_text(reason)[:2000],
+            **values,
         )
         uow.commit()
     log.warning("mail %s quarantined: %s", mail_id, reason)

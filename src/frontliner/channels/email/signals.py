@@ -27,7 +27,12 @@ class Bounce:
     diagnostic: str
 
 
-def automatic_reason(msg: EmailMessage, envelope_from: str) -> str | None:
+def is_robot(address: str) -> bool:
+    """Mailer daemons, postmasters and no-reply senders: no person reads an answer."""
+    return bool(_ROBOT_SENDERS.match(address))
+
+
+def automatic_reason(msg: Message, envelope_from: str) -> str | None:
     """Why this message must not be answered automatically, or None if it may be."""
     auto = str(msg.get("Auto-Submitted", "")).strip().lower()
     if auto and not auto.startswith("no"):
@@ -46,6 +51,8 @@ def automatic_reason(msg: EmailMessage, envelope_from: str) -> str | None:
         return "the sender asks for no automatic replies (X-Auto-Response-Suppress)"
     if envelope_from.strip() in {"", "<>"}:
         return "empty return path"
+    if is_robot(envelope_from.strip().strip("<>")):
+        return "sent by a robot address (mailer-daemon, no-reply...)"
     return None
 
 
@@ -57,7 +64,7 @@ def is_auto_reply(msg: EmailMessage) -> bool:
     )
 
 
-def loop_reason(msg: EmailMessage, from_address: str | None, settings: Settings) -> str | None:
+def loop_reason(msg: Message, from_address: str | None, settings: Settings) -> str | None:
     """Why this message is our own mail come back or a loop, or None."""
     marker = str(msg.get(LOOP_HEADER, "")).strip().lower()
     if marker and marker == settings.mail_domain.lower():

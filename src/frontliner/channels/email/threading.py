@@ -1,15 +1,21 @@
-"""Which case an inbound message belongs to.
+"""Which case an inbound message belongs to, and whether it may join it.
 
 Three clues, strongest first: a signed reply token in a recipient address, a Message-ID
 in In-Reply-To/References (one of ours, or an earlier message of this customer), and a
-case reference in the subject. A clue counts only when the sender IS that case's customer
-(by their From address): a stranger quoting someone's reference, or forwarding their
-reply, gets a case of their own and never sees or touches the other one.
+case reference in the subject. A clue counts only when the From address is that case's
+customer: a stranger quoting someone's reference, or forwarding their reply, gets a case
+of their own and never sees or touches the other one.
+
+A From line proves nothing by itself, so a message joins the case only when it carries
+one of our signed tokens (the reply address, or one of our Message-IDs it answers) or a
+trusted receiving host checked its origin (`origin.py`). Otherwise it is held on the case
+for staff to accept or reject (`desk/held_mail.py`), unseen by the customer.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy.engine import Connection
 
@@ -34,35 +40,56 @@ def sender_customer(uow: SqlUnitOfWork, parsed: ParsedMail) -> Customer | None:
         return None
 
 
+@dataclass(frozen=True)
+class Thread:
+    """Where a message goes: `case` None for a new conversation; `held` with the reason
+    when it claims to continue `case` but nothing vouches for its sender."""
+
+    case: Case | None
+    vouched_by: str | None = None  # "our signed reply token", or the checked origin
+    held: str | None = None
+
+
 def find_case(
     uow: SqlUnitOfWork, connection: Connection, parsed: ParsedMail, settings: Settings
-) -> Case | None:
-    """The case this message continues, or None for a new conversation."""
-    candidates = [c for c in _candidates(uow, connection, parsed, settings) if c is not None]
+) -> Thread:
+    """The case this message continues (and whether it may join it), or a new one."""
+    candidates = _candidates(uow, connection, parsed, settings)
     if not candidates:
-        return None  # a new conversation
+        return Thread(None)  # a new conversation
     customer = sender_customer(uow, parsed)
     if customer is None:
-        return None  # a stranger's message never threads onto anyone's case
-    return next((c for c in candidates if c.customer_id == customer.id), None)
+        return Thread(None)  # a stranger's message never threads onto anyone's case
+    theirs = [(case, signed) for case, signed in candidates if case.customer_id == customer.id]
+    if not theirs:
+        return Thread(None)
+    signed = next((case for case, token in theirs if token), None)
+    if signed is not None:
+        return Thread(signed, vouched_by="our signed reply token")
+    if parsed.origin is not None:
+        return Thread(theirs[0][0], vouched_by=parsed.origin)
+    return Thread(theirs[0][0], held=(
+        "it names the case but carries none of our signed reply tokens, and no trusted "
+        "mail server checked that it comes from the customer's address"))
 
 
 def _candidates(
     uow: SqlUnitOfWork, connection: Connection, parsed: ParsedMail, settings: Settings
-) -> list[Case | None]:
-    found: list[Case | None] = []
+) -> list[tuple[Case, bool]]:
+    """(case, whether the clue is one of our signed tokens) for every clue found."""
+    found: list[tuple[Case | None, bool]] = []
     for address in parsed.recipients:
         ref = case_ref_from_address(address, settings)
         if ref is not None:
-            found.append(uow.case_by_ref(ref))
+            found.append((uow.case_by_ref(ref), True))
     for message_id in parsed.thread_ids:
         ours = ids_from_message_id(message_id, settings)
         if ours is not None:
-            found.append(uow.get(Case, ours.case_id))
+            found.append((uow.get(Case, ours.case_id), True))
     earlier = case_of_message_ids(connection, parsed.thread_ids)
     if earlier is not None:
-        found.append(uow.get(Case, earlier))
+        found.append((uow.get(Case, earlier), False))
     for ref in _SUBJECT_REF.findall(parsed.subject.upper()):
         if looks_like_case_ref(ref):
-            found.append(uow.case_by_ref(ref))
-    return found
+            found.append((uow.case_by_ref(ref), False))
+    return [(case, signed) for case, signed in found if case is not None]

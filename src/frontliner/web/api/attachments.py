@@ -13,6 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
+from frontliner.channels.email.cleaning import file_name
 from frontliner.desk import access
 from frontliner.desk.errors import NotFound
 from frontliner.desk.model import Case
@@ -45,7 +46,7 @@ def list_attachments(ref: str, user: CurrentUser, uow: UowDep) -> Any:
     return [
         AttachmentOut(
             name=a.name,
-            filename=a.filename,
+            filename=file_name(a.filename),
             content_type=a.content_type,
             size=a.size,
             url=f"/api/v1/attachments/{a.name}",
@@ -77,7 +78,9 @@ def download_attachment(name: str, user: CurrentUser, uow: UowDep) -> Response:
     )
 
 
-def _disposition(filename: str) -> str:
+def _disposition(stored: str) -> str:
+    # Names stored before bidi controls were removed on arrival are cleaned here too.
+    filename = file_name(stored)
     ascii_name = (
         "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in filename)
         or "attachment"

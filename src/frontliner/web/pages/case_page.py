@@ -34,6 +34,7 @@ from frontliner.desk.model import (
 )
 from frontliner.desk.ports import UnitOfWork
 from frontliner.store import lead_queries, live_queries, queries
+from frontliner.store.held_queries import held_of_case
 from frontliner.web.abuse_scene import abuse_context
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import session_of
@@ -206,6 +207,7 @@ def render_case(
         "unresolved": case.status in access.UNRESOLVED,
         "awaiting": case.status == CaseStatus.AWAITING_CONFIRMATION,
         "recorded_by": lead_queries.names_of(session, [case.confirmation_recorded_by_id]),
+        "held": held_of_case(session, case.id, waiting_only=True),
         **abuse_context(uow, user, case, scene.detail.interactions),
     }
     return render(request, "agent/case.html", context, status_code=status_code)
