@@ -153,6 +153,26 @@ def test_forged_sender_naming_a_case_is_held_unseen_by_the_customer_and_never_an
         assert {"message_held", "held_message_rejected", "held_message_accepted"} <= set(actions)
 
 
+def test_files_of_a_held_message_appear_only_once_it_is_accepted(
+    api: TestClient, desk: Desk, engine: Engine, uow_factory: Factory
+) -> None:
+    case = _anns_case(engine, uow_factory)
+    raw = eml("attachment.eml").replace(b"Subject: The invoice",
+                                        f"Subject: Re: [{case.ref}]".encode())
+    (held,) = _deliver(engine, uow_factory, raw, envelope="mallory@evil.example")
+    files = f"{API}/cases/{case.ref}/attachments"
+
+    while_held = api.get(files, headers=desk.ann.auth).json()
+    staff_while_held = api.get(files, headers=desk.lead.auth).json()
+    (item,) = api.get(f"{API}/cases/{case.ref}/held-messages", headers=desk.lead.auth).json()
+    api.post(f"{API}/held-messages/{item['id']}/accept", headers=desk.lead.auth)
+    accepted = api.get(files, headers=desk.ann.auth).json()
+
+    assert held.status == MailStatus.HELD
+    assert while_held == [] and staff_while_held == []
+    assert len(accepted) == 1 and accepted[0]["filename"].endswith("passwd.html")
+
+
 def test_held_message_is_shown_and_rejected_on_the_case_page(
     api: TestClient, desk: Desk, engine: Engine, uow_factory: Factory
 ) -> None:
