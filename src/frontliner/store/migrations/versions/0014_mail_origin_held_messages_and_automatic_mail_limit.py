@@ -3,7 +3,7 @@ origin), the inbound status `held`, the outbox's "could not read it" notice and 
 `suppressed` status (the per-sender limit of automatic mail), counted by address
 
 Revision ID: 0014_mail_origin
-Revises: 0022_search
+Revises: 0017_import_sources
 
 The CHECK constraints listing the inbound statuses and the outbox kinds and statuses are
 widened (SQLite rebuilds those tables in batch mode).
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014_mail_origin"
-down_revision: str | None = "0022_search"
+down_revision: str | None = "0017_import_sources"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
