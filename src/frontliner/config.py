@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     access_link_rate_per_address: str = "5/hour"
     access_link_rate_per_client: str = "30/hour"
     confirm_link_days: int = Field(default=30, ge=1, le=365)  # "is it solved?" links work
+    # Webhooks (docs/webhooks.md). Targets on private, loopback, link-local or multicast
+    # addresses are refused unless this is on (a receiver on the same network, tests).
+    webhook_allow_private_targets: bool = False
+    webhook_timeout: float = Field(default=10.0, gt=0)  # seconds per delivery attempt
+    webhook_retry_delay: float = Field(default=60.0, gt=0)  # first retry; doubles each time
+    webhook_retry_window: float = Field(default=86400.0, gt=0)  # then give up and disable
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

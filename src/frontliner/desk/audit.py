@@ -1,7 +1,8 @@
 """The audit trail: every change to a case leaves an entry (who, when, what, details).
 
 Operations call `record` for each change and `transition` for each status change, so
-the lifecycle rules and the trail can never disagree.
+the lifecycle rules and the trail can never disagree. Entries that other tools care about
+also become events for the webhooks (`events.from_audit`), in the same transaction.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from frontliner.desk import events
 from frontliner.desk.errors import Conflict
 from frontliner.desk.model import AuditEntry, Case, CaseStatus, User
 from frontliner.desk.ports import UnitOfWork
@@ -50,6 +52,7 @@ def record(
                        detail=detail)
     uow.add(entry)
     case.updated_at = now
+    events.from_audit(uow, case, entry)  # same transaction: no event without its change
     return entry
 
 

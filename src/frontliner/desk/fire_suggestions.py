@@ -89,6 +89,7 @@ def open_suggested_fire(
         fire = Fire(title=clean[:firelog.MAX_TITLE], key=group.key, created_at=at)
         uow.add(fire)
         uow.flush()
+        firelog.announce_opened(uow, actor, fire)
     for case in group.cases:
         firelog.link_case(uow, actor, id_of(fire), case.case_id, now=at)
     return fire

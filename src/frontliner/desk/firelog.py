@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from frontliner.desk import access
-from frontliner.desk.audit import record
+from frontliner.desk import access, events
+from frontliner.desk.audit import actor_id, record
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.errors import Conflict, Invalid, NotFound
 from frontliner.desk.model import (
@@ -80,7 +80,14 @@ def start_fire(
     fire = Fire(title=clean, key=key, created_at=at)
     uow.add(fire)
     uow.flush()
+    announce_opened(uow, actor, fire)
     return fire
+
+
+def announce_opened(uow: UnitOfWork, actor: User | None, fire: Fire) -> None:
+    """The `fire.opened` event, however the fire was started (by hand or suggested)."""
+    events.emit(uow, "fire.opened", fire.created_at,
+                {**events.fire_data(fire), "actor_id": actor_id(actor)})
 
 
 def add_fire_note(
@@ -153,6 +160,7 @@ def mark_fixed_for_good(
     uow.add(Kudos(to_user_id=author.id, at=at, message=f"Fixed for good: {fire.title}",
                   kind=KudosKind.FIX_CREDIT, from_user_id=actor.id, fire_id=fire.id))
     uow.flush()
+    events.emit(uow, "fire.fixed", at, {**events.fire_data(fire), "actor_id": actor.id})
     return fire
 
 

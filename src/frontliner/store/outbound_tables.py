@@ -23,8 +23,10 @@ from frontliner.store.types import UtcDateTime, json_dict
 # sign_in_link / password_reset: an e-mailed access link (channels/email/access_mail.py)
 # confirmation_request: "is it solved?" with its two signed links (channels/confirm_links.py)
 # unreadable_notice: "we could not read your message", for mail kept in the quarantine
+# webhook_disabled: tells the admins a webhook kept failing and was disabled
 OUTBOUND_KINDS = ("reply", "acknowledgement", "follow_up_reminder", "sign_in_link",
-                  "password_reset", "confirmation_request", "unreadable_notice")
+                  "password_reset", "confirmation_request", "unreadable_notice",
+                  "webhook_disabled")
 # suppressed: never sent, the sender had their share of automatic mail (last_error says)
 OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed", "suppressed")
 # Automatic answers to whoever wrote in: limited per address (settings.mail_auto_reply_*)

@@ -2,7 +2,8 @@
 
 `collect(...)` finds what is owed and not yet queued (an agent's e-mail reply, the
 acknowledgement of a new e-mailed case, a reminder for each follow-up that fell due, the
-"is it solved?" question for each request of the customer's confirmation) and
+"is it solved?" question for each request of the customer's confirmation, a word to the
+admins when a webhook was disabled for failing) and
 inserts one `outbound_mail` row for each, in status `queued`. Because the rows come from
 what is already committed, nothing an agent wrote can be lost between their commit and
 the queue: the committed reply *is* the request to send it.
@@ -28,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from frontliner.channels.confirm_links import NOT_YET_MARK, YES_MARK, with_links
-from frontliner.channels.email import access_mail, messages
+from frontliner.channels.email import access_mail, messages, webhook_notice
 from frontliner.channels.email.addresses import (
     case_message_id,
     message_id_for,
@@ -83,7 +84,8 @@ def collect(uow_factory: UowFactory, settings: Settings, now: datetime | None = 
     with uow_factory() as uow:
         fresh = []
         for collector in (_replies, _acknowledgements, _reminders, access_mail.collect_links,
-                          _confirmation_requests, _unreadable_notices):
+                          _confirmation_requests, _unreadable_notices,
+                          webhook_notice.collect_notices):
             for row in collector(uow, settings, since, at):
                 row_id = _insert(uow.session, {**row, "created_at": at})
                 if row_id is not None and row["status"] == "queued":

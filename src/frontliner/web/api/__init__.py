@@ -25,6 +25,7 @@ from frontliner.web.api import (
     remedies,
     search,
     users,
+    webhooks,
 )
 
 router = APIRouter()
@@ -47,6 +48,7 @@ for area in (
     abuse,
     assignment,
     search,
+    webhooks,
 ):
     router.include_router(area.router)
 router.include_router(access.router)  # e-mailed sign-in and reset links

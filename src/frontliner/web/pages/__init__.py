@@ -53,6 +53,7 @@ from frontliner.web.pages import (
     account,
     admin,
     admin_teams,
+    admin_webhooks,
     assignment_pages,
     auth,
     case_abuse,
@@ -89,6 +90,7 @@ AREAS: list[APIRouter] = [auth.router, workspace.router, new_case.router, case_p
                           case_abuse.router]
 AREAS.append(access.router)  # e-mailed sign-in and password-reset links
 AREAS += [admin.router, admin_teams.router, account.router]  # users, teams, own tokens
+AREAS.append(admin_webhooks.router)  # webhooks and their delivery log
 AREAS.append(live_counts.router)  # the side navigation's counts for live updates
 AREAS.append(case_confirm.router)  # recording the customer's confirmation
 AREAS.append(search.router)  # /work/search and /portal/search

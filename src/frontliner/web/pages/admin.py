@@ -18,7 +18,7 @@ from frontliner.desk import access, access_links, accounts
 from frontliner.desk.errors import Conflict, DeskError, Forbidden, Invalid
 from frontliner.desk.model import AccessPurpose, Role, User
 from frontliner.desk.ports import UnitOfWork
-from frontliner.store import account_queries, queries
+from frontliner.store import account_queries, queries, webhook_queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import page_user
@@ -75,7 +75,8 @@ def _users_page(request: Request, uow: UnitOfWork, filters: dict[str, str],
     context = {"section": "users", "rows": found.items, "next_cursor": found.next_cursor,
                "filters": filters, "roles": list(Role), "staff_roles": STAFF_ROLES,
                "teams": teams, "team_names": {t.id: t.name for t in teams},
-               "form": form or {"invite": "on"}, "error": error, "done": flash(request)}
+               "form": form or {"invite": "on"}, "error": error, "done": flash(request),
+               "webhook_notices": webhook_queries.disabled_for_failing(session_of(uow))}
     return render(request, "admin/users.html", context, status_code=status_code)
 
 
