@@ -186,6 +186,7 @@ class LiveServer:
     kind: str  # "sqlite" or "postgresql"
     desk: BrowserDesk
     engine: Engine
+    settings: Settings
     storage_states: dict[Role, Any] = field(default_factory=dict)
 
 
@@ -214,8 +215,10 @@ def live_server(
     upgrade(engine)
     factory = make_uow_factory(engine)
     desk = _seed(factory)
+    # Private targets allowed: the webhook test delivers to a receiver on 127.0.0.1.
     settings = Settings(environment="test", database_url=url, upgrade_on_start=False,
-                        secret_key=SecretStr("browser-test-secret-key"))
+                        secret_key=SecretStr("browser-test-secret-key"),
+                        webhook_allow_private_targets=True)
     app = create_app(settings, uow_factory=factory, health_check=lambda: None)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
@@ -227,7 +230,7 @@ def live_server(
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError(f"the app did not start on port {port}")
         time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", str(request.param), desk, engine)
+    yield LiveServer(f"http://127.0.0.1:{port}", str(request.param), desk, engine, settings)
     server.should_exit = True
     thread.join(timeout=10)
     engine.dispose()

@@ -202,7 +202,10 @@ def load_subscription(uow: UnitOfWork, subscription_id: int) -> WebhookSubscript
 
 
 def wants(subscription: WebhookSubscription, event: DeskEvent) -> bool:
-    return subscription.enabled and event.type in subscription.events
+    """Enabled, subscribed to the type, and the event happened once it existed (a new
+    webhook does not get the desk's past)."""
+    return (subscription.enabled and event.type in subscription.events
+            and event.at >= subscription.created_at)
 
 
 def _description(text: str) -> str:

@@ -1,14 +1,16 @@
-"""Customers: create, read, add a contact, merge duplicates, the timeline."""
+"""Customers: create, read, add a contact, merge duplicates, the timeline, the export."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
 from frontliner.desk import access, customers
 from frontliner.desk.model import Contact
 from frontliner.store import queries
+from frontliner.web.customer_export import export_response
 from frontliner.web.deps import CurrentUser, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import render, render_page, session_of
 from frontliner.web.schemas.common import ERRORS, PageOut
@@ -87,6 +89,18 @@ def merge(customer_id: int, body: MergeIn, user: CurrentUser, uow: UowDep) -> An
     kept = customers.merge_customers(uow, user, customer_id, body.duplicate_id)
     uow.commit()
     return _detail(uow, kept)
+
+
+@router.get(
+    "/{customer_id}/export",
+    summary="Every case of the customer with its messages, as a JSON download: staff get "
+            "everything (internal notes too); a customer only their own, as they see it",
+    response_description="JSON: format, exported_at, view, customer, cases[] (messages[], "
+                         "ratings[], attachments[])",
+)
+def export(customer_id: int, request: Request, user: CurrentUser, uow: UowDep) -> Response:
+    customer = access.load_customer(uow, user, customer_id)
+    return export_response(request, customer, staff=access.is_staff(user))
 
 
 @router.get(

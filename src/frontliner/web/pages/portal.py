@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from frontliner.desk import closing, intake, interactions, recognition
+from frontliner.desk import access, closing, intake, interactions, recognition
 from frontliner.desk.closing import MAX_COMMENT
 from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
 from frontliner.desk.intake import MAX_NATURE
@@ -31,6 +31,7 @@ from frontliner.desk.model import (
 )
 from frontliner.desk.ports import UnitOfWork
 from frontliner.store import lead_queries, queries
+from frontliner.web.customer_export import export_response
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import case_for, case_id, session_of
 from frontliner.web.pages.auth import CustomerPageUser
@@ -70,6 +71,15 @@ def my_cases(
     context = {"rows": found.items, "next_cursor": found.next_cursor, "words": STATUS_WORDS,
                "done": flash(request)}
     return render(request, "portal/cases.html", context)
+
+
+@router.get("/export")
+def export_my_cases(request: Request, user: CustomerPageUser, uow: UowDep) -> Response:
+    """Every case of the customer's, as they see them, as a JSON file (data portability)."""
+    if user.customer_id is None:
+        raise NotFound("You have no cases with us.")
+    customer = access.load_customer(uow, user, user.customer_id)
+    return export_response(request, customer, staff=False)
 
 
 def _own_record(uow: UnitOfWork, user: User) -> tuple[str, str]:
