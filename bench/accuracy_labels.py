@@ -40,6 +40,12 @@ HOLDOUT_BELOW = 52  # first byte of sha256(sessionID): about one conversation in
 INBOUND_FLAGS = ("complaint", "indirect", "abuse")
 QUOTE_WORDS = 6  # a note repeating this many words of the conversation in a row quotes it
 WORD = re.compile(r"[a-z0-9']+")
+RULE_ID = re.compile(r"[a-z][a-z0-9-]{0,63}")
+# Labels that carry their own texts (the desk's reviewed replies, written by
+# `frontliner coach export-reviews`): `text` is the reply, `customer_text` the message
+# it answered; `customer` (the inbound fields) is optional there.
+INLINE_KEYS = {"id", "reply", "text", "customer_text", "spans", "coach", "reviewed_at",
+               "note", "customer"}
 
 
 class UnusableInput(Exception):
@@ -172,10 +178,12 @@ def _note_problems(note: str, conversation: Conversation) -> list[str]:
     return problems
 
 
-def _reply_problems(reply: Any) -> list[str]:
+def _reply_problems(reply: Any, known: tuple[str, ...] | None = RULES) -> list[str]:
+    """`known` None: any well-formed rule id (a desk's rule pack may add rules)."""
     if not isinstance(reply, list) or not all(isinstance(r, str) for r in reply):
         return ["reply must be a list of rule ids"]
-    problems = [f"unknown rule id {r!r}" for r in reply if r not in RULES]
+    problems = [f"unknown rule id {r!r}" for r in reply
+                if (r not in known if known is not None else not RULE_ID.fullmatch(r))]
     if len(set(reply)) != len(reply):
         problems.append("reply lists a rule twice")
     if "cant-help" in reply and "cant" not in reply:
@@ -206,3 +214,75 @@ def _customer_problems(customer: Any) -> list[str]:
 
 def to_labels(lines: list[tuple[str, Any]]) -> list[Label]:
     return [Label(o["id"], frozenset(o["reply"]), o["customer"], where) for where, o in lines]
+
+
+# --- labels with their texts inline ----------------------------------------------------
+
+
+def load_inline_labels(path: Path) -> tuple[list[tuple[Conversation, Label]], list[str]]:
+    """(conversation, label) pairs from a file of inline-text labels, and every problem
+    found (file:line prefixed); a line with a problem gives no pair."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UnusableInput(f"cannot read the label file {path}: {exc.strerror}") from None
+    pairs: list[tuple[Conversation, Label]] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for n, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        where = f"{path.name}:{n}"
+        obj = _parse(raw)
+        found = _inline_problems(obj)
+        if not found and obj["id"] in seen:
+            found = [f"duplicate id {obj['id']} (first at {seen[obj['id']]})"]
+        problems += [f"{where}: {p}" for p in found]
+        if found:
+            continue
+        seen[obj["id"]] = where
+        conversation = Conversation(obj["id"], obj.get("customer_text"), obj["text"])
+        pairs.append((conversation, Label(obj["id"], frozenset(obj["reply"]),
+                                          obj.get("customer") or {}, where)))
+    return pairs, problems
+
+
+def _inline_problems(obj: Any) -> list[str]:
+    if isinstance(obj, ParseError):
+        return [f"not JSON ({obj})"]
+    if not isinstance(obj, dict):
+        return ["a label must be a JSON object"]
+    problems = [f"unknown key {k!r}" for k in sorted(set(obj) - INLINE_KEYS)]
+    if not isinstance(obj.get("id"), str) or not obj["id"]:
+        problems.append("id must be a non-empty string")
+    if not isinstance(obj.get("text"), str) or not obj["text"].strip():
+        problems.append("text must be the reply's text")
+    if not isinstance(obj.get("customer_text"), str | None):
+        problems.append("customer_text must be a string or null")
+    problems += _reply_problems(obj.get("reply"), known=None)
+    if "customer" in obj:
+        problems += _customer_problems(obj["customer"])
+    if "note" in obj and not isinstance(obj["note"], str):
+        problems.append("note must be a string")
+    return problems + _span_problems(obj.get("spans", []), obj.get("text"), obj.get("reply"))
+
+
+def _span_problems(spans: Any, text: Any, reply: Any) -> list[str]:
+    if not isinstance(spans, list):
+        return ["spans must be a list"]
+    length = len(text) if isinstance(text, str) else 0
+    rules = set(reply) if isinstance(reply, list) else set()
+    problems = []
+    for span in spans:
+        if not _inside(span, length):
+            problems.append(f"span {span!r} is not a part of the text")
+        elif span.get("rule") not in rules:
+            problems.append(f"span of {span.get('rule')!r}, which reply does not list")
+    return problems
+
+
+def _inside(span: Any, length: int) -> bool:
+    if not isinstance(span, dict):
+        return False
+    start, end = span.get("start"), span.get("end")
+    return isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length

@@ -270,3 +270,22 @@ def read(source: SourceArg, as_json: JsonOpt = False, jsonl: JsonlOpt = False) -
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+@app.command("export-reviews")
+def export_reviews(
+    out: Annotated[Path, typer.Option("--out", help="The JSONL file to write.")],
+    team: Annotated[int | None, typer.Option("--team", help="Only this team's replies.")] = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Only reviews made since this date (2026-12-01) or moment.")] = None,
+) -> None:
+    """Leads' reviews of sent replies as labelled data: one JSON line per reviewed reply,
+    in the coach's label format with the texts inline (docs/coach.md)."""
+    from frontliner import cli_reviews  # the database, only when this command runs
+
+    try:
+        moment = cli_reviews.parse_since(since)
+    except ValueError as exc:
+        raise _fail(f"--since: {exc}") from exc
+    written = cli_reviews.export_reviews(out, team_id=team, since=moment)
+    Console(stderr=True, highlight=False).print(f"{written} reviewed replies written to {out}")

@@ -111,6 +111,21 @@ def can_see_interaction(actor: User | None, message: Interaction, case: Case) ->
     return is_staff(actor) or message.direction != Direction.NOTE
 
 
+def can_see_coaching_of(actor: User | None, author_id: int) -> bool:
+    """A sent reply's coach reading and its review: leads and admins see everyone's, an
+    agent only their own (never a colleague's: coaching is not a comparison)."""
+    if actor is None:
+        return True
+    if not actor.active or actor.role not in STAFF_ROLES:
+        return False
+    return actor.role in AUTHORITY_ROLES or actor.id == author_id
+
+
+def require_coaching_of(actor: User | None, author_id: int) -> None:
+    if not can_see_coaching_of(actor, author_id):
+        raise NotFound("There is no such sent reply among yours.")
+
+
 def is_case_customer(actor: User | None, case: Case) -> bool:
     return (
         actor is not None

@@ -23,6 +23,7 @@ from frontliner.web.api import (
     held_mail,
     knowledge,
     remedies,
+    reviews,
     search,
     users,
     webhooks,
@@ -47,6 +48,7 @@ for area in (
     held_mail,
     abuse,
     assignment,
+    reviews,
     search,
     webhooks,
 ):

@@ -68,8 +68,10 @@ from frontliner.web.pages import (
     lead_abuse,
     lead_coach,
     lead_firelog,
+    lead_reviews,
     lead_team,
     live_counts,
+    my_coaching,
     new_case,
     portal,
     search,
@@ -94,6 +96,7 @@ AREAS.append(admin_webhooks.router)  # webhooks and their delivery log
 AREAS.append(live_counts.router)  # the side navigation's counts for live updates
 AREAS.append(case_confirm.router)  # recording the customer's confirmation
 AREAS.append(search.router)  # /work/search and /portal/search
+AREAS += [lead_reviews.router, my_coaching.router]  # reply review, an agent's own coaching
 
 
 def install_pages(app: FastAPI) -> None:
