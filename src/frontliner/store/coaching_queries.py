@@ -22,6 +22,7 @@ map_entities()
 
 WEEKS = 8
 BEST = 5
+BEST_SCORE = 90  # an example to follow scores at least this
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,14 @@ class BestReply:
 
 def best_replies(session: Session, author_id: int, since: datetime,
                  limit: int = BEST) -> list[BestReply]:
-    """The author's highest-scored replies sent since `since`, newest first among equals."""
+    """The author's highest-scored replies (BEST_SCORE or more) sent since `since`,
+    newest first among equals."""
     rows = session.execute(
         sa.select(SentReply, cases.c.ref, interactions.c.body)
         .join(cases, cases.c.id == sent_replies.c.case_id)
         .join(interactions, interactions.c.id == sent_replies.c.interaction_id)
-        .where(sent_replies.c.author_id == author_id, sent_replies.c.sent_at >= since)
+        .where(sent_replies.c.author_id == author_id, sent_replies.c.sent_at >= since,
+               sent_replies.c.score >= BEST_SCORE)
         .order_by(sent_replies.c.score.desc(), sent_replies.c.sent_at.desc(),
                   sent_replies.c.id.desc())
         .limit(limit)).all()

@@ -31,7 +31,7 @@ from frontliner.web.pages.templating import render
 from frontliner.web.review_scene import detail_for, export_response, period_of
 
 router = APIRouter(prefix="/lead/reviews")
-TeamQuery = Annotated[int | None, Query()]
+TeamQuery = Annotated[str | None, Query(max_length=20)]  # the form sends "" for every team
 DayQuery = Annotated[date | None, Query()]
 
 
@@ -39,20 +39,29 @@ DayQuery = Annotated[date | None, Query()]
 def queue(request: Request, user: LeadPageUser, uow: UowDep, team: TeamQuery = None,
           first: DayQuery = None, last: DayQuery = None) -> Response:
     session = session_of(uow)
-    found = review_queries.review_queue(session, period_of(first, last, team))
+    team_id = team_of(team)
+    found = review_queries.review_queue(session, period_of(first, last, team_id))
     context = {**console(uow, user, "reviews"), "queue": found, "done": flash(request),
-               "teams": account_queries.all_teams(session), "team": team}
+               "teams": account_queries.all_teams(session), "team": team_id}
     return render(request, "lead/reviews.html", context)
 
 
 @router.get("/export.jsonl")
 def export_jsonl(request: Request, user: LeadPageUser, team: TeamQuery = None) -> Response:
-    return export_response(request, "jsonl", team, None)
+    return export_response(request, "jsonl", team_of(team), None)
 
 
 @router.get("/export.csv")
 def export_csv(request: Request, user: LeadPageUser, team: TeamQuery = None) -> StreamingResponse:
-    return export_response(request, "csv", team, None)
+    return export_response(request, "csv", team_of(team), None)
+
+
+def team_of(value: str | None) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Invalid(f"{value!r} is not a team.", {"team": "a team's id"})
+    return int(value)
 
 
 def _review_page(request: Request, uow: UnitOfWork, user: User, sent_reply_id: int,

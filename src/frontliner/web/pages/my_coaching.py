@@ -11,7 +11,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from frontliner.desk.reply_review import labels
 from frontliner.store import coaching_queries, review_queries
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import session_of
@@ -36,6 +35,7 @@ def my_coaching(request: Request, user: StaffPageUser, uow: UowDep,
     context = {
         "sidenav": sidenav(session, user), "trend": trend,
         "best": coaching_queries.best_replies(session, user.id, since=now - BEST_SINCE),
-        "reviews": reviews.items, "next_cursor": reviews.next_cursor, "labels": labels,
+        "best_score": coaching_queries.BEST_SCORE,
+        "reviews": reviews.items, "next_cursor": reviews.next_cursor,
     }
     return render(request, "agent/my_coaching.html", context)
