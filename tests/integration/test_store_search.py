@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,6 +24,7 @@ from frontliner.desk.model import (
     Interaction,
     KnowledgeArticle,
 )
+from frontliner.store.migrate import upgrade
 from frontliner.store.search import Hit, SearchFilter, highlight_html, plain, search
 from frontliner.store.uow import SqlUnitOfWork
 
@@ -257,3 +259,22 @@ def test_any_text_at_all_gives_results_or_none_never_an_error(
     with uow_factory() as uow:
         search(uow.session, text, SearchFilter())
         search(uow.session, text, SearchFilter(customer_id=seeded.customer_id))
+
+
+def test_an_upgrade_restores_triggers_a_rebuilt_table_lost_and_reindexes_it(
+    uow_factory: UowFactory, seeded: Seeded, engine: Any
+) -> None:
+    sqlite = engine.dialect.name == "sqlite"  # (PostgreSQL's indexes need no triggers)
+    if sqlite:
+        with engine.begin() as connection:  # what a batch migration rebuilding it does
+            connection.exec_driver_sql("DROP TRIGGER search_interactions_ai")
+    with uow_factory() as uow:
+        _message(uow, seeded.case_id, seeded.customer_id, "the gyroscope wobbles")
+        uow.commit()
+    assert _refs(_find(uow_factory, "gyroscope")) == ([] if sqlite else [seeded.case_ref])
+    upgrade(engine)
+    assert _refs(_find(uow_factory, "gyroscope")) == [seeded.case_ref]
+    with uow_factory() as uow:
+        _message(uow, seeded.case_id, seeded.customer_id, "and the flywheel too")
+        uow.commit()
+    assert _refs(_find(uow_factory, "flywheel")) == [seeded.case_ref]

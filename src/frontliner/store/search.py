@@ -26,10 +26,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from frontliner.desk.model import CaseStatus, Channel
-from frontliner.store.search_index import FTS_TABLE, Kind
+from frontliner.store import snippets
+from frontliner.store.search_index import DOCS_TABLE, FTS_TABLE, Kind, owner_token
+from frontliner.store.snippets import MARK_END, MARK_START
 from frontliner.store.tables import cases, contacts, customers, interactions, knowledge_articles
 
-MARK_START, MARK_END = "\x02", "\x03"
 MAX_CHUNKS = 12  # words written apart; more are ignored (a search box, not a document)
 MAX_TOKENS = 24
 CANDIDATES = 200  # matches ranked before grouping them by case
@@ -100,6 +101,8 @@ def search(session: Session, text: str, f: SearchFilter, limit: int = 20) -> lis
     else:
         found = _postgres(session, text, words, f)
     hits = _best_per_item(found)[:limit]
+    if dialect == "sqlite":
+        _sqlite_snippets(session, words, hits)
     _add_facts(session, hits)
     if dialect != "sqlite":
         _pg_snippets(session, words, hits)
@@ -132,10 +135,12 @@ def _case_conditions(f: SearchFilter) -> list[sa.ColumnElement[bool]]:
 
 # -- SQLite (FTS5) ----------------------------------------------------------------------
 
-_fts = sa.table(
-    FTS_TABLE,
-    sa.column("rowid", sa.Integer),
+_fts = sa.table(FTS_TABLE, sa.column("rowid", sa.Integer))
+_docs = sa.table(
+    DOCS_TABLE,
+    sa.column("id", sa.Integer),
     sa.column("kind", sa.Integer),
+    sa.column("source_id", sa.Integer),
     sa.column("case_id", sa.Integer),
     sa.column("customer_id", sa.Integer),
 )
@@ -147,50 +152,84 @@ _MATCHED = {
     Kind.CONTACT: "contact",
     Kind.ARTICLE: "article",
 }
+# Ranking costs time for every match: a word in most documents would rank them all. Staff
+# searches rank the RANK_WINDOW most recently written matches (a customer's searches rank
+# all of theirs).
+RANK_WINDOW = 2_000
 
 
-def fts5_query(words: list[list[str]]) -> str:
+def fts5_query(words: list[list[str]], customer_id: int | None = None) -> str:
     """FTS5 query text: each chunk a quoted phrase (quotes are not word characters, so a
-    token never breaks out), all required, the last one also as a prefix."""
+    token never breaks out), all required, the last one also as a prefix; searched in
+    the text columns, and for a customer only among the documents their token owns."""
     phrases = [f'"{" ".join(tokens)}"' for tokens in words]
     phrases[-1] += "*"
-    return " ".join(phrases)
+    query = "{title body} : (" + " ".join(phrases) + ")"
+    if customer_id is not None:
+        query = f'owner : "{owner_token(customer_id)}" AND {query}'
+    return query
+
+
+def _match(text: str) -> Any:
+    return sa.text(f"{FTS_TABLE} MATCH :match").bindparams(match=text)
 
 
 def _sqlite(session: Session, words: list[list[str]], f: SearchFilter) -> list[Hit]:
-    rank: Any = sa.literal_column(f"bm25({FTS_TABLE}, 4.0, 1.0)")
-    def snippet(column: int) -> Any:
-        return sa.literal_column(f"snippet({FTS_TABLE}, {column}, char(2), char(3), '…', 14)")
-
+    match = fts5_query(words, f.customer_id)
+    rank: Any = sa.literal_column(f"bm25({FTS_TABLE}, 4.0, 1.0, 0.0)")
     query = (
-        sa.select(_fts.c.kind, _fts.c.case_id, _fts.c.customer_id, _fts.c.rowid, rank,
-                  snippet(0), snippet(1))
-        .select_from(_fts.outerjoin(cases, cases.c.id == _fts.c.case_id))
-        .where(sa.text(f"{FTS_TABLE} MATCH :match").bindparams(match=fts5_query(words)))
+        sa.select(_docs.c.kind, _docs.c.case_id, _docs.c.customer_id, _docs.c.source_id,
+                  _fts.c.rowid, rank)
+        .select_from(_fts.join(_docs, _docs.c.id == _fts.c.rowid)
+                     .outerjoin(cases, cases.c.id == _docs.c.case_id))
+        .where(_match(match), *_case_conditions(f))
         .order_by(rank)
         .limit(CANDIDATES)
     )
     if f.customer_id is not None:
-        query = query.where(_fts.c.kind.in_([Kind.CASE, Kind.MESSAGE]))
-    elif f.cases_only:
-        query = query.where(_fts.c.kind.in_([Kind.CASE, Kind.MESSAGE, Kind.NOTE]))
-    query = query.where(*_case_conditions(f))
+        # The owner token already narrowed it; the kinds and the case's customer (in
+        # _case_conditions) say it again, so an index entry alone never decides.
+        query = query.where(_docs.c.kind.in_([Kind.CASE, Kind.MESSAGE]))
+    else:
+        if f.cases_only:
+            query = query.where(_docs.c.kind.in_([Kind.CASE, Kind.MESSAGE, Kind.NOTE]))
+        floor = session.execute(
+            sa.select(_fts.c.rowid).where(_match(match)).order_by(_fts.c.rowid.desc())
+            .limit(1).offset(RANK_WINDOW - 1)
+        ).scalar()
+        if floor is not None:
+            query = query.where(_fts.c.rowid >= floor)
     return [_fts_hit(*row) for row in session.execute(query)]
 
 
-def _fts_hit(kind: int, case_id: int | None, customer_id: int | None, rowid: int,
-             rank: float, title: str, body: str) -> Hit:
+def _fts_hit(kind: int, case_id: int | None, customer_id: int | None, source_id: int,
+             rowid: int, rank: float) -> Hit:
     k = Kind(kind)
-    source_id = rowid // 8
-    matched = _MATCHED[k]
-    snippet = body if MARK_START in body or not title else title
-    if k == Kind.CASE and snippet is title:
-        matched = "reference"
+    hit = Hit("case", _MATCHED[k], int(case_id or 0), -rank, "", source_id)
+    hit.facts["rowid"] = rowid
     if k in (Kind.CUSTOMER, Kind.CONTACT):
-        return Hit("customer", matched, int(customer_id or 0), -rank, snippet, source_id)
-    if k == Kind.ARTICLE:
-        return Hit("article", matched, source_id, -rank, snippet, source_id)
-    return Hit("case", matched, int(case_id or 0), -rank, snippet, source_id)
+        hit.kind, hit.id = "customer", int(customer_id or 0)
+    elif k == Kind.ARTICLE:
+        hit.kind, hit.id = "article", source_id
+    return hit
+
+
+def _sqlite_snippets(session: Session, words: list[list[str]], hits: list[Hit]) -> None:
+    """Snippets of the hits shown, cut from their documents here: asking FTS5 for them
+    would evaluate the whole query again for each row."""
+    rowids = [h.facts.pop("rowid") for h in hits]
+    if not rowids:
+        return
+    rows = session.execute(sa.text(
+        f"SELECT id, title, body FROM {DOCS_TABLE} WHERE id IN ({','.join(map(str, rowids))})"
+    ))
+    texts = {row[0]: (row[1], row[2]) for row in rows}
+    for hit, rowid in zip(hits, rowids, strict=True):
+        title, body = texts.get(rowid, ("", ""))
+        in_body = snippets.cut(body, words)
+        hit.snippet = in_body if MARK_START in in_body else snippets.cut(title, words)
+        if hit.matched == "problem" and MARK_START not in in_body:
+            hit.matched = "reference"
 
 
 # -- PostgreSQL (tsvector and pg_trgm) --------------------------------------------------

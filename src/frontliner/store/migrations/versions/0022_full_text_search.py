@@ -19,13 +19,20 @@ down_revision: str | None = "0020_reply_reviews"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# SQLite: one FTS5 table over every searchable text. The triggers that fill it, and the
-# first fill, come from frontliner.store.search_index.ensure, which every upgrade runs
-# (SQLite drops triggers whenever a later batch migration rebuilds a table).
-_FTS = (
-    "CREATE VIRTUAL TABLE search_fts USING fts5("
-    "title, body, kind UNINDEXED, case_id UNINDEXED, customer_id UNINDEXED, "
-    "tokenize='porter unicode61 remove_diacritics 2')"
+# SQLite: a table of documents (one per searchable row, in the order written) and an FTS5
+# index over it. `owner` holds a token naming the customer who may see the document, so
+# a customer's search intersects two word lists instead of scanning. The triggers that
+# fill them, and the first fill, come from frontliner.store.search_index.ensure, which
+# every upgrade runs (SQLite drops triggers whenever a later batch migration rebuilds a
+# table).
+_SQLITE = (
+    "CREATE TABLE search_docs (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+    "kind INTEGER NOT NULL, source_id INTEGER NOT NULL, case_id INTEGER, "
+    "customer_id INTEGER, title TEXT NOT NULL, body TEXT NOT NULL, owner TEXT NOT NULL)",
+    "CREATE UNIQUE INDEX ix_search_docs_source ON search_docs (kind, source_id)",
+    "CREATE INDEX ix_search_docs_customer ON search_docs (customer_id, kind)",
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, owner, content='search_docs', "
+    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')",
 )
 
 
@@ -46,7 +53,8 @@ _PG_INDEXES = [
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        op.execute(_FTS)
+        for statement in _SQLITE:
+            op.execute(statement)
         return
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     # The operator class lives in whichever schema the extension was installed in.
@@ -64,6 +72,7 @@ def downgrade() -> None:
             for suffix in ("ai", "au", "ad"):
                 op.execute(f"DROP TRIGGER IF EXISTS search_{table}_{suffix}")
         op.execute("DROP TABLE IF EXISTS search_fts")
+        op.execute("DROP TABLE IF EXISTS search_docs")
         return
     for name, _table, _expression in _PG_INDEXES:
         op.execute(f"DROP INDEX IF EXISTS {name}")
