@@ -11,6 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from api_support import (
+    API,
+    Desk,
+    api_fixture,  # noqa: F401 - fixture, used by name
+    desk_fixture,  # noqa: F401 - fixture, used by name
+)
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from tests.conftest import Seeded
 from typer.testing import CliRunner
@@ -244,3 +251,17 @@ def test_an_import_without_a_lead_to_sign_exceptions_is_refused(
     assert result.exit_code == 2
     assert "Nobody to sign the closing exceptions" in result.output
     assert count(engine, cases) == 0
+
+
+def test_imported_attachments_are_listed_and_downloaded_with_the_case(
+    api: TestClient, desk: Desk, database_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    run(database_url, "zendesk", str(copy(tmp_path, "zendesk")))
+    refund, damaged = case_of(engine, "zendesk", "2"), case_of(engine, "zendesk", "1")
+    (receipt,) = api.get(f"{API}/cases/{refund.ref}/attachments", headers=desk.lead.auth).json()
+    assert receipt["filename"] == "receipt.txt"
+    got = api.get(receipt["url"], headers=desk.ann.auth)  # Ann's own case
+    assert got.status_code == 200 and got.content == b"Return label RL-559812\n"
+    assert api.get(receipt["url"], headers=desk.bob.auth).status_code == 404
+    (photo,) = api.get(f"{API}/cases/{damaged.ref}/attachments", headers=desk.lead.auth).json()
+    assert photo["url"].startswith("https://acme.zendesk.com/")  # a link, never fetched

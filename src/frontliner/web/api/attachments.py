@@ -17,6 +17,7 @@ from frontliner.channels.email.cleaning import file_name
 from frontliner.desk import access
 from frontliner.desk.errors import NotFound
 from frontliner.desk.model import Case
+from frontliner.store.import_queries import imported_file, imported_files_of_case
 from frontliner.store.mail import attachment_by_name, attachments_of_case
 from frontliner.web.deps import CurrentUser, UowDep
 from frontliner.web.lookup import case_for, case_id, session_of
@@ -38,12 +39,13 @@ class AttachmentOut(BaseModel):
 @router.get(
     "/cases/{ref}/attachments",
     response_model=list[AttachmentOut],
-    summary="Files that came with the case's e-mail",
+    summary="Files that came with the case's e-mail or were imported with its history",
 )
 def list_attachments(ref: str, user: CurrentUser, uow: UowDep) -> Any:
     case = case_for(uow, user, ref)
-    found = attachments_of_case(session_of(uow).connection(), case_id(case))
-    return [
+    connection = session_of(uow).connection()
+    found = attachments_of_case(connection, case_id(case))
+    mailed = [
         AttachmentOut(
             name=a.name,
             filename=file_name(a.filename),
@@ -53,6 +55,18 @@ def list_attachments(ref: str, user: CurrentUser, uow: UowDep) -> Any:
         )
         for a in found
     ]
+    # Imported from another helpdesk: the bytes when the export had them, else its link.
+    imported = [
+        AttachmentOut(
+            name=f.name,
+            filename=f.filename,
+            content_type=f.content_type,
+            size=f.size,
+            url=f"/api/v1/attachments/{f.name}" if f.has_bytes else f.link or "",
+        )
+        for f in imported_files_of_case(connection, case_id(case))
+    ]
+    return mailed + imported
 
 
 @router.get(
@@ -61,7 +75,8 @@ def list_attachments(ref: str, user: CurrentUser, uow: UowDep) -> Any:
     summary="Download one attachment (always as a download, never shown inline)",
 )
 def download_attachment(name: str, user: CurrentUser, uow: UowDep) -> Response:
-    found = attachment_by_name(session_of(uow).connection(), name[:64])
+    connection = session_of(uow).connection()
+    found = attachment_by_name(connection, name[:64]) or imported_file(connection, name[:64])
     case = None if found is None or found.case_id is None else uow.get(Case, found.case_id)
     if found is None or case is None or not access.can_see_case(user, case):
         raise NotFound("No such attachment.", {"name": name[:64]})
