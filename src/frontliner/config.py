@@ -87,6 +87,24 @@ class Settings(BaseSettings):
     webhook_timeout: float = Field(default=10.0, gt=0)  # seconds per delivery attempt
     webhook_retry_delay: float = Field(default=60.0, gt=0)  # first retry; doubles each time
     webhook_retry_window: float = Field(default=86400.0, gt=0)  # then give up and disable
+    # Sessions live in the database (docs/security.md): a sign-in lasts at most
+    # session_hours, and ends sooner when unused for session_idle_minutes.
+    session_hours: int = Field(default=12, ge=1, le=24 * 90)
+    session_idle_minutes: int = Field(default=240, ge=5, le=60 * 24 * 90)
+    # The sign-in throttle (counts in the database, shared by every app process). Per
+    # address and client: a few free failures, then a wait that doubles with each one.
+    # Per client: how many different addresses may fail from it (password spraying).
+    # Per address from everywhere: past this many failures only the owner's usual places
+    # (where they signed in within sign_in_usual_place_days) may still try.
+    sign_in_window_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    sign_in_free_failures: int = Field(default=5, ge=1, le=100)
+    sign_in_first_delay_seconds: int = Field(default=30, ge=1, le=3600)
+    sign_in_max_delay_seconds: int = Field(default=900, ge=1, le=24 * 3600)
+    sign_in_accounts_per_client: int = Field(default=10, ge=2, le=10_000)
+    sign_in_failures_per_account: int = Field(default=30, ge=2, le=100_000)
+    sign_in_usual_place_days: int = Field(default=90, ge=1, le=365)
+    # Open chat sockets one client address may hold at once (per app process).
+    chat_sockets_per_client: int = Field(default=20, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

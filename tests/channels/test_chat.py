@@ -251,3 +251,25 @@ def test_server_logs_never_show_a_chat_token(
             403)
     assert len(caplog.records) == 2
     assert token not in caplog.text and caplog.text.count("/ws/chat/<token>") == 2
+
+
+def test_one_address_may_hold_only_so_many_chat_sockets(
+    database_url: str, uow_factory: Factory, engine: Engine, desk: Desk
+) -> None:
+    app = public_app(database_url, uow_factory, engine, chat_sockets_per_client=2)
+    with TestClient(app) as client:
+        chat = start_chat(client)
+        with client.websocket_connect(chat["socket"], headers={"Origin": SHOP}) as first, \
+                client.websocket_connect(chat["socket"], headers={"Origin": SHOP}) as second:
+            assert next_frame(first)["type"] == next_frame(second)["type"] == "history"
+            with client.websocket_connect(chat["socket"], headers={"Origin": SHOP}) as third:
+                refused = next_frame(third)
+                assert refused["type"] == "error"
+                assert refused["code"] == "too_many_connections"
+                assert "Too many chats are open from your address" in refused["message"]
+                with pytest.raises(WebSocketDisconnect) as closed:
+                    third.receive_json()
+                assert closed.value.code == 1013
+        # Once those two are closed, the same address may open a chat socket again.
+        with client.websocket_connect(chat["socket"], headers={"Origin": SHOP}) as again:
+            assert next_frame(again)["type"] == "history"

@@ -37,6 +37,7 @@ from frontliner.desk.model import (
 )
 from frontliner.desk.passwords import check_strength, hash_password
 from frontliner.desk.ports import UnitOfWork
+from frontliner.desk.users import end_sign_ins
 
 DEFAULT_TTL = timedelta(minutes=30)
 MAX_OPEN = 50  # open links of one address superseded at once (rate limits keep it small)
@@ -110,12 +111,13 @@ def redeem_sign_in(uow: UnitOfWork, link: AccessLink, now: datetime | None = Non
 def redeem_reset(
     uow: UnitOfWork, link: AccessLink, password: str, now: datetime | None = None
 ) -> User:
-    """Use a reset link: set the new password (argon2id). Sessions opened with the old
-    password end, as every session is tied to the password it was opened with."""
+    """Use a reset link: set the new password (argon2id). Every session and API token
+    opened before ends (`users.end_sign_ins`); the caller opens a new session."""
     at = resolve_now(now)
     check_strength(password)  # before anything changes: a weak password keeps the link
     user = _login_for(uow, link, at)
     user.password_hash = hash_password(password)
+    end_sign_ins(uow, user)
     _use(uow, link, at)
     record_account(uow, "password_reset", None, user_id=user.id, now=at, by="e-mailed link")
     return user

@@ -62,7 +62,7 @@ def change_skills(uow: UnitOfWork, actor: User | None, user_id: int, skills: Seq
 def deactivate(uow: UnitOfWork, actor: User | None, user_id: int,
                now: datetime | None = None) -> User:
     """`users.deactivate_user` (which decides what happens to the user's open cases),
-    audited. Their API tokens stop working with the account; sessions end at once."""
+    audited. Their sessions and API tokens end at once, for good (`users.end_sign_ins`)."""
     user = users.deactivate_user(uow, actor, user_id)
     record_account(uow, "deactivated", actor, user_id=user_id, now=now)
     return user
@@ -70,13 +70,28 @@ def deactivate(uow: UnitOfWork, actor: User | None, user_id: int,
 
 def reactivate(uow: UnitOfWork, actor: User | None, user_id: int,
                now: datetime | None = None) -> User:
-    """Let a deactivated user sign in again (their tokens work again unless revoked)."""
+    """Let a deactivated user sign in again (with new sessions and tokens: the old ones
+    ended with the deactivation)."""
     access.require_role(actor, Role.ADMIN)
     user = access.load_user(uow, user_id)
     if user.active:
         raise Conflict(f"{user.name}'s account is already active.", {"active": True})
     user.active = True
     record_account(uow, "reactivated", actor, user_id=user_id, now=now)
+    return user
+
+
+def sign_out_everywhere(uow: UnitOfWork, actor: User, user_id: int, *, tokens: bool,
+                        now: datetime | None = None) -> User:
+    """Sign a user out everywhere (yours, or anyone's as admin), audited. With `tokens`,
+    every session and API token ends here (`users.end_sign_ins`); without, the caller
+    deletes the user's sessions (the web's own rows) and the tokens keep working."""
+    user = access.load_user(uow, user_id)
+    if actor.id != user.id:
+        access.require_role(actor, Role.ADMIN)
+    revoked = users.end_sign_ins(uow, user) if tokens else 0
+    record_account(uow, "signed_out_everywhere", actor, user_id=user_id, now=now,
+                   tokens_revoked=revoked)
     return user
 
 

@@ -130,6 +130,9 @@ class User:
     presence: Presence = Presence.OFFLINE
     last_seen_at: datetime | None = None
     capacity: int | None = None
+    # Every session and API token that began before this moment no longer works
+    # (signed out everywhere, deactivated, or the password changed).
+    signed_out_at: datetime | None = None
 
 
 @dataclass(eq=False)

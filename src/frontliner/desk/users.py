@@ -11,15 +11,16 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from frontliner.desk import access
-from frontliner.desk.clock import resolve_now
+from frontliner.desk.clock import resolve_now, utcnow
 from frontliner.desk.customers import clean_name, current_customer, normalise_email
 from frontliner.desk.departure import hand_back_work
 from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
-from frontliner.desk.model import Customer, Presence, Role, Team, User
+from frontliner.desk.model import ApiToken, Customer, Presence, Role, Team, User
 from frontliner.desk.passwords import hash_password
 from frontliner.desk.ports import UnitOfWork
 
 MAX_SKILL = 60
+MAX_TOKENS_REVOKED = 500  # marked revoked at once; signed_out_at stops the rest anyway
 
 
 def create_team(
@@ -102,12 +103,30 @@ def set_role(uow: UnitOfWork, actor: User | None, user_id: int, role: Role | str
 def set_password(
     uow: UnitOfWork, actor: User | None, user_id: int, password: str
 ) -> User:
-    """Users change their own password; an admin may set anyone's."""
+    """Users change their own password; an admin may set anyone's. Every session and API
+    token opened before ends: whoever knew the old password is out."""
     user = access.load_user(uow, user_id)
     if actor is not None and actor.id != user.id:
         access.require_role(actor, Role.ADMIN)
     user.password_hash = hash_password(password)
+    end_sign_ins(uow, user)
     return user
+
+
+def end_sign_ins(uow: UnitOfWork, user: User) -> int:
+    """End every session and API token of `user` that began before now, in every app
+    process at once: sessions and tokens are checked against `signed_out_at` on each
+    use. Open tokens are also marked revoked (so lists say so). Returns how many.
+
+    Wall-clock time, not the operation's `now`: sessions and tokens are stamped with it.
+    """
+    at = utcnow()
+    user.signed_out_at = at
+    open_tokens = uow.find(ApiToken, limit=MAX_TOKENS_REVOKED, user_id=user.id,
+                           revoked_at=None)
+    for token in open_tokens:
+        token.revoked_at = at
+    return len(open_tokens)
 
 
 def deactivate_user(
@@ -129,6 +148,7 @@ def deactivate_user(
     except Conflict:
         user.active, user.presence = True, before  # refused: nothing changes
         raise
+    end_sign_ins(uow, user)  # reactivating later does not bring old sessions or tokens back
     return user
 
 

@@ -72,6 +72,7 @@ users = sa.Table(
               server_default=m.Presence.OFFLINE.value),
     _at("last_seen_at", nullable=True),
     sa.Column("capacity", sa.Integer, nullable=True),
+    _at("signed_out_at", nullable=True),
     sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
     # users list by role; least_loaded picks among active users of some roles
     sa.Index(None, "role", "active", "id"),

@@ -1,10 +1,11 @@
 """Asking for and opening e-mailed access links: one implementation for the pages
-(`pages/access.py`) and the API (`api/access.py`), so both enforce the same limits.
+(`pages/access.py`) and the API (`api/access.py`), so both enforce the same limits. The
+requests are counted in the database (`web/throttle.py`), shared by every app process.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from fastapi import Request
 
@@ -14,10 +15,10 @@ from frontliner.desk import access_links
 from frontliner.desk.errors import NotFound
 from frontliner.desk.model import AccessLink, AccessPurpose
 from frontliner.desk.ports import UnitOfWork
+from frontliner.store.throttle_tables import account_key
+from frontliner.web.lookup import session_of
 from frontliner.web.public.security import client_ip
-from frontliner.web.ratelimit import RateLimiter
-
-KEY = "access-link"
+from frontliner.web.throttle import LINK_BY_CLIENT, LINK_FOR, link_wait, note_link_request
 
 
 def ask_for_link(request: Request, uow: UnitOfWork, purpose: AccessPurpose, email: str) -> int:
@@ -26,14 +27,19 @@ def ask_for_link(request: Request, uow: UnitOfWork, purpose: AccessPurpose, emai
     recorded and 0 is returned all the same: the answer must not differ. A malformed
     address raises `Invalid` (that reveals nothing about accounts)."""
     settings: Settings = request.app.state.settings
-    limiter: RateLimiter = request.app.state.rate_limiter
-    ip = client_ip(request)
-    if not limiter.hit(settings.access_link_rate_per_client, KEY, ip):
-        return limiter.retry_after(settings.access_link_rate_per_client, KEY, ip)
-    address = " ".join(email.split()).lower()
-    if limiter.hit(settings.access_link_rate_per_address, KEY, purpose.value, address):
+    db, ip, now = session_of(uow), client_ip(request), datetime.now(UTC)
+    per_client = settings.access_link_rate_per_client
+    wait = link_wait(db, per_client, LINK_BY_CLIENT, now, client=ip)
+    if wait:
+        return wait
+    note_link_request(db, per_client, LINK_BY_CLIENT, now, client=ip)
+    uow.commit()  # counted even when the address turns out malformed
+    per_address, kind = settings.access_link_rate_per_address, LINK_FOR + purpose.value
+    account = account_key(email)
+    if link_wait(db, per_address, kind, now, account=account) == 0:
         ttl = timedelta(minutes=settings.access_link_minutes)
         access_links.request_link(uow, purpose, email, access_mail.seal(settings), ttl=ttl)
+        note_link_request(db, per_address, kind, now, account=account)
         uow.commit()
     return 0
 

@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.middleware.sessions import SessionMiddleware
 
 from frontliner.config import Settings, get_settings
 from frontliner.desk.ports import UowFactory
@@ -24,13 +23,12 @@ from frontliner.web.health import router as health_router
 from frontliner.web.limits import BodyLimit
 from frontliner.web.pages import install_pages
 from frontliner.web.redact import install_redaction
+from frontliner.web.sessions import ServerSessions
 from frontliner.web.storage import Storage, open_storage
-from frontliner.web.throttle import LoginThrottle
+from frontliner.web.throttle import SignInThrottle
 
 log = logging.getLogger("frontliner.web")
 
-SESSION_COOKIE = "frontliner_session"
-SESSION_MAX_AGE = 12 * 3600  # a working day, then log in again
 # The largest body a request may carry: a long message is 100,000 characters; anything
 # far beyond that is a mistake or an attack, refused (413) before it is parsed.
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -68,15 +66,8 @@ def create_app(
     app.state.settings = settings
     app.state.uow_factory = uow_factory
     app.state.health_check = health_check
-    app.state.login_throttle = LoginThrottle()
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=settings.secret_key.get_secret_value(),
-        session_cookie=SESSION_COOKIE,
-        max_age=SESSION_MAX_AGE,
-        same_site="lax",
-        https_only=settings.environment == "production",
-    )
+    app.state.sign_in_throttle = SignInThrottle(settings)  # counts in the database
+    app.add_middleware(ServerSessions, settings=settings)  # web/sessions.py
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     install_error_handlers(app)
     install_redaction()  # link secrets never reach the access log

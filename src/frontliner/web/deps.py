@@ -1,13 +1,13 @@
 """FastAPI dependencies as `Annotated` aliases: one unit of work per request, the caller.
 
-`CurrentUser` accepts either an API token (`Authorization: Bearer fl_...`) or the signed
-session cookie set by `POST /api/v1/auth/login`. Anything else is a 401 with the same
-message whether the token is unknown, revoked or malformed, so probing learns nothing.
+`CurrentUser` accepts either an API token (`Authorization: Bearer fl_...`) or the
+server-side session (`web/sessions.py`) opened by `POST /api/v1/auth/login`. Anything
+else is a 401 with the same message whether the token is unknown, revoked or malformed,
+so probing learns nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,10 +22,9 @@ from frontliner.desk.ports import UnitOfWork, UowFactory
 from frontliner.store import queries
 from frontliner.web.errors import ApiError, unauthorized
 from frontliner.web.lookup import session_of
+from frontliner.web.sessions import session_ended, session_user_id
 from frontliner.web.tokens import hash_token, looks_like_token
 
-SESSION_USER = "uid"
-SESSION_FINGERPRINT = "pwf"
 # Recording every use would turn each read into a write; once an hour is enough to
 # tell a live token from a forgotten one.
 LAST_USED_GRANULARITY = timedelta(hours=1)
@@ -50,11 +49,6 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 
-def password_fingerprint(user: User) -> str:
-    """Ties a session to the password it was opened with: changing it ends old sessions."""
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
-
-
 def _user_for_token(uow: UnitOfWork, secret: str) -> User:
     if not looks_like_token(secret):
         raise unauthorized("The API token is not valid.")
@@ -62,10 +56,15 @@ def _user_for_token(uow: UnitOfWork, secret: str) -> User:
     if found is None:
         raise unauthorized("The API token is not valid.")
     token, user = found
-    if token.revoked_at is not None or not user.active:
+    if token.revoked_at is not None or not user.active or _signed_out_since(user, token):
         raise unauthorized("The API token is not valid.")
     _note_token_use(uow, token)
     return user
+
+
+def _signed_out_since(user: User, token: ApiToken) -> bool:
+    """The token began before its user signed out everywhere or changed the password."""
+    return user.signed_out_at is not None and token.created_at <= user.signed_out_at
 
 
 def _note_token_use(uow: UnitOfWork, token: ApiToken) -> None:
@@ -79,16 +78,12 @@ def _note_token_use(uow: UnitOfWork, token: ApiToken) -> None:
 
 
 def _user_for_session(request: Request, uow: UnitOfWork) -> User:
-    user_id = request.session.get(SESSION_USER)
-    if not isinstance(user_id, int):
-        raise unauthorized()
-    user = uow.get(User, user_id)
+    user_id = session_user_id(request)
+    user = None if user_id is None else uow.get(User, user_id)
     if user is None or not user.active:
-        request.session.clear()
-        raise unauthorized("Your session has ended; please log in again.")
-    if request.session.get(SESSION_FINGERPRINT) != password_fingerprint(user):
-        request.session.clear()
-        raise unauthorized("Your session has ended; please log in again.")
+        if user_id is not None or session_ended(request):
+            raise unauthorized("Your session has ended; please log in again.")
+        raise unauthorized()
     return user
 
 

@@ -42,6 +42,7 @@ from frontliner.desk.model import Case
 from frontliner.desk.ports import UowFactory
 from frontliner.web.live.agent_socket import router as agent_router
 from frontliner.web.public.security import client_ip, origin_allowed
+from frontliner.web.public.socket_cap import SocketsPerClient
 from frontliner.web.ratelimit import RateLimiter
 
 log = logging.getLogger("frontliner.chat")
@@ -51,6 +52,9 @@ router.include_router(agent_router)
 MAX_FRAME = 16 * 1024  # bytes of one incoming frame; a 4,000-character message fits
 POLICY = 1008  # close code: refused (origin, token, login)
 TOO_BIG = 1009  # close code: frame larger than MAX_FRAME
+TRY_LATER = 1013  # close code: this address holds too many chat sockets already
+TOO_MANY_SOCKETS = ("Too many chats are open from your address. Close one, then try "
+                    "again.")
 
 
 # --- the visitor -----------------------------------------------------------------------
@@ -62,6 +66,19 @@ async def visitor_socket(websocket: WebSocket, token: str) -> None:
     if not origin_allowed(websocket.headers, state.settings.chat_origins):
         await websocket.close(POLICY, "origin not allowed")
         return
+    sockets: SocketsPerClient = state.chat_sockets
+    with sockets.hold(client_ip(websocket)) as allowed:
+        if not allowed:  # said in a frame (a browser sees no reason in a refused handshake)
+            await websocket.accept()
+            await websocket.send_json({"type": "error", "code": "too_many_connections",
+                                       "message": TOO_MANY_SOCKETS})
+            await websocket.close(TRY_LATER, "too many chat connections from this address")
+            return
+        await _visitor_chat(websocket, token)
+
+
+async def _visitor_chat(websocket: WebSocket, token: str) -> None:
+    state = websocket.app.state
     tokens: ChatTokens = state.chat_tokens
     chat = tokens.read(token)
     case = None if chat is None else await run_in_threadpool(_load_chat, state.uow_factory, chat)

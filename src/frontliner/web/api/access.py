@@ -12,15 +12,16 @@ from fastapi import APIRouter, Request
 
 from frontliner.desk import access_links
 from frontliner.desk.errors import Conflict, NotFound
-from frontliner.desk.model import AccessPurpose, User
+from frontliner.desk.model import AccessPurpose
 from frontliner.desk.ports import UnitOfWork
 from frontliner.web.access_requests import ask_for_link, link_for_token
-from frontliner.web.deps import SESSION_FINGERPRINT, SESSION_USER, UowDep, password_fingerprint
+from frontliner.web.deps import UowDep
 from frontliner.web.errors import ApiError
 from frontliner.web.lookup import render
 from frontliner.web.schemas.access import LinkRequestIn, LinkRequestOut, ResetLinkIn, SignInLinkIn
 from frontliner.web.schemas.common import ERRORS
 from frontliner.web.schemas.users import UserOut
+from frontliner.web.sign_in import open_signed_in
 
 router = APIRouter(prefix="/auth/links", tags=["auth"], responses=ERRORS)
 ANSWER = "If the address is one we know, a link is on its way to it."
@@ -45,7 +46,7 @@ def sign_in(body: SignInLinkIn, request: Request, uow: UowDep) -> Any:
     link = link_for_token(request, uow, body.token, AccessPurpose.SIGN_IN)
     user = access_links.redeem_sign_in(uow, link)
     _commit(uow)
-    _open_session(request, user)
+    open_signed_in(request, uow, user)
     return render(UserOut, user)
 
 
@@ -55,7 +56,7 @@ def reset(body: ResetLinkIn, request: Request, uow: UowDep) -> Any:
     link = link_for_token(request, uow, body.token, AccessPurpose.PASSWORD_RESET)
     user = access_links.redeem_reset(uow, link, body.password)
     _commit(uow)
-    _open_session(request, user)
+    open_signed_in(request, uow, user)
     return render(UserOut, user)
 
 
@@ -65,8 +66,3 @@ def _commit(uow: UnitOfWork) -> None:
     except Conflict:  # the same link used twice at once: the second is too late
         raise NotFound(access_links.NOT_USABLE, {"link": "already used"}) from None
 
-
-def _open_session(request: Request, user: User) -> None:
-    request.session.clear()
-    request.session[SESSION_USER] = user.id
-    request.session[SESSION_FINGERPRINT] = password_fingerprint(user)

@@ -22,9 +22,10 @@ from frontliner.desk.model import AccessLink, AccessPurpose, User
 from frontliner.desk.passwords import MAX_LENGTH, MIN_LENGTH
 from frontliner.desk.ports import UnitOfWork
 from frontliner.web.access_requests import ask_for_link, link_for_token
-from frontliner.web.deps import SESSION_FINGERPRINT, SESSION_USER, UowDep, password_fingerprint
+from frontliner.web.deps import UowDep
 from frontliner.web.pages.security import renew_csrf_token
 from frontliner.web.pages.templating import render
+from frontliner.web.sign_in import open_signed_in
 
 router = APIRouter()
 
@@ -113,7 +114,7 @@ def use_sign_in_link(request: Request, uow: UowDep, token: str) -> Response:
         uow.commit()
     except (NotFound, Conflict):
         return _unusable(request, SIGN_IN, access_links.NOT_USABLE)
-    open_session(request, user)
+    open_session(request, uow, user)
     return RedirectResponse("/portal", status_code=303)
 
 
@@ -151,13 +152,11 @@ def use_reset_link(
         return _reset_form(request, token, weak.message, 422)
     except (NotFound, Conflict):
         return _unusable(request, RESET, access_links.NOT_USABLE)
-    open_session(request, user)
+    open_session(request, uow, user)
     return RedirectResponse("/", status_code=303)
 
 
-def open_session(request: Request, user: User) -> None:
+def open_session(request: Request, uow: UnitOfWork, user: User) -> None:
     """Sign `user` in, exactly as the login form does (a fresh session and CSRF token)."""
-    request.session.clear()
-    request.session[SESSION_USER] = user.id
-    request.session[SESSION_FINGERPRINT] = password_fingerprint(user)
+    open_signed_in(request, uow, user)
     renew_csrf_token(request)

@@ -1,6 +1,7 @@
 """Who is looking at a page: the page-route helper, and the login and logout pages.
 
-Pages use the same signed session as `POST /api/v1/auth/login` (one login serves both).
+Pages use the same server-side session as `POST /api/v1/auth/login` (one login serves
+both; `web/sessions.py`). Signing in goes through `web/sign_in.py` (throttle, password).
 `page_user(*roles)` is the gate of every page: nobody logged in -> the login page, which
 comes back to where the person was going; logged in with another role -> a 403 page.
 """
@@ -14,21 +15,15 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from frontliner.desk.customers import normalise_email
-from frontliner.desk.errors import Invalid
 from frontliner.desk.model import Role, User
-from frontliner.desk.passwords import MAX_LENGTH, hash_password, verify_password
+from frontliner.desk.passwords import MAX_LENGTH
 from frontliner.desk.ports import UnitOfWork
-from frontliner.web.deps import (
-    SESSION_FINGERPRINT,
-    SESSION_USER,
-    UowDep,
-    note_seen,
-    password_fingerprint,
-)
+from frontliner.web.deps import UowDep, note_seen
 from frontliner.web.pages.errors import LoginRequired, PageError
 from frontliner.web.pages.security import renew_csrf_token
 from frontliner.web.pages.templating import current_page_user, render, set_page_user
+from frontliner.web.sessions import end_session, session_user_id
+from frontliner.web.sign_in import try_password
 
 router = APIRouter()
 
@@ -37,23 +32,15 @@ AUTHORITY = (Role.LEAD, Role.ADMIN)
 HOME_BY_ROLE = {Role.AGENT: "/work", Role.LEAD: "/work", Role.ADMIN: "/work",
                 Role.CUSTOMER: "/portal"}
 _BAD_LOGIN = "Wrong e-mail or password. Check both and try again."
-_THROTTLED = "Too many failed logins for this address. Wait a few minutes, then try again."
-# Verifying against a real hash when the e-mail is unknown keeps login timing the same
-# whether or not the account exists.
-_ABSENT = hash_password("no account has this password")
 
 
 def session_user(request: Request, uow: UnitOfWork) -> User | None:
-    """The logged-in user of this session, or None (and a cleared session) when the
-    account is gone, deactivated, or its password changed since the login."""
-    user_id = request.session.get(SESSION_USER)
-    if not isinstance(user_id, int):
-        return None
-    user = uow.get(User, user_id)
-    if user is None or not user.active or (
-        request.session.get(SESSION_FINGERPRINT) != password_fingerprint(user)
-    ):
-        request.session.clear()
+    """The logged-in user of this session, or None when nobody is, or the account is gone
+    or deactivated (a session also ends when its user signs out everywhere or changes
+    their password: `web/sessions.py` no longer finds it)."""
+    user_id = session_user_id(request)
+    user = None if user_id is None else uow.get(User, user_id)
+    if user is None or not user.active:
         return None
     return user
 
@@ -93,22 +80,6 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
-def authenticate(uow: UnitOfWork, email: str, password: str) -> User | None:
-    try:
-        address = normalise_email(email)
-    except Invalid:
-        address = None
-    found = uow.find(User, limit=1, email=address) if address else []
-    user = found[0] if found else None
-    # An over-long password is refused without hashing it (hashing a megabyte is a DoS).
-    candidate = password if len(password) <= MAX_LENGTH else ""
-    ok = verify_password(user.password_hash if user and user.password_hash else _ABSENT,
-                         candidate)
-    if user is None or not ok or not user.password_hash or not user.active:
-        return None
-    return user
-
-
 @router.get("/", include_in_schema=False)
 def home(request: Request, uow: UowDep) -> Response:
     user = session_user(request, uow)
@@ -134,30 +105,22 @@ def login(
     password: Annotated[str, Form(max_length=MAX_LENGTH * 4)] = "",
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    # The API's login throttle, when the app has one: one count per address for both.
-    throttle = getattr(request.app.state, "login_throttle", None)
-    key = " ".join(email.split()).lower()
-    if throttle is not None and throttle.blocked_for(key):
-        context = {"next": safe_next(next, ""), "email": email, "error": _THROTTLED}
-        return render(request, "login.html", context, status_code=429)
-    user = authenticate(uow, email, password)
-    if user is None:
-        if throttle is not None:
-            throttle.failed(key)
-        context = {"next": safe_next(next, ""), "email": email, "error": _BAD_LOGIN}
-        return render(request, "login.html", context, status_code=401)
-    if throttle is not None:
-        throttle.succeeded(key)
-    request.session.clear()
-    request.session[SESSION_USER] = user.id
-    request.session[SESSION_FINGERPRINT] = password_fingerprint(user)
+    user = try_password(request, uow, email, password)
+    if not isinstance(user, User):
+        context = {"next": safe_next(next, ""), "email": email,
+                   "error": user.message if user else _BAD_LOGIN}
+        if user is None:
+            return render(request, "login.html", context, status_code=401)
+        answer = render(request, "login.html", context, status_code=429)
+        answer.headers["Retry-After"] = str(user.seconds)
+        return answer
     renew_csrf_token(request)
     return RedirectResponse(safe_next(next, HOME_BY_ROLE[user.role]), status_code=303)
 
 
 @router.post("/logout", include_in_schema=False)
 def logout(request: Request) -> Response:
-    request.session.clear()
+    end_session(request)  # the session's row goes: a copy of the cookie is worthless now
     renew_csrf_token(request)
     return RedirectResponse("/login", status_code=303)
 

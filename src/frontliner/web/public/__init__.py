@@ -22,6 +22,7 @@ from frontliner.web.public.chat_start import router as chat_start_router
 from frontliner.web.public.confirm import router as confirm_router
 from frontliner.web.public.contact import router as contact_router
 from frontliner.web.public.security import redact_server_logs
+from frontliner.web.public.socket_cap import SocketsPerClient
 from frontliner.web.ratelimit import RateLimiter
 from frontliner.web.ws import router as ws_router
 
@@ -32,6 +33,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     broker = open_broker(settings.redis_url)
     app.state.broker = broker
     app.state.rate_limiter = RateLimiter(settings.rate_limit_url)
+    app.state.chat_sockets = SocketsPerClient(settings.chat_sockets_per_client)
     app.state.chat_tokens = ChatTokens(settings.secret_key.get_secret_value())
     app.state.uow_factory = announcing(app.state.uow_factory, broker)
     app.include_router(contact_router)

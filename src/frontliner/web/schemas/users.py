@@ -65,6 +65,10 @@ class LoginIn(In):
     password: str = Field(max_length=1_000)
 
 
+class SignOutEverywhereIn(In):
+    tokens: bool = Field(default=False, description="Revoke all your API tokens as well")
+
+
 class TokenIn(In):
     name: str = Field(default="api", min_length=1, max_length=100)
 
