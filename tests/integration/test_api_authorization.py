@@ -249,6 +249,7 @@ def open_to_a_customer(api: TestClient, desk: Desk, world: BobsWorld) -> dict[st
         "GET /cases": cases,
         "POST /cases": new_case,
         "POST /auth/logout": logout,
+        "POST /auth/sign-out-everywhere": logout,  # Ann's own sessions (her token stays)
         "POST /auth/links": ask_link,
         "GET /tokens": own_tokens,
         "GET /search": search,

@@ -37,7 +37,7 @@ SESSION_COOKIE = "frontliner_session"
 STATE = "frontliner.session"  # the scope key of this request's `SessionState`
 TOUCH_EVERY = timedelta(minutes=1)
 _KEEP = object()  # no sign-in or sign-out happened in this request
-_UNTOUCHED_PREFIXES = ("/static/",)  # assets never read the session: no lookup
+_UNTOUCHED_PREFIXES = ("/static/",)  # assets never use the session: no lookup, no cookie
 
 
 @dataclass
@@ -107,12 +107,14 @@ class ServerSessions:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
+        if scope["path"].startswith(_UNTOUCHED_PREFIXES):
+            scope["session"] = {}
+            await self.app(scope, receive, send)
+            return
         connection = HTTPConnection(scope)
         token = connection.cookies.get(SESSION_COOKIE)
         factory: UowFactory = scope["app"].state.uow_factory
-        row = None
-        if token and not scope["path"].startswith(_UNTOUCHED_PREFIXES):
-            row = await anyio.to_thread.run_sync(self._load, factory, token)
+        row = await anyio.to_thread.run_sync(self._load, factory, token) if token else None
         state = SessionState(row=row, presented=bool(token),
                              loaded=dict(row.data) if row else {})
         scope["session"] = dict(state.loaded)

@@ -49,7 +49,7 @@ def console(uow: UnitOfWork, user: User, section: str) -> dict[str, Any]:
 
 
 def done(request: Request, path: str, message: str) -> RedirectResponse:
-    """POST -> 303 -> GET; the confirmation rides in the signed session, never in the
+    """POST -> 303 -> GET; the confirmation rides in the server-side session, never in the
     address, so nobody can craft a link that makes the desk "say" something."""
     request.session[FLASH] = message
     return RedirectResponse(path, status_code=303)
