@@ -1,7 +1,7 @@
 """server-side sessions, the sign-in throttle's events, and "signed out everywhere"
 
 Revision ID: 0015_sessions_throttle
-Revises: 0014_mail_origin
+Revises: 0018_webhooks
 
 `web_sessions` holds each browser session (only the hash of the cookie's random id).
 `throttle_events` holds failed and successful sign-ins and link requests, counted by
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_sessions_throttle"
-down_revision: str | None = "0014_mail_origin"
+down_revision: str | None = "0018_webhooks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
