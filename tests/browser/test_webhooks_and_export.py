@@ -74,6 +74,8 @@ def _add_deliver_replay_disable(page: Any, desk: BrowserDesk, live_server: LiveS
     secret = page.get_by_label("Signing secret").input_value()
     assert secret.startswith("whsec_")
     assert_accessible_basics(page)
+    trail = page.get_by_role("table", name="Changes to webhooks, newest first")
+    assert "webhook added" in trail.inner_text().lower()
     screenshot(page, live_server, "admin-webhooks", tmp_path)
     page.get_by_role("link", name="Open the webhook").click()
     assert secret not in page.content()  # shown once, never again
