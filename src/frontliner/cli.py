@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "user": ("frontliner.cli_web", "user_app"),
     "token": ("frontliner.cli_web", "token_app"),
     "mail": ("frontliner.cli_mail", "app"),
+    "insights": ("frontliner.cli_insights", "app"),
 }
 
 

@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     outbound_retry_delay: float = 5.0  # seconds before the first retry; doubles each time
     outbox_poll_seconds: float = 2.0  # how often the worker looks for mail to send
     outbox_window_days: int = 2  # replies and new cases older than this are not mailed
+    insights_poll_seconds: float = 10.0  # how often the worker brings the insights up to date
     # Inbound e-mail by IMAP polling (`frontliner imap`).
     imap_host: str = "127.0.0.1"
     imap_port: int = 993

@@ -68,6 +68,18 @@ def require_authority(actor: User | None) -> None:
     require_role(actor, *AUTHORITY_ROLES)
 
 
+def insights_of(actor: User, desk_wide: bool) -> int:
+    """Whose figures `actor` reads in the insights: the whole desk's (0) for a lead or
+    an admin who asks for them; otherwise their own (their id). Nobody reads another
+    person's own figures, so the desk's figures never rank people."""
+    if desk_wide:
+        require_authority(actor)
+        return 0
+    require_staff(actor)
+    assert actor.id is not None
+    return actor.id
+
+
 def can_edit_knowledge(actor: User | None, author_id: int, status: ArticleStatus) -> bool:
     """A lead or admin edits any article or prepared reply; its author only while it is
     a draft (once published, what the whole desk relies on changes through a lead)."""

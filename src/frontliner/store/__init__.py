@@ -7,6 +7,7 @@
 # Tables beyond the desk entities register on the same metadata when the package loads,
 # so migrations, the schema test and the test fixtures see every table.
 from frontliner.store import import_tables as import_tables
+from frontliner.store import insight_tables as insight_tables
 from frontliner.store import lead_queries as lead_queries  # its partial index
 from frontliner.store import mail_tables as mail_tables
 from frontliner.store import outbound_tables as outbound_tables

@@ -309,6 +309,7 @@ satisfaction_ratings = sa.Table(
     sa.CheckConstraint("score BETWEEN 1 AND 5", name="score_1_to_5"),
     sa.Index(None, "case_id"),
     sa.Index(None, "customer_id"),
+    sa.Index(None, "at", "id"),  # the insights' latest comments
 )
 
 fire_notes = sa.Table(

@@ -21,6 +21,7 @@ from frontliner.web.api import (
     firelog,
     handovers,
     held_mail,
+    insights,
     knowledge,
     remedies,
     reviews,
@@ -55,3 +56,4 @@ for area in (
     router.include_router(area.router)
 router.include_router(access.router)  # e-mailed sign-in and reset links
 router.include_router(accounts.router)  # reactivate, teams' members, tokens, audit
+router.include_router(insights.router)  # figures from the rollups, JSON and CSV

@@ -63,6 +63,7 @@ from frontliner.web.pages import (
     case_page,
     composer,
     fire_suggestions,
+    insights,
     knowledge,
     lead,
     lead_abuse,
@@ -97,6 +98,7 @@ AREAS.append(live_counts.router)  # the side navigation's counts for live update
 AREAS.append(case_confirm.router)  # recording the customer's confirmation
 AREAS.append(search.router)  # /work/search and /portal/search
 AREAS += [lead_reviews.router, my_coaching.router]  # reply review, an agent's own coaching
+AREAS.append(insights.router)  # /lead/insights, /insights/mine, /insights, /reports
 
 
 def install_pages(app: FastAPI) -> None:

@@ -38,7 +38,7 @@ class NavItem:
 # customer portal are served by their own modules under these paths.
 NAV: dict[Role, tuple[NavItem, ...]] = {
     Role.AGENT: (NavItem("Queues", "/work"), NavItem("Knowledge", "/knowledge"),
-                 NavItem("Fire log", "/fires")),
+                 NavItem("Fire log", "/fires"), NavItem("My figures", "/insights/mine")),
     Role.LEAD: (NavItem("Queues", "/work"), NavItem("Lead console", "/lead"),
                 NavItem("Knowledge", "/knowledge")),
     Role.ADMIN: (NavItem("Queues", "/work"), NavItem("Lead console", "/lead"),
