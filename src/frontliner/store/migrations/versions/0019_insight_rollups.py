@@ -2,7 +2,7 @@
 added, how far the audit trail was read; satisfaction ratings by time (latest comments)
 
 Revision ID: 0019_insight_rollups
-Revises: 0018_webhooks
+Revises: 0015_sessions_throttle
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019_insight_rollups"
-down_revision: str | None = "0018_webhooks"
+down_revision: str | None = "0015_sessions_throttle"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
