@@ -18,6 +18,7 @@ from frontliner.config import Settings, get_settings
 from frontliner.desk.ports import UowFactory
 from frontliner.web import live, public
 from frontliner.web.api import router as api_router
+from frontliner.web.api_docs import install_api_docs
 from frontliner.web.errors import install_error_handlers
 from frontliner.web.health import router as health_router
 from frontliner.web.limits import BodyLimit
@@ -61,6 +62,8 @@ def create_app(
         summary="Customer-service desk API: cases, owners, empowerment, escalations, closing.",
         version="1",
         openapi_url="/openapi.json",
+        docs_url=None,  # our own /docs, from the package (web/api_docs.py)
+        redoc_url=None,  # ReDoc would load from a CDN: one explorer is enough
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -73,6 +76,7 @@ def create_app(
     install_redaction()  # link secrets never reach the access log
     app.include_router(health_router)
     app.include_router(api_router, prefix="/api/v1")
+    install_api_docs(app)  # /docs: Swagger UI from the package, under the CSP
     install_pages(app)  # the browser pages: /login, /work, /lead, /portal, /static
     public.install(app, settings)  # /contact, /chat/start, /ws/chat/{token}, /ws/agent
     live.install(app)  # the agents' live feed (behind /ws/agent)

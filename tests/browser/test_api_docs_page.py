@@ -1,0 +1,33 @@
+"""/docs, the API explorer, in Chromium: it works with no network but our own server
+(the browser refuses every other host) and under the site's strict CSP. The browser
+fixtures fail the test on any script error or CSP violation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.browser.conftest import LiveServer
+
+from frontliner.web.pages.security import CONTENT_SECURITY_POLICY
+
+
+def test_api_explorer_shows_the_operations_offline_under_the_csp(
+    anonymous_page: Any, live_server: LiveServer
+) -> None:
+    page = anonymous_page
+    elsewhere: list[str] = []
+
+    def only_our_server(route: Any) -> None:
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:  # offline: a CDN is out of reach
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_our_server)
+    response = page.goto("/docs")
+    assert response is not None and response.status == 200
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    page.get_by_role("heading", name="Frontliner").wait_for()
+    page.get_by_text("/api/v1/cases/{ref}").first.wait_for()
+    assert elsewhere == []
