@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from frontliner.desk import access
+from frontliner.desk import access, bounds
 from frontliner.desk.audit import record
 from frontliner.desk.clock import resolve_now, start_of_day
 from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
@@ -102,10 +102,11 @@ def _check_limits(
     per_case: int, per_day: int, extra_days: int, kinds: Sequence[str]
 ) -> list[str]:
     problems: dict[str, str] = {}
-    for name, value in (("money_per_case", per_case), ("money_per_day", per_day),
-                        ("extra_days", extra_days)):
-        if value < 0:
-            problems[name] = "must be zero or more"
+    try:
+        bounds.check_amounts({"money_per_case": per_case, "money_per_day": per_day},
+                             {"extra_days": extra_days})
+    except Invalid as error:
+        problems |= error.fields
     unknown = [k for k in kinds if k not in _ALL_KINDS]
     if unknown:
         problems["remedy_kinds"] = f"unknown kinds {unknown}; known: {_ALL_KINDS}"
@@ -132,9 +133,7 @@ def apply_remedy(
     access.require_works_case(actor, case)
     access.require_unresolved(case)
     remedy_kind = _remedy_kind(kind)
-    if amount < 0 or days < 0:
-        raise Invalid("A remedy's amount and days cannot be negative.",
-                      {"amount": "zero or more", "days": "zero or more"})
+    bounds.check_amounts({"amount": amount}, {"days": days})
     assert case.id is not None and actor.id is not None
     remedy = Remedy(case_id=case.id, kind=remedy_kind, requested_by_id=actor.id,
                     requested_at=at, amount=amount, days=days, note=note.strip())

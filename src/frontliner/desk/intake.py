@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from frontliner.desk import access, assignment
+from frontliner.desk import access, assignment, bounds
 from frontliner.desk.audit import record
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.customers import current_customer, customer_by_contact, parse_contact
@@ -70,6 +70,7 @@ def open_case(
     customer_name, contact = _fill_from_own_record(uow, actor, customer_name, contact)
     people = _check_intake(nature, customer_name, contact, people_involved)
     check_problem_at(problem_at, at)
+    bounds.check_amounts({"remedy_requested": remedy_requested})
     customer = _customer_for(uow, actor, customer_name, contact, at)
     assert customer.id is not None
     recent = uow.cases_opened_since(customer.id, at - timedelta(days=REPEAT_WINDOW_DAYS))

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from frontliner.desk import bounds
 from frontliner.desk.assignment import MAX_CAPACITY
 from frontliner.desk.errors import Conflict, Invalid
 from frontliner.desk.model import (
@@ -197,6 +198,8 @@ class SqlUnitOfWork:
         self._wrote = False
 
     def get(self, kind: type[T], id: int) -> T | None:
+        if not bounds.is_id(id):  # no row has it; the database would refuse the number
+            return None
         with self._translated():
             return self.session.get(kind, id)
 

@@ -18,6 +18,7 @@ from frontliner.desk.model import Role, User
 from frontliner.store import account_queries, queries
 from frontliner.web.deps import AdminUser, CurrentUser, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import render, render_page, session_of
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.common import ERRORS, PageOut
 from frontliner.web.schemas.users import (
     AccountAuditOut,
@@ -35,7 +36,7 @@ router = APIRouter(tags=["users"], responses=ERRORS)
 
 @router.post("/users/{user_id}/reactivate", response_model=UserOut,
              summary="Let a deactivated user sign in again (admin)")
-def reactivate(user_id: int, user: AdminUser, uow: UowDep) -> Any:
+def reactivate(user_id: Id, user: AdminUser, uow: UowDep) -> Any:
     changed = accounts.reactivate(uow, user, user_id)
     uow.commit()
     return render(UserOut, changed)
@@ -43,14 +44,14 @@ def reactivate(user_id: int, user: AdminUser, uow: UowDep) -> Any:
 
 @router.get("/users/{user_id}/audit", response_model=PageOut[AccountAuditOut],
             summary="What was done to a user's account, newest first (admin)")
-def audit(user_id: int, user: AdminUser, uow: UowDep, page: PageDep) -> Any:
+def audit(user_id: Id, user: AdminUser, uow: UowDep, page: PageDep) -> Any:
     access.load_user(uow, user_id)
     found = account_queries.audit_trail(session_of(uow), user_id, page.cursor, page.limit)
     return render_page(found, AccountAuditOut)
 
 
 @router.put("/teams/{team_id}", response_model=TeamOut, summary="Rename a team (admin)")
-def rename_team(team_id: int, body: TeamIn, user: AdminUser, uow: UowDep) -> Any:
+def rename_team(team_id: Id, body: TeamIn, user: AdminUser, uow: UowDep) -> Any:
     team = accounts.rename_team(uow, user, team_id, body.name)
     uow.commit()
     return render(TeamOut, team)
@@ -58,7 +59,7 @@ def rename_team(team_id: int, body: TeamIn, user: AdminUser, uow: UowDep) -> Any
 
 @router.get("/teams/{team_id}/members", response_model=PageOut[UserOut],
             summary="A team's members (staff)")
-def members(team_id: int, user: StaffUser, uow: UowDep, page: PageDep) -> Any:
+def members(team_id: Id, user: StaffUser, uow: UowDep, page: PageDep) -> Any:
     found = queries.list_users(session_of(uow), team_id=team_id, cursor=page.cursor,
                                        limit=page.limit)
     return render_page(found, UserOut)
@@ -73,7 +74,7 @@ def _own_or_admin(actor: User, user_id: int) -> None:
             summary="API tokens, newest first: your own, or anyone's as admin "
                     "(?user_id= for one user's)")
 def list_tokens(user: CurrentUser, uow: UowDep, page: PageDep,
-                user_id: int | None = None) -> Any:
+                user_id: Id | None = None) -> Any:
     if user.role != Role.ADMIN:
         assert user.id is not None
         _own_or_admin(user, user.id if user_id is None else user_id)
@@ -85,7 +86,7 @@ def list_tokens(user: CurrentUser, uow: UowDep, page: PageDep,
 @router.post("/users/{user_id}/tokens", response_model=NewTokenOut, status_code=201,
              summary="Create an API token for a user: yourself, or anyone as admin (the "
                      "secret is shown once)")
-def create_token(user_id: int, body: TokenIn, user: CurrentUser, uow: UowDep) -> Any:
+def create_token(user_id: Id, body: TokenIn, user: CurrentUser, uow: UowDep) -> Any:
     _own_or_admin(user, user_id)
     issued = issue_token(uow, user, user_id, body.name)
     uow.commit()
@@ -94,7 +95,7 @@ def create_token(user_id: int, body: TokenIn, user: CurrentUser, uow: UowDep) ->
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut,
                summary="Revoke an API token: your own, or anyone's as admin")
-def revoke(token_id: int, user: CurrentUser, uow: UowDep) -> Any:
+def revoke(token_id: Id, user: CurrentUser, uow: UowDep) -> Any:
     token = revoke_token(uow, user, token_id)
     uow.commit()
     return render(TokenOut, token)

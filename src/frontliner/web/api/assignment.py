@@ -24,6 +24,7 @@ from frontliner.web.schemas.assignment import (
     StaffPresenceOut,
     UnassignedOut,
 )
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.cases import CaseOut
 from frontliner.web.schemas.common import ERRORS, PageOut
 from frontliner.web.schemas.users import UserOut
@@ -63,7 +64,7 @@ def set_my_presence(body: PresenceIn, user: StaffUser, uow: UowDep) -> Any:
     response_model=UserOut,
     summary="Most open cases assignment gives a colleague (lead: agents; admin: anyone)",
 )
-def set_capacity(user_id: int, body: CapacityIn, user: LeadUser, uow: UowDep) -> Any:
+def set_capacity(user_id: Id, body: CapacityIn, user: LeadUser, uow: UowDep) -> Any:
     changed = presence.set_capacity(uow, user, user_id, body.capacity)
     uow.commit()
     return render(UserOut, changed)

@@ -11,6 +11,7 @@ from frontliner.desk.model import User
 from frontliner.web.deps import CurrentUser, UowDep
 from frontliner.web.errors import ApiError, unauthorized
 from frontliner.web.lookup import render
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.common import ERRORS
 from frontliner.web.schemas.users import (
     LoginIn,
@@ -80,7 +81,7 @@ def list_tokens(user: CurrentUser, uow: UowDep) -> Any:
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke an API token")
-def revoke(token_id: int, user: CurrentUser, uow: UowDep) -> Any:
+def revoke(token_id: Id, user: CurrentUser, uow: UowDep) -> Any:
     token = revoke_token(uow, user, token_id)
     uow.commit()
     return render(TokenOut, token)

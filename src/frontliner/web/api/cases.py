@@ -12,6 +12,7 @@ from frontliner.desk.model import CaseStatus, Channel, Role, Size
 from frontliner.store import live_queries, queries
 from frontliner.web.deps import CurrentUser, IfMatch, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of, set_etag
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.cases import (
     AuditOut,
     CallIn,
@@ -57,11 +58,11 @@ def list_cases(
     uow: UowDep,
     page: PageDep,
     status: Annotated[list[CaseStatus] | None, Query()] = None,
-    owner_id: int | None = None,
-    handler_id: int | None = None,
-    customer_id: int | None = None,
+    owner_id: Id | None = None,
+    handler_id: Id | None = None,
+    customer_id: Id | None = None,
     size: Size | None = None,
-    fire_id: int | None = None,
+    fire_id: Id | None = None,
     q: Annotated[str | None, Query(max_length=200, description="words in the nature")] = None,
 ) -> Any:
     if user.role == Role.CUSTOMER:

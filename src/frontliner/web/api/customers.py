@@ -13,6 +13,7 @@ from frontliner.store import queries
 from frontliner.web.customer_export import export_response
 from frontliner.web.deps import CurrentUser, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import render, render_page, session_of
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.common import ERRORS, PageOut
 from frontliner.web.schemas.customers import (
     ContactIn,
@@ -64,7 +65,7 @@ def create_customer(body: CustomerIn, user: CurrentUser, uow: UowDep) -> Any:
     response_model=CustomerDetailOut,
     summary="A customer and their contacts (a customer: only their own)",
 )
-def get_customer(customer_id: int, user: CurrentUser, uow: UowDep) -> Any:
+def get_customer(customer_id: Id, user: CurrentUser, uow: UowDep) -> Any:
     return _detail(uow, access.load_customer(uow, user, customer_id))
 
 
@@ -74,7 +75,7 @@ def get_customer(customer_id: int, user: CurrentUser, uow: UowDep) -> Any:
     status_code=201,
     summary="Add an e-mail or phone number",
 )
-def add_contact(customer_id: int, body: ContactIn, user: CurrentUser, uow: UowDep) -> Any:
+def add_contact(customer_id: Id, body: ContactIn, user: CurrentUser, uow: UowDep) -> Any:
     contact = customers.add_contact(uow, user, customer_id, body.value, body.primary)
     uow.commit()
     return render(ContactOut, contact)
@@ -85,7 +86,7 @@ def add_contact(customer_id: int, body: ContactIn, user: CurrentUser, uow: UowDe
     response_model=CustomerDetailOut,
     summary="Fold a duplicate record into this one",
 )
-def merge(customer_id: int, body: MergeIn, user: CurrentUser, uow: UowDep) -> Any:
+def merge(customer_id: Id, body: MergeIn, user: CurrentUser, uow: UowDep) -> Any:
     kept = customers.merge_customers(uow, user, customer_id, body.duplicate_id)
     uow.commit()
     return _detail(uow, kept)
@@ -108,7 +109,7 @@ def export(customer_id: int, request: Request, user: CurrentUser, uow: UowDep) -
     response_model=PageOut[TimelineEntryOut],
     summary="Every message across the customer's cases and channels, newest first",
 )
-def timeline(customer_id: int, user: CurrentUser, uow: UowDep, page: PageDep) -> Any:
+def timeline(customer_id: Id, user: CurrentUser, uow: UowDep, page: PageDep) -> Any:
     customer = access.load_customer(uow, user, customer_id)
     assert customer.id is not None
     found = queries.customer_timeline(

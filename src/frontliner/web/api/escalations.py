@@ -12,6 +12,7 @@ from frontliner.desk import escalation
 from frontliner.store import queries
 from frontliner.web.deps import CurrentUser, IfMatch, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.cases import (
     EscalateIn,
     EscalationOut,
@@ -96,7 +97,7 @@ def due_follow_ups(
     response_model=FollowUpOut,
     summary="Record a follow-up; the next is scheduled while the case is unresolved",
 )
-def complete(follow_up_id: int, body: NoteIn, user: CurrentUser, uow: UowDep) -> Any:
+def complete(follow_up_id: Id, body: NoteIn, user: CurrentUser, uow: UowDep) -> Any:
     done = escalation.complete_follow_up(uow, user, follow_up_id, body.note)
     uow.commit()
     return render(FollowUpOut, done)

@@ -12,6 +12,7 @@ from frontliner.desk.model import Fire
 from frontliner.store import queries
 from frontliner.web.deps import CurrentUser, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.cases import CaseOut
 from frontliner.web.schemas.common import ERRORS, PageOut
 from frontliner.web.schemas.knowledge import (
@@ -44,7 +45,7 @@ def start_fire(body: FireIn, user: CurrentUser, uow: UowDep) -> Any:
 
 
 @router.get("/{fire_id}", response_model=FireOut, summary="One fire (staff)")
-def get_fire(fire_id: int, user: StaffUser, uow: UowDep) -> Any:
+def get_fire(fire_id: Id, user: StaffUser, uow: UowDep) -> Any:
     fire = uow.get(Fire, fire_id)
     if fire is None:
         raise NotFound(f"No fire with id {fire_id} in the fire log.", {"fire_id": fire_id})
@@ -56,7 +57,7 @@ def get_fire(fire_id: int, user: StaffUser, uow: UowDep) -> Any:
     response_model=PageOut[FireNoteOut],
     summary="A fire's signed notes, in order (staff)",
 )
-def list_notes(fire_id: int, user: StaffUser, uow: UowDep, page: PageDep) -> Any:
+def list_notes(fire_id: Id, user: StaffUser, uow: UowDep, page: PageDep) -> Any:
     found = queries.fire_log_notes(session_of(uow), fire_id, page.cursor, page.limit)
     return render_page(found, FireNoteOut)
 
@@ -67,7 +68,7 @@ def list_notes(fire_id: int, user: StaffUser, uow: UowDep, page: PageDep) -> Any
     status_code=201,
     summary="A signed note: problem and solution, dated, with you as author",
 )
-def add_note(fire_id: int, body: FireNoteIn, user: CurrentUser, uow: UowDep) -> Any:
+def add_note(fire_id: Id, body: FireNoteIn, user: CurrentUser, uow: UowDep) -> Any:
     on_case = None if body.case_ref is None else case_id(case_for(uow, user, body.case_ref))
     note = firelog.add_fire_note(uow, user, fire_id, body.problem, body.solution, on_case)
     uow.commit()
@@ -75,7 +76,7 @@ def add_note(fire_id: int, body: FireNoteIn, user: CurrentUser, uow: UowDep) -> 
 
 
 @router.post("/{fire_id}/cases", response_model=CaseOut, summary="Link a case to this fire")
-def link_case(fire_id: int, body: LinkCaseIn, user: CurrentUser, uow: UowDep) -> Any:
+def link_case(fire_id: Id, body: LinkCaseIn, user: CurrentUser, uow: UowDep) -> Any:
     case = firelog.link_case(uow, user, fire_id, case_id(case_for(uow, user, body.case_ref)))
     uow.commit()
     return render(CaseOut, case)
@@ -86,7 +87,7 @@ def link_case(fire_id: int, body: LinkCaseIn, user: CurrentUser, uow: UowDep) ->
     response_model=FireOut,
     summary="A lead records the once-and-for-all fix; its author gets the credit",
 )
-def fixed_for_good(fire_id: int, body: FixedIn, user: CurrentUser, uow: UowDep) -> Any:
+def fixed_for_good(fire_id: Id, body: FixedIn, user: CurrentUser, uow: UowDep) -> Any:
     fire = firelog.mark_fixed_for_good(uow, user, fire_id, body.fix, body.author_id)
     uow.commit()
     return render(FireOut, fire)

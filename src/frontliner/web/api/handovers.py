@@ -10,6 +10,7 @@ from frontliner.desk import ownership
 from frontliner.store import queries, workspace_queries
 from frontliner.web.deps import CurrentUser, IfMatch, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.cases import HandoverIn, HandoverOut
 from frontliner.web.schemas.common import ERRORS, NoteIn, PageOut
 
@@ -50,7 +51,7 @@ def offered_to_me(user: StaffUser, uow: UowDep, page: PageDep) -> Any:
     response_model=HandoverOut,
     summary="Accept: you own the case from now on",
 )
-def accept(handover_id: int, user: CurrentUser, uow: UowDep) -> Any:
+def accept(handover_id: Id, user: CurrentUser, uow: UowDep) -> Any:
     handover = ownership.accept_handover(uow, user, handover_id)
     uow.commit()
     return render(HandoverOut, handover)
@@ -61,7 +62,7 @@ def accept(handover_id: int, user: CurrentUser, uow: UowDep) -> Any:
     response_model=HandoverOut,
     summary="Decline: the owner stays the owner",
 )
-def decline(handover_id: int, body: NoteIn, user: CurrentUser, uow: UowDep) -> Any:
+def decline(handover_id: Id, body: NoteIn, user: CurrentUser, uow: UowDep) -> Any:
     handover = ownership.decline_handover(uow, user, handover_id, body.note)
     uow.commit()
     return render(HandoverOut, handover)
@@ -72,7 +73,7 @@ def decline(handover_id: int, body: NoteIn, user: CurrentUser, uow: UowDep) -> A
     response_model=HandoverOut,
     summary="The owner takes back an unanswered offer",
 )
-def withdraw(handover_id: int, user: CurrentUser, uow: UowDep) -> Any:
+def withdraw(handover_id: Id, user: CurrentUser, uow: UowDep) -> Any:
     handover = ownership.withdraw_handover(uow, user, handover_id)
     uow.commit()
     return render(HandoverOut, handover)

@@ -12,6 +12,7 @@ from frontliner.desk.model import ArticleStatus, KnowledgeArticle, PreparedReply
 from frontliner.store import queries
 from frontliner.web.deps import CurrentUser, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.common import ERRORS, PageOut
 from frontliner.web.schemas.knowledge import (
     ArticleEditIn,
@@ -53,7 +54,7 @@ def write_article(body: ArticleIn, user: CurrentUser, uow: UowDep) -> Any:
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, summary="One article (staff)")
-def get_article(article_id: int, user: StaffUser, uow: UowDep) -> Any:
+def get_article(article_id: Id, user: StaffUser, uow: UowDep) -> Any:
     article = uow.get(KnowledgeArticle, article_id)
     if article is None:
         raise NotFound(f"No knowledge article with id {article_id}.", {"article_id": article_id})
@@ -64,14 +65,14 @@ def get_article(article_id: int, user: StaffUser, uow: UowDep) -> Any:
     "/articles/{article_id}", response_model=ArticleOut,
     summary="Edit (its author while a draft, or a lead)",
 )
-def edit_article(article_id: int, body: ArticleEditIn, user: CurrentUser, uow: UowDep) -> Any:
+def edit_article(article_id: Id, body: ArticleEditIn, user: CurrentUser, uow: UowDep) -> Any:
     article = knowledge.edit_article(uow, user, article_id, body.title, body.body)
     uow.commit()
     return render(ArticleOut, article)
 
 
 @router.post("/articles/{article_id}/publish", response_model=ArticleOut, summary="Publish (lead)")
-def publish(article_id: int, user: CurrentUser, uow: UowDep) -> Any:
+def publish(article_id: Id, user: CurrentUser, uow: UowDep) -> Any:
     article = knowledge.publish_article(uow, user, article_id)
     uow.commit()
     return render(ArticleOut, article)
@@ -81,7 +82,7 @@ def publish(article_id: int, user: CurrentUser, uow: UowDep) -> Any:
     "/articles/{article_id}/unpublish", response_model=ArticleOut,
     summary="Back to draft: no longer suggested (lead)",
 )
-def unpublish(article_id: int, user: CurrentUser, uow: UowDep) -> Any:
+def unpublish(article_id: Id, user: CurrentUser, uow: UowDep) -> Any:
     article = knowledge.unpublish_article(uow, user, article_id)
     uow.commit()
     return render(ArticleOut, article)
@@ -108,7 +109,7 @@ def list_replies(
 @router.get(
     "/prepared-replies/{reply_id}", response_model=ReplyOut, summary="One prepared reply (staff)"
 )
-def get_reply(reply_id: int, user: StaffUser, uow: UowDep) -> Any:
+def get_reply(reply_id: Id, user: StaffUser, uow: UowDep) -> Any:
     reply = uow.get(PreparedReply, reply_id)
     if reply is None:
         raise NotFound(f"No prepared reply with id {reply_id}.", {"reply_id": reply_id})
@@ -129,7 +130,7 @@ def add_reply(body: ReplyIn, user: CurrentUser, uow: UowDep) -> Any:
     response_model=ReplyOut,
     summary="Edit a prepared reply (its author while a draft, or a lead)",
 )
-def edit_reply(reply_id: int, body: ReplyEditIn, user: CurrentUser, uow: UowDep) -> Any:
+def edit_reply(reply_id: Id, body: ReplyEditIn, user: CurrentUser, uow: UowDep) -> Any:
     reply = knowledge.edit_prepared_reply(uow, user, reply_id, body.title, body.body, body.tags)
     uow.commit()
     return render(ReplyOut, reply)
@@ -139,7 +140,7 @@ def edit_reply(reply_id: int, body: ReplyEditIn, user: CurrentUser, uow: UowDep)
     "/prepared-replies/{reply_id}/publish", response_model=ReplyOut,
     summary="Publish: offered in every case's composer (lead)",
 )
-def publish_reply(reply_id: int, user: CurrentUser, uow: UowDep) -> Any:
+def publish_reply(reply_id: Id, user: CurrentUser, uow: UowDep) -> Any:
     reply = knowledge.publish_prepared_reply(uow, user, reply_id)
     uow.commit()
     return render(ReplyOut, reply)
@@ -149,7 +150,7 @@ def publish_reply(reply_id: int, user: CurrentUser, uow: UowDep) -> Any:
     "/prepared-replies/{reply_id}/unpublish", response_model=ReplyOut,
     summary="Back to draft: no longer offered (lead)",
 )
-def unpublish_reply(reply_id: int, user: CurrentUser, uow: UowDep) -> Any:
+def unpublish_reply(reply_id: Id, user: CurrentUser, uow: UowDep) -> Any:
     reply = knowledge.unpublish_prepared_reply(uow, user, reply_id)
     uow.commit()
     return render(ReplyOut, reply)

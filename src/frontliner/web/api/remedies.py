@@ -12,6 +12,7 @@ from frontliner.desk.model import RemedyStatus
 from frontliner.store import queries
 from frontliner.web.deps import CurrentUser, IfMatch, LeadUser, PageDep, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.cases import ApprovalOut, PendingApprovalOut, RemedyIn, RemedyOut
 from frontliner.web.schemas.common import ERRORS, NoteIn, PageOut
 
@@ -62,7 +63,7 @@ def pending(user: LeadUser, uow: UowDep, page: PageDep) -> Any:
     response_model=ApprovalOut,
     summary="Approve: the remedy is applied now",
 )
-def approve(approval_id: int, body: NoteIn, user: CurrentUser, uow: UowDep) -> Any:
+def approve(approval_id: Id, body: NoteIn, user: CurrentUser, uow: UowDep) -> Any:
     approval = empowerment.decide_approval(uow, user, approval_id, True, body.note)
     uow.commit()
     return render(ApprovalOut, approval)
@@ -73,7 +74,7 @@ def approve(approval_id: int, body: NoteIn, user: CurrentUser, uow: UowDep) -> A
     response_model=ApprovalOut,
     summary="Decline with a note telling the agent why",
 )
-def decline(approval_id: int, body: NoteIn, user: CurrentUser, uow: UowDep) -> Any:
+def decline(approval_id: Id, body: NoteIn, user: CurrentUser, uow: UowDep) -> Any:
     approval = empowerment.decide_approval(uow, user, approval_id, False, body.note)
     uow.commit()
     return render(ApprovalOut, approval)

@@ -12,6 +12,7 @@ from frontliner.desk.model import EmpowermentProfile, Role, Team
 from frontliner.store import queries
 from frontliner.web.deps import AdminUser, CurrentUser, LeadUser, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.common import ERRORS, PageOut
 from frontliner.web.schemas.users import (
     KudosIn,
@@ -41,7 +42,7 @@ def list_users(
     role: Role | None = None,
     active: bool | None = None,
     q: Annotated[str | None, Query(max_length=200, description="part of a name or e-mail")] = None,
-    team_id: int | None = None,
+    team_id: Id | None = None,
 ) -> Any:
     found = queries.list_users(session_of(uow), role, active, q, team_id, page.cursor,
                                        page.limit)
@@ -66,28 +67,28 @@ def create_user(body: UserIn, user: AdminUser, uow: UowDep) -> Any:
 
 
 @router.get("/users/{user_id}", response_model=UserOut, summary="A user (staff, or yourself)")
-def get_user(user_id: int, user: CurrentUser, uow: UowDep) -> Any:
+def get_user(user_id: Id, user: CurrentUser, uow: UowDep) -> Any:
     if user.id != user_id and not access.is_staff(user):
         raise NotFound(f"No user with id {user_id}.", {"user_id": user_id})
     return render(UserOut, access.load_user(uow, user_id))
 
 
 @router.put("/users/{user_id}/role", response_model=UserOut, summary="Change a role (admin)")
-def set_role(user_id: int, body: RoleIn, user: AdminUser, uow: UowDep) -> Any:
+def set_role(user_id: Id, body: RoleIn, user: AdminUser, uow: UowDep) -> Any:
     changed = accounts.change_role(uow, user, user_id, body.role)
     uow.commit()
     return render(UserOut, changed)
 
 
 @router.put("/users/{user_id}/team", response_model=UserOut, summary="Put in a team (admin)")
-def set_team(user_id: int, body: TeamAssignIn, user: AdminUser, uow: UowDep) -> Any:
+def set_team(user_id: Id, body: TeamAssignIn, user: AdminUser, uow: UowDep) -> Any:
     changed = accounts.move_to_team(uow, user, user_id, body.team_id)
     uow.commit()
     return render(UserOut, changed)
 
 
 @router.put("/users/{user_id}/skills", response_model=UserOut, summary="Set skills (lead)")
-def set_skills(user_id: int, body: SkillsIn, user: StaffUser, uow: UowDep) -> Any:
+def set_skills(user_id: Id, body: SkillsIn, user: StaffUser, uow: UowDep) -> Any:
     changed = accounts.change_skills(uow, user, user_id, body.skills)
     uow.commit()
     return render(UserOut, changed)
@@ -98,7 +99,7 @@ def set_skills(user_id: int, body: SkillsIn, user: StaffUser, uow: UowDep) -> An
     status_code=204,
     summary="Set a password (yours, or anyone's as admin)",
 )
-def set_password(user_id: int, body: PasswordIn, user: CurrentUser, uow: UowDep) -> None:
+def set_password(user_id: Id, body: PasswordIn, user: CurrentUser, uow: UowDep) -> None:
     if user.id != user_id and user.role != Role.ADMIN:
         raise NotFound(f"No user with id {user_id}.", {"user_id": user_id})
     accounts.set_password(uow, user, user_id, body.password)
@@ -110,7 +111,7 @@ def set_password(user_id: int, body: PasswordIn, user: CurrentUser, uow: UowDep)
     response_model=UserOut,
     summary="Deactivate a user; their open cases go back to a lead (admin)",
 )
-def deactivate(user_id: int, user: AdminUser, uow: UowDep) -> Any:
+def deactivate(user_id: Id, user: AdminUser, uow: UowDep) -> Any:
     changed = accounts.deactivate(uow, user, user_id)
     uow.commit()
     return render(UserOut, changed)
@@ -121,7 +122,7 @@ def deactivate(user_id: int, user: AdminUser, uow: UowDep) -> Any:
     response_model=ProfileOut,
     summary="The empowerment limits that apply to a user (staff)",
 )
-def limits(user_id: int, user: StaffUser, uow: UowDep) -> Any:
+def limits(user_id: Id, user: StaffUser, uow: UowDep) -> Any:
     return render(ProfileOut, empowerment.limits_for(uow, access.load_user(uow, user_id)))
 
 
@@ -130,7 +131,7 @@ def limits(user_id: int, user: StaffUser, uow: UowDep) -> Any:
     response_model=PageOut[KudosOut],
     summary="Kudos and fix credits a colleague received (staff)",
 )
-def kudos_received(user_id: int, user: StaffUser, uow: UowDep, page: PageDep) -> Any:
+def kudos_received(user_id: Id, user: StaffUser, uow: UowDep, page: PageDep) -> Any:
     target = access.load_user(uow, user_id)
     assert target.id is not None
     return render_page(

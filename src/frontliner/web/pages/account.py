@@ -22,6 +22,7 @@ from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import AnyPageUser
 from frontliner.web.pages.lead import done, flash
 from frontliner.web.pages.templating import render
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.sessions import current_session_id
 from frontliner.web.sign_in import sign_out_everywhere
 from frontliner.web.tokens import issue_token, revoke_token
@@ -68,7 +69,7 @@ def create_token(request: Request, user: AnyPageUser, uow: UowDep,
 
 
 @router.post("/tokens/{token_id}/revoke")
-def revoke(request: Request, user: AnyPageUser, uow: UowDep, token_id: int) -> Response:
+def revoke(request: Request, user: AnyPageUser, uow: UowDep, token_id: Id) -> Response:
     revoke_token(uow, user, token_id)  # someone else's token: 404, nothing changes
     uow.commit()
     return done(request, "/account/tokens", "Token revoked: it no longer works.")

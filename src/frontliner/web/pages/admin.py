@@ -24,6 +24,7 @@ from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import page_user
 from frontliner.web.pages.lead import done, flash
 from frontliner.web.pages.templating import render
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.tokens import issue_token, revoke_token
 
 router = APIRouter(prefix="/admin")
@@ -112,7 +113,7 @@ def add_user(
 
 
 @router.get("/users/{user_id}")
-def user_page(request: Request, user: AdminPageUser, uow: UowDep, user_id: int,
+def user_page(request: Request, user: AdminPageUser, uow: UowDep, user_id: Id,
               cursor: Annotated[str | None, Query(max_length=500)] = None) -> Response:
     return _user_page(request, uow, user_id, cursor=cursor)
 
@@ -149,14 +150,14 @@ def _change(request: Request, uow: UnitOfWork, user_id: int, action: Any,
 
 
 @router.post("/users/{user_id}/role")
-def change_role(request: Request, user: AdminPageUser, uow: UowDep, user_id: int,
+def change_role(request: Request, user: AdminPageUser, uow: UowDep, user_id: Id,
                 role: Text = "") -> Response:
     return _change(request, uow, user_id,
                    lambda: accounts.change_role(uow, user, user_id, role), "Role changed.")
 
 
 @router.post("/users/{user_id}/team")
-def change_team(request: Request, user: AdminPageUser, uow: UowDep, user_id: int,
+def change_team(request: Request, user: AdminPageUser, uow: UowDep, user_id: Id,
                 team_id: Text = "") -> Response:
     return _change(request, uow, user_id,
                    lambda: accounts.move_to_team(uow, user, user_id, _team_id(team_id)),
@@ -164,7 +165,7 @@ def change_team(request: Request, user: AdminPageUser, uow: UowDep, user_id: int
 
 
 @router.post("/users/{user_id}/skills")
-def change_skills(request: Request, user: AdminPageUser, uow: UowDep, user_id: int,
+def change_skills(request: Request, user: AdminPageUser, uow: UowDep, user_id: Id,
                   skills: Text = "") -> Response:
     return _change(request, uow, user_id,
                    lambda: accounts.change_skills(uow, user, user_id, parse_skills(skills)),
@@ -172,20 +173,20 @@ def change_skills(request: Request, user: AdminPageUser, uow: UowDep, user_id: i
 
 
 @router.post("/users/{user_id}/deactivate")
-def deactivate(request: Request, user: AdminPageUser, uow: UowDep, user_id: int) -> Response:
+def deactivate(request: Request, user: AdminPageUser, uow: UowDep, user_id: Id) -> Response:
     return _change(request, uow, user_id, lambda: accounts.deactivate(uow, user, user_id),
                    "Deactivated: they can no longer sign in, and their API tokens stop "
                    "working.")
 
 
 @router.post("/users/{user_id}/reactivate")
-def reactivate(request: Request, user: AdminPageUser, uow: UowDep, user_id: int) -> Response:
+def reactivate(request: Request, user: AdminPageUser, uow: UowDep, user_id: Id) -> Response:
     return _change(request, uow, user_id, lambda: accounts.reactivate(uow, user, user_id),
                    "Reactivated: they can sign in again.")
 
 
 @router.post("/users/{user_id}/tokens")
-def create_token(request: Request, user: AdminPageUser, uow: UowDep, user_id: int,
+def create_token(request: Request, user: AdminPageUser, uow: UowDep, user_id: Id,
                  name: Annotated[str, Form(max_length=100)] = "") -> Response:
     try:
         issued = issue_token(uow, user, user_id, name)
@@ -198,8 +199,8 @@ def create_token(request: Request, user: AdminPageUser, uow: UowDep, user_id: in
 
 
 @router.post("/users/{user_id}/tokens/{token_id}/revoke")
-def revoke(request: Request, user: AdminPageUser, uow: UowDep, user_id: int,
-           token_id: int) -> Response:
+def revoke(request: Request, user: AdminPageUser, uow: UowDep, user_id: Id,
+           token_id: Id) -> Response:
     revoke_token(uow, user, token_id)
     uow.commit()
     return done(request, f"/admin/users/{user_id}", "Token revoked: it no longer works.")

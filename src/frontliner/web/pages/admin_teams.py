@@ -23,6 +23,7 @@ from frontliner.web.lookup import session_of
 from frontliner.web.pages.admin import AdminPageUser
 from frontliner.web.pages.lead import done, flash
 from frontliner.web.pages.templating import render
+from frontliner.web.schemas.bounds import Id
 
 router = APIRouter(prefix="/admin/teams")
 PAGE_SIZE = 50
@@ -55,7 +56,7 @@ def add_team(request: Request, user: AdminPageUser, uow: UowDep, name: Name = ""
 
 
 @router.get("/{team_id}")
-def team_page(request: Request, user: AdminPageUser, uow: UowDep, team_id: int,
+def team_page(request: Request, user: AdminPageUser, uow: UowDep, team_id: Id,
               cursor: Annotated[str | None, Query(max_length=500)] = None) -> Response:
     return _team_page(request, uow, team_id, cursor=cursor)
 
@@ -87,14 +88,14 @@ def _act(request: Request, uow: UnitOfWork, team_id: int, action: Callable0, mes
 
 
 @router.post("/{team_id}/name")
-def rename(request: Request, user: AdminPageUser, uow: UowDep, team_id: int,
+def rename(request: Request, user: AdminPageUser, uow: UowDep, team_id: Id,
            name: Name = "") -> Response:
     return _act(request, uow, team_id, lambda: accounts.rename_team(uow, user, team_id, name),
                 "Team renamed.")
 
 
 @router.post("/{team_id}/members")
-def add_member(request: Request, user: AdminPageUser, uow: UowDep, team_id: int,
+def add_member(request: Request, user: AdminPageUser, uow: UowDep, team_id: Id,
                email: Annotated[str, Form(max_length=320)] = "") -> Response:
     def add() -> None:
         found = uow.find(User, limit=1, email=normalise_email(email))
@@ -107,8 +108,8 @@ def add_member(request: Request, user: AdminPageUser, uow: UowDep, team_id: int,
 
 
 @router.post("/{team_id}/members/{user_id}/remove")
-def remove_member(request: Request, user: AdminPageUser, uow: UowDep, team_id: int,
-                  user_id: int) -> Response:
+def remove_member(request: Request, user: AdminPageUser, uow: UowDep, team_id: Id,
+                  user_id: Id) -> Response:
     return _act(request, uow, team_id,
                 lambda: accounts.move_to_team(uow, user, user_id, None),
                 "Removed from the team.")

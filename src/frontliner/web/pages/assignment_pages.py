@@ -24,6 +24,7 @@ from frontliner.web.lookup import case_for, case_id, session_of
 from frontliner.web.pages.auth import LeadPageUser, StaffPageUser, safe_next
 from frontliner.web.pages.lead import console, done, flash
 from frontliner.web.pages.templating import render
+from frontliner.web.schemas.bounds import Id
 
 router = APIRouter()
 
@@ -135,7 +136,7 @@ def assign(
 
 @router.post("/lead/team/{user_id}/capacity")
 def set_capacity(
-    request: Request, user_id: int, user: LeadPageUser, uow: UowDep,
+    request: Request, user_id: Id, user: LeadPageUser, uow: UowDep,
     capacity: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """A colleague's most open cases from automatic assignment (empty: the default)."""

@@ -21,6 +21,7 @@ from frontliner.web.deps import UowDep
 from frontliner.web.pages.auth import StaffPageUser
 from frontliner.web.pages.case_page import FLASH, render_case
 from frontliner.web.pages.errors import PageError
+from frontliner.web.schemas.bounds import Id
 
 router = APIRouter()
 
@@ -166,7 +167,7 @@ async def handover(request: Request, ref: str, user: StaffPageUser, uow: UowDep)
 
 
 @router.post("/work/cases/{ref}/handover/{handover_id}/{answer}")
-async def answer_handover(request: Request, ref: str, handover_id: int, answer: str,
+async def answer_handover(request: Request, ref: str, handover_id: Id, answer: str,
                           user: StaffPageUser, uow: UowDep) -> Response:
     def op(case: Case, values: dict[str, Any]) -> str:
         if answer == "accept":
@@ -205,7 +206,7 @@ async def request_confirmation(request: Request, ref: str, user: StaffPageUser,
 
 
 @router.post("/work/cases/{ref}/follow-ups/{follow_up_id}/done")
-async def follow_up_done(request: Request, ref: str, follow_up_id: int, user: StaffPageUser,
+async def follow_up_done(request: Request, ref: str, follow_up_id: Id, user: StaffPageUser,
                          uow: UowDep) -> Response:
     def op(case: Case, values: dict[str, Any]) -> str:
         escalation.complete_follow_up(uow, user, follow_up_id, str(values.get("note", "")))

@@ -27,6 +27,7 @@ from frontliner.web.pages.errors import PageError
 from frontliner.web.pages.lead import flash
 from frontliner.web.pages.templating import render
 from frontliner.web.policy_text import safe_policy
+from frontliner.web.schemas.bounds import Id
 
 router = APIRouter(prefix="/knowledge")
 
@@ -83,12 +84,12 @@ def add_reply(request: Request, user: StaffPageUser, uow: UowDep, title: Title =
 
 
 @router.get("/replies/{reply_id}")
-def reply_page(request: Request, reply_id: int, user: StaffPageUser, uow: UowDep) -> Response:
+def reply_page(request: Request, reply_id: Id, user: StaffPageUser, uow: UowDep) -> Response:
     return _show(request, uow, user, "replies", _reply(uow, reply_id))
 
 
 @router.get("/replies/{reply_id}/edit")
-def edit_reply_form(request: Request, reply_id: int, user: StaffPageUser,
+def edit_reply_form(request: Request, reply_id: Id, user: StaffPageUser,
                     uow: UowDep) -> Response:
     reply = _reply(uow, reply_id)
     typed = {"title": reply.title, "body": reply.body, "tags": ", ".join(reply.tags)}
@@ -96,7 +97,7 @@ def edit_reply_form(request: Request, reply_id: int, user: StaffPageUser,
 
 
 @router.post("/replies/{reply_id}/edit")
-def edit_reply(request: Request, reply_id: int, user: StaffPageUser, uow: UowDep,
+def edit_reply(request: Request, reply_id: Id, user: StaffPageUser, uow: UowDep,
                title: Title = "", body: Text = "",
                tags: Annotated[str, Form(max_length=1_000)] = "") -> Response:
     typed = {"title": title, "body": body, "tags": tags}
@@ -110,7 +111,7 @@ def edit_reply(request: Request, reply_id: int, user: StaffPageUser, uow: UowDep
 
 
 @router.post("/replies/{reply_id}/{action}")
-def publish_reply(request: Request, reply_id: int, action: str, user: StaffPageUser,
+def publish_reply(request: Request, reply_id: Id, action: str, user: StaffPageUser,
                   uow: UowDep) -> Response:
     operation = {"publish": knowledge.publish_prepared_reply,
                  "unpublish": knowledge.unpublish_prepared_reply}.get(action)
@@ -158,20 +159,20 @@ def write_article(request: Request, user: StaffPageUser, uow: UowDep, title: Tit
 
 
 @router.get("/{article_id}")
-def article_page(request: Request, article_id: int, user: StaffPageUser,
+def article_page(request: Request, article_id: Id, user: StaffPageUser,
                  uow: UowDep) -> Response:
     return _show(request, uow, user, "articles", _article(uow, article_id))
 
 
 @router.get("/{article_id}/edit")
-def edit_article_form(request: Request, article_id: int, user: StaffPageUser,
+def edit_article_form(request: Request, article_id: Id, user: StaffPageUser,
                       uow: UowDep) -> Response:
     article = _article(uow, article_id)
     return _form(request, "articles", article, {"title": article.title, "body": article.body})
 
 
 @router.post("/{article_id}/edit")
-def edit_article(request: Request, article_id: int, user: StaffPageUser, uow: UowDep,
+def edit_article(request: Request, article_id: Id, user: StaffPageUser, uow: UowDep,
                  title: Title = "", body: Text = "") -> Response:
     try:
         knowledge.edit_article(uow, user, article_id, title, body)
@@ -184,7 +185,7 @@ def edit_article(request: Request, article_id: int, user: StaffPageUser, uow: Uo
 
 
 @router.post("/{article_id}/{action}")
-def publish_article(request: Request, article_id: int, action: str, user: StaffPageUser,
+def publish_article(request: Request, article_id: Id, action: str, user: StaffPageUser,
                     uow: UowDep) -> Response:
     operation = {"publish": knowledge.publish_article,
                  "unpublish": knowledge.unpublish_article}.get(action)

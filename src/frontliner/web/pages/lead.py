@@ -27,6 +27,7 @@ from frontliner.web.pages.auth import LeadPageUser
 from frontliner.web.pages.fire_context import console_extra
 from frontliner.web.pages.templating import render
 from frontliner.web.pages.waiting import waiting_context
+from frontliner.web.schemas.bounds import Id
 
 router = APIRouter(prefix="/lead")
 
@@ -93,7 +94,7 @@ def approvals(
 @router.post("/approvals/{approval_id}")
 def decide(
     request: Request,
-    approval_id: int,
+    approval_id: Id,
     user: LeadPageUser,
     uow: UowDep,
     decision: Annotated[str, Form(max_length=20)] = "",

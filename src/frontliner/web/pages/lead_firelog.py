@@ -24,6 +24,7 @@ from frontliner.web.pages.auth import StaffPageUser
 from frontliner.web.pages.fire_context import suggestions_context
 from frontliner.web.pages.lead import console, done, flash
 from frontliner.web.pages.templating import render
+from frontliner.web.schemas.bounds import Id
 
 router = APIRouter(prefix="/fires")
 
@@ -98,7 +99,7 @@ def _no_fire(request: Request) -> Response:
 
 
 @router.get("/{fire_id}")
-def fire_page(request: Request, fire_id: int, user: StaffPageUser, uow: UowDep) -> Response:
+def fire_page(request: Request, fire_id: Id, user: StaffPageUser, uow: UowDep) -> Response:
     fire = _fire_or_none(uow, fire_id)
     if fire is None:
         return _no_fire(request)
@@ -119,7 +120,7 @@ def _after(
 
 @router.post("/{fire_id}/notes")
 def add_note(
-    request: Request, fire_id: int, user: StaffPageUser, uow: UowDep,
+    request: Request, fire_id: Id, user: StaffPageUser, uow: UowDep,
     problem: Annotated[str, Form(max_length=TEXT_MAX)] = "",
     solution: Annotated[str, Form(max_length=TEXT_MAX)] = "",
     case_ref: Annotated[str, Form(max_length=64)] = "",
@@ -136,7 +137,7 @@ def add_note(
 
 @router.post("/{fire_id}/cases")
 def link_case(
-    request: Request, fire_id: int, user: StaffPageUser, uow: UowDep,
+    request: Request, fire_id: Id, user: StaffPageUser, uow: UowDep,
     case_ref: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     try:
@@ -151,7 +152,7 @@ def link_case(
 
 @router.post("/{fire_id}/fixed")
 def fixed_for_good(
-    request: Request, fire_id: int, user: StaffPageUser, uow: UowDep,
+    request: Request, fire_id: Id, user: StaffPageUser, uow: UowDep,
     fix: Annotated[str, Form(max_length=TEXT_MAX)] = "",
     author_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:

@@ -28,6 +28,7 @@ from frontliner.web.pages.assignment_pages import colleague_assignment
 from frontliner.web.pages.auth import LeadPageUser, StaffPageUser
 from frontliner.web.pages.lead import console, done, flash
 from frontliner.web.pages.templating import render
+from frontliner.web.schemas.bounds import Id
 
 router = APIRouter()
 
@@ -171,7 +172,7 @@ def give_kudos(
 @router.get("/team/{user_id}")
 def colleague(
     request: Request,
-    user_id: int,
+    user_id: Id,
     user: StaffPageUser,
     uow: UowDep,
     cursor: Annotated[str | None, Query(max_length=500)] = None,

@@ -21,6 +21,7 @@ from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import StaffPageUser
 from frontliner.web.pages.errors import PageError
 from frontliner.web.pages.templating import render
+from frontliner.web.schemas.bounds import Id
 
 router = APIRouter()
 
@@ -140,7 +141,7 @@ def queues_page(
 
 
 @router.get("/work/handovers/{handover_id}")
-def handover_link(handover_id: int, user: StaffPageUser, uow: UowDep) -> Response:
+def handover_link(handover_id: Id, user: StaffPageUser, uow: UowDep) -> Response:
     """A handover offered to you opens on its case, where you accept or decline it."""
     handover = uow.get(Handover, handover_id)
     case = uow.get(Case, handover.case_id) if handover is not None else None

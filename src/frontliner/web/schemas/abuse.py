@@ -9,6 +9,7 @@ from pydantic import Field
 
 from frontliner.desk.abuse import MAX_NOTE, MAX_POLICY, MAX_REASON
 from frontliner.desk.model import AbuseAction, Channel
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.common import In, Out
 
 
@@ -29,13 +30,13 @@ class PolicyOut(Out):
 
 
 class ReportIn(In):
-    interaction_id: int = Field(description="The customer's message")
+    interaction_id: Id = Field(description="The customer's message")
     kind: str = Field(max_length=32, description="insult, slur, threat, harassment, doxxing")
     reason: str = Field(max_length=MAX_REASON)
 
 
 class EndIn(In):
-    interaction_id: int = Field(description="The abusive message the conversation ends over")
+    interaction_id: Id = Field(description="The abusive message the conversation ends over")
     reason: str = Field(max_length=MAX_REASON)
 
 

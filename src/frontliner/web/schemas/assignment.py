@@ -8,6 +8,7 @@ from pydantic import Field
 
 from frontliner.desk.assignment import MAX_CAPACITY, MAX_IDLE_MINUTES
 from frontliner.desk.model import Presence
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.common import In, Out
 
 
@@ -41,7 +42,7 @@ class RulesOut(Out):
 
 
 class AssignIn(In):
-    user_id: int = Field(description="the agent or lead who will own the case")
+    user_id: Id = Field(description="the agent or lead who will own the case")
 
 
 class UnassignedOut(Out):

@@ -18,6 +18,7 @@ from frontliner.desk.model import (
     RemedyStatus,
     Size,
 )
+from frontliner.web.schemas.bounds import Cents, Days, Id
 from frontliner.web.schemas.common import In, Out
 from frontliner.web.schemas.customers import ContactOut, CustomerOut
 from frontliner.web.schemas.users import UserOut
@@ -38,7 +39,7 @@ class CaseIn(In):
     category: str | None = Field(default=None, max_length=100)
     required_skill: str | None = Field(default=None, max_length=60)
     people_involved: list[PersonIn] = Field(default_factory=list, max_length=50)
-    remedy_requested: int = Field(default=0, ge=0, description="cents the customer asks for")
+    remedy_requested: Cents = Field(default=0, description="cents the customer asks for")
     message: str | None = Field(default=None, max_length=100_000)
     problem_at: AwareDatetime | None = Field(
         default=None, description="When the problem happened (with its time zone; not later "
@@ -138,7 +139,7 @@ class InteractionOut(Out):
 
 
 class HandoverIn(In):
-    to_user_id: int
+    to_user_id: Id
     note: str = Field(default="", max_length=5_000)
 
 
@@ -156,8 +157,8 @@ class HandoverOut(Out):
 
 class RemedyIn(In):
     kind: RemedyKind
-    amount: int = Field(default=0, ge=0, description="cents")
-    days: int = Field(default=0, ge=0)
+    amount: Cents = 0
+    days: Days = 0
     note: str = Field(default="", max_length=5_000)
 
 
@@ -196,7 +197,7 @@ class PendingApprovalOut(Out):
 class EscalateIn(In):
     reason: str = Field(max_length=5_000)
     details: str = Field(max_length=20_000)
-    handler_id: int | None = None
+    handler_id: Id | None = None
     people_involved: list[PersonIn] | None = Field(default=None, max_length=50)
 
 
@@ -236,7 +237,7 @@ class StepIn(In):
 
 
 class ConfirmIn(In):
-    interaction_id: int | None = Field(
+    interaction_id: Id | None = Field(
         default=None,
         description="staff only, required: the customer's inbound message on this case (or "
         "the call logged on the phone channel) in which they say it is solved",

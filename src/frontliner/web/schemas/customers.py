@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from frontliner.desk.model import CaseStatus, ContactKind
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.common import In, Out
 
 
@@ -45,7 +46,7 @@ class CustomerDetailOut(Out):
 
 
 class MergeIn(In):
-    duplicate_id: int = Field(description="The record folded into this one")
+    duplicate_id: Id = Field(description="The record folded into this one")
 
 
 class TimelineEntryOut(Out):

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from frontliner.desk.model import ArticleStatus
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.common import In, Out
 
 
@@ -47,7 +48,7 @@ class LinkCaseIn(In):
 
 class FixedIn(In):
     fix: str = Field(max_length=20_000)
-    author_id: int | None = Field(default=None, description="Who found the fix (default: you)")
+    author_id: Id | None = Field(default=None, description="Who found the fix (default: you)")
 
 
 class ArticleIn(In):
@@ -130,7 +131,7 @@ class OpenSuggestionIn(In):
 
 class DismissSuggestionIn(In):
     key: str = Field(max_length=300)
-    case_ids: list[int] | None = Field(
+    case_ids: list[Id] | None = Field(
         default=None, max_length=2_000, description="only these cases (default: all of it)")
 
 

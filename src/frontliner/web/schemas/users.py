@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from frontliner.desk.model import KudosKind, Presence, Role
+from frontliner.web.schemas.bounds import Cents, Days, Id
 from frontliner.web.schemas.common import In, Out
 
 
@@ -30,9 +31,9 @@ class UserIn(In):
     email: str = Field(max_length=320)
     role: Role
     password: str | None = Field(default=None, max_length=1_000)
-    team_id: int | None = None
+    team_id: Id | None = None
     skills: list[str] = Field(default_factory=list, max_length=50)
-    customer_id: int | None = None
+    customer_id: Id | None = None
 
 
 class RoleIn(In):
@@ -52,7 +53,7 @@ class TeamIn(In):
 
 
 class TeamAssignIn(In):
-    team_id: int | None = Field(description="The team, or null for none")
+    team_id: Id | None = Field(description="The team, or null for none")
 
 
 class TeamOut(Out):
@@ -89,10 +90,10 @@ class NewTokenOut(TokenOut):
 
 class ProfileIn(In):
     role: Role | None = None
-    user_id: int | None = None
-    money_per_case: int = Field(description="cents")
-    money_per_day: int = Field(description="cents")
-    extra_days: int = 0
+    user_id: Id | None = None
+    money_per_case: Cents
+    money_per_day: Cents
+    extra_days: Days = 0
     remedy_kinds: list[str] = Field(default_factory=list, max_length=20)
 
 
@@ -108,7 +109,7 @@ class ProfileOut(Out):
 
 
 class KudosIn(In):
-    to_user_id: int
+    to_user_id: Id
     message: str = Field(max_length=2_000)
     case_ref: str | None = Field(default=None, max_length=40)
 
