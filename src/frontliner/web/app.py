@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from frontliner.config import Settings, get_settings
 from frontliner.desk.ports import UowFactory
@@ -22,6 +22,7 @@ from frontliner.web.api_docs import install_api_docs
 from frontliner.web.errors import install_error_handlers
 from frontliner.web.health import router as health_router
 from frontliner.web.limits import BodyLimit
+from frontliner.web.origin import same_origin_writes
 from frontliner.web.pages import install_pages
 from frontliner.web.redact import install_redaction
 from frontliner.web.sessions import ServerSessions
@@ -65,6 +66,8 @@ def create_app(
         docs_url=None,  # our own /docs, from the package (web/api_docs.py)
         redoc_url=None,  # ReDoc would load from a CDN: one explorer is enough
         lifespan=lifespan,
+        # Unsafe requests riding on cookies must come from our own pages (web/origin.py).
+        dependencies=[Depends(same_origin_writes)],
     )
     app.state.settings = settings
     app.state.uow_factory = uow_factory

@@ -4,8 +4,8 @@ CSRF: every session gets one random token (kept in the signed session cookie). E
 unsafe request to a page route must echo it, either as the `csrf_token` form field (plain
 forms, via the `csrf_field()` template helper) or as the `X-CSRF-Token` header (htmx
 requests; `static/js/csrf.js` adds it from the `<meta name="csrf-token">` of the layout).
-The REST API under /api is not covered here: it is used with Bearer tokens by programs,
-and its session cookie is SameSite=Lax.
+The REST API under /api takes no token: programs use it with Bearer tokens, and
+cookie-borne writes anywhere must name our own Origin (web/origin.py).
 
 Headers: a strict Content-Security-Policy (scripts and styles only from our own origin,
 no inline script, no framing) plus nosniff and a referrer policy, on every response,
