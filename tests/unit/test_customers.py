@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from frontliner.desk import access_links
 from frontliner.desk.customers import (
     add_contact,
     create_customer,
@@ -10,7 +11,14 @@ from frontliner.desk.customers import (
     normalise_phone,
 )
 from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
-from frontliner.desk.model import AuditEntry, Contact, Customer, User
+from frontliner.desk.model import (
+    AccessPurpose,
+    AccountAuditEntry,
+    AuditEntry,
+    Contact,
+    Customer,
+    User,
+)
 from tests.unit.conftest import MONDAY, Desk
 
 
@@ -70,15 +78,48 @@ def test_after_merge_new_cases_from_the_old_contact_land_on_the_kept_record(desk
 
 
 def test_merge_moves_a_customer_login_with_its_cases(desk: Desk) -> None:
-    merge_customers(desk.uow, desk.agent, desk.ann.id, desk.bob.id, now=MONDAY)
+    kept = create_customer(desk.uow, desk.agent, "Bob B.", ["bob.b@example.com"], now=MONDAY)
+    merge_customers(desk.uow, desk.agent, kept.id, desk.bob.id, now=MONDAY)
     bob_login = desk.uow.get(User, desk.bob_login.id)
-    assert bob_login is not None and bob_login.customer_id == desk.ann.id
+    assert bob_login is not None and bob_login.customer_id == kept.id
+
+
+def _confirm_address(desk: Desk, email: str) -> None:
+    """The address's owner uses an e-mailed sign-in link."""
+    link = access_links.request_link(desk.uow, AccessPurpose.SIGN_IN, email,
+                                     lambda link_id: f"hash-{link_id}", now=MONDAY)
+    assert link.id is not None and link.token_hash is not None
+    opened = access_links.open_link(desk.uow, link.id, link.token_hash,
+                                    AccessPurpose.SIGN_IN, now=MONDAY)
+    access_links.redeem_sign_in(desk.uow, opened, now=MONDAY)
+
+
+def test_an_agent_cannot_merge_two_customers_who_each_have_a_login(desk: Desk) -> None:
+    _confirm_address(desk, "ann@example.com")
+    _confirm_address(desk, "bob@example.com")
+    with pytest.raises(Forbidden, match="a lead merges them"):
+        merge_customers(desk.uow, desk.agent, desk.ann.id, desk.bob.id, now=MONDAY)
+    bob_login = desk.uow.get(User, desk.bob_login.id)
+    assert bob_login is not None and bob_login.customer_id == desk.bob.id  # nothing moved
+
+
+def test_a_lead_merges_two_logins_only_once_both_addresses_are_confirmed(desk: Desk) -> None:
+    _confirm_address(desk, "ann@example.com")
+    with pytest.raises(Conflict, match="bob@example.com"):
+        merge_customers(desk.uow, desk.lead, desk.ann.id, desk.bob.id, now=MONDAY)
+    _confirm_address(desk, "bob@example.com")
+    merge_customers(desk.uow, desk.lead, desk.ann.id, desk.bob.id, now=MONDAY)
+    trail = [(e.action, e.user_id, e.actor_id) for e in desk.uow.find(AccountAuditEntry)
+             if e.action == "customers_merged"]
+    assert trail == [("customers_merged", desk.ann_login.id, desk.lead.id),
+                     ("customers_merged", desk.bob_login.id, desk.lead.id)]
 
 
 def test_merge_refuses_itself_and_twice(desk: Desk) -> None:
     with pytest.raises(Invalid):
         merge_customers(desk.uow, desk.agent, desk.ann.id, desk.ann.id, now=MONDAY)
-    merge_customers(desk.uow, desk.agent, desk.ann.id, desk.bob.id, now=MONDAY)
+    dup = create_customer(desk.uow, desk.agent, "A. Archer", ["archer@example.com"], now=MONDAY)
+    merge_customers(desk.uow, desk.agent, desk.ann.id, dup.id, now=MONDAY)
     with pytest.raises(Conflict):
-        merge_customers(desk.uow, desk.agent, desk.ann.id, desk.bob.id, now=MONDAY)
-    assert desk.uow.get(Customer, desk.bob.id) is not None  # kept, marked merged
+        merge_customers(desk.uow, desk.agent, desk.ann.id, dup.id, now=MONDAY)
+    assert desk.uow.get(Customer, dup.id) is not None  # kept, marked merged

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from frontliner.desk import access
+from frontliner.desk.account_audit import record_account
 from frontliner.desk.audit import record
 from frontliner.desk.clock import resolve_now
-from frontliner.desk.errors import Conflict, Invalid
+from frontliner.desk.errors import Conflict, Forbidden, Invalid
 from frontliner.desk.model import (
+    AccessLink,
     Case,
     Contact,
     ContactKind,
@@ -32,6 +34,8 @@ _PHONE_NOISE = re.compile(r"[\s\-().]")
 MIN_PHONE_DIGITS = 6
 MAX_PHONE_DIGITS = 15  # E.164
 MAX_NAME = 200
+MAX_LOGINS = 20  # logins of one customer record looked at when merging
+MAX_LINKS_SEEN = 1000  # e-mailed links of one address looked at for a used one
 _BATCH = 200  # rows moved per query when merging, so a merge never loads a whole table
 
 
@@ -139,7 +143,12 @@ def merge_customers(
     now: datetime | None = None,
 ) -> Customer:
     """Fold a duplicate record into `keep`: its contacts, cases, messages, ratings and
-    logins move over; the duplicate stays, marked as merged, so old links still resolve."""
+    logins move over; the duplicate stays, marked as merged, so old links still resolve.
+
+    When both records have a login, each login would see the other's cases afterwards:
+    only a lead (or admin) may do it, only once both logins' addresses are confirmed
+    (each has used an e-mailed link), and it is written in both logins' audit trail.
+    Any staff member may merge when at most one record has a login."""
     access.require_staff(actor)
     at = resolve_now(now)
     if keep_id == duplicate_id:
@@ -153,6 +162,7 @@ def merge_customers(
                 {"customer_id": merged.id, "merged_into_id": merged.merged_into_id},
             )
     assert keep.id is not None and duplicate.id is not None
+    logins = _check_login_merge(uow, actor, keep.id, duplicate.id)
     _move_contacts(uow, duplicate.id, keep.id)
     _move_cases(uow, actor, duplicate.id, keep.id, at)
     for kind in (Interaction, SatisfactionRating):
@@ -160,7 +170,39 @@ def merge_customers(
     _move_attr(uow, User, "customer_id", duplicate.id, keep.id)
     _move_attr(uow, Kudos, "from_customer_id", duplicate.id, keep.id)
     duplicate.merged_into_id = keep.id
+    for login in logins:
+        record_account(uow, "customers_merged", actor, user_id=login.id, now=at,
+                       kept_customer_id=keep.id, merged_customer_id=duplicate.id)
     return keep
+
+
+def _check_login_merge(
+    uow: UnitOfWork, actor: User | None, keep_id: int, duplicate_id: int
+) -> list[User]:
+    """The logins of both records when each has one (after checking who may merge
+    them), else []: a merge that joins no two logins needs nothing more."""
+    keep_logins = uow.find(User, limit=MAX_LOGINS, customer_id=keep_id)
+    duplicate_logins = uow.find(User, limit=MAX_LOGINS, customer_id=duplicate_id)
+    if not keep_logins or not duplicate_logins:
+        return []
+    if not access.has_authority(actor):
+        raise Forbidden("Both customers have a login, so each would see the other's cases: "
+                        "a lead merges them.", {"duplicate_id": "both have a login"})
+    unconfirmed = [u.email for u in keep_logins + duplicate_logins
+                   if not address_confirmed(uow, u.email)]
+    if unconfirmed:
+        raise Conflict("Both customers have a login; each address must be confirmed (its "
+                       "owner has used an e-mailed sign-in or reset link) before they are "
+                       f"merged. Not yet confirmed: {', '.join(unconfirmed)}.",
+                       {"unconfirmed": unconfirmed})
+    return keep_logins + duplicate_logins
+
+
+def address_confirmed(uow: UnitOfWork, email: str) -> bool:
+    """Whether the owner of `email` has proved it: one of the links mailed to it was used
+    (a link is only ever marked used when one of that address's links is redeemed)."""
+    links = uow.find(AccessLink, limit=MAX_LINKS_SEEN, email=email)
+    return any(link.used_at is not None for link in links)
 
 
 def _refuse_taken(uow: UnitOfWork, kind: ContactKind, value: str) -> None:
