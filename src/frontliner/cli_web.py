@@ -17,7 +17,7 @@ from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
 from frontliner.config import Settings, get_settings
-from frontliner.desk import users
+from frontliner.desk import accounts
 from frontliner.desk.customers import normalise_email
 from frontliner.desk.errors import DeskError
 from frontliner.desk.model import Role, User
@@ -131,7 +131,7 @@ def add_user(
     secret = password if password is not None else _ask_password(role)
     user: User = _run(
         get_settings(),
-        lambda uow: users.create_user(
+        lambda uow: accounts.add_user(
             uow,
             None,
             name=name,

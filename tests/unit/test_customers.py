@@ -105,7 +105,7 @@ def test_an_agent_cannot_merge_two_customers_who_each_have_a_login(desk: Desk) -
 
 def test_a_lead_merges_two_logins_only_once_both_addresses_are_confirmed(desk: Desk) -> None:
     _confirm_address(desk, "ann@example.com")
-    with pytest.raises(Conflict, match="bob@example.com"):
+    with pytest.raises(Conflict, match=r"bob@example\.com"):
         merge_customers(desk.uow, desk.lead, desk.ann.id, desk.bob.id, now=MONDAY)
     _confirm_address(desk, "bob@example.com")
     merge_customers(desk.uow, desk.lead, desk.ann.id, desk.bob.id, now=MONDAY)

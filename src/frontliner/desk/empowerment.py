@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from frontliner.desk import access, bounds
+from frontliner.desk.account_audit import record_account
 from frontliner.desk.audit import record
 from frontliner.desk.clock import resolve_now, start_of_day
 from frontliner.desk.errors import Conflict, Forbidden, Invalid, NotFound
@@ -70,7 +71,7 @@ def set_profile(
     """Create or replace a role's profile or one agent's override. Leads set agents'
     limits; only an admin sets the limits of leads and admins."""
     access.require_authority(actor)
-    resolve_now(now)
+    at = resolve_now(now)
     target_role = _profile_target(uow, role, user_id)
     if actor is not None and actor.role == Role.LEAD and target_role != Role.AGENT:
         raise Forbidden("A lead sets agents' limits; an admin sets those of leads and admins.")
@@ -83,6 +84,9 @@ def set_profile(
     if not existing:
         uow.add(profile)
     uow.flush()
+    record_account(uow, "empowerment_set", actor, user_id=user_id, now=at,
+                   role=None if role is None else role.value, money_per_case=money_per_case,
+                   money_per_day=money_per_day, extra_days=extra_days, remedy_kinds=kinds)
     return profile
 
 

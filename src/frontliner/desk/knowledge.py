@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from frontliner.desk import access
+from frontliner.desk.account_audit import record_account
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.errors import Conflict, Invalid, NotFound
 from frontliner.desk.model import ArticleStatus, KnowledgeArticle, PreparedReply, User
@@ -38,6 +39,7 @@ def write_article(
                                created_at=at, source_case_id=source_case_id, updated_at=at)
     uow.add(article)
     uow.flush()
+    _audit(uow, "article_written", actor, at, article)
     return article
 
 
@@ -56,6 +58,7 @@ def edit_article(
     article.title, article.body = _check_text(
         article.title if title is None else title, article.body if body is None else body)
     article.updated_at = at
+    _audit(uow, "article_edited", actor, at, article)
     return article
 
 
@@ -68,6 +71,7 @@ def publish_article(
     if article.status == ArticleStatus.PUBLISHED:
         raise Conflict("This article is already published.")
     article.status, article.updated_at = ArticleStatus.PUBLISHED, at
+    _audit(uow, "article_published", actor, at, article)
     return article
 
 
@@ -81,6 +85,7 @@ def unpublish_article(
     if article.status == ArticleStatus.DRAFT:
         raise Conflict("This article is a draft already.")
     article.status, article.updated_at = ArticleStatus.DRAFT, at
+    _audit(uow, "article_unpublished", actor, at, article)
     return article
 
 
@@ -100,6 +105,7 @@ def add_prepared_reply(
                           created_at=at, tags=_tags(tags))
     uow.add(reply)
     uow.flush()
+    _audit(uow, "reply_written", actor, at, reply)
     return reply
 
 
@@ -117,6 +123,7 @@ def edit_prepared_reply(
         reply.title if title is None else title, reply.body if body is None else body)
     if tags is not None:
         reply.tags = _tags(tags)
+    _audit(uow, "reply_edited", actor, None, reply)
     return reply
 
 
@@ -127,6 +134,7 @@ def publish_prepared_reply(uow: UnitOfWork, actor: User, reply_id: int) -> Prepa
     if reply.status == ArticleStatus.PUBLISHED:
         raise Conflict("This prepared reply is already published.")
     reply.status = ArticleStatus.PUBLISHED
+    _audit(uow, "reply_published", actor, None, reply)
     return reply
 
 
@@ -136,7 +144,17 @@ def unpublish_prepared_reply(uow: UnitOfWork, actor: User, reply_id: int) -> Pre
     if reply.status == ArticleStatus.DRAFT:
         raise Conflict("This prepared reply is a draft already.")
     reply.status = ArticleStatus.DRAFT
+    _audit(uow, "reply_unpublished", actor, None, reply)
     return reply
+
+
+def _audit(uow: UnitOfWork, action: str, actor: User, at: datetime | None,
+           item: KnowledgeArticle | PreparedReply) -> None:
+    """What the whole desk relies on changed: who, when, which item (its title as it is
+    now). Kept in the desk-wide trail beside accounts (`account_audit`)."""
+    key = "article_id" if isinstance(item, KnowledgeArticle) else "reply_id"
+    record_account(uow, action, actor, now=at, title=item.title, status=item.status.value,
+                   **{key: item.id})
 
 
 def _load_reply(uow: UnitOfWork, actor: User, reply_id: int) -> PreparedReply:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from frontliner.desk import access
+from frontliner.desk.account_audit import record_account
 from frontliner.desk.assignment import check_capacity
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.errors import Forbidden, Invalid
@@ -68,4 +69,5 @@ def set_capacity(
         raise Forbidden("A lead sets agents' capacity; an admin sets that of leads.",
                         {"user_id": "not an agent"})
     user.capacity = capacity
+    record_account(uow, "capacity_set", actor, user_id=user_id, capacity=capacity)
     return user

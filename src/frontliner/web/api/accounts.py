@@ -42,6 +42,14 @@ def reactivate(user_id: Id, user: AdminUser, uow: UowDep) -> Any:
     return render(UserOut, changed)
 
 
+@router.get("/audit", response_model=PageOut[AccountAuditOut],
+            summary="The desk-wide audit trail: accounts, teams, empowerment profiles, "
+                    "knowledge articles and prepared replies, newest first (admin)")
+def whole_audit(user: AdminUser, uow: UowDep, page: PageDep) -> Any:
+    found = account_queries.audit_trail(session_of(uow), None, page.cursor, page.limit)
+    return render_page(found, AccountAuditOut)
+
+
 @router.get("/users/{user_id}/audit", response_model=PageOut[AccountAuditOut],
             summary="What was done to a user's account, newest first (admin)")
 def audit(user_id: Id, user: AdminUser, uow: UowDep, page: PageDep) -> Any:
