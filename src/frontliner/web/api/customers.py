@@ -99,7 +99,7 @@ def merge(customer_id: Id, body: MergeIn, user: CurrentUser, uow: UowDep) -> Any
     response_description="JSON: format, exported_at, view, customer, cases[] (messages[], "
                          "ratings[], attachments[])",
 )
-def export(customer_id: int, request: Request, user: CurrentUser, uow: UowDep) -> Response:
+def export(customer_id: Id, request: Request, user: CurrentUser, uow: UowDep) -> Response:
     customer = access.load_customer(uow, user, customer_id)
     return export_response(request, customer, staff=access.is_staff(user))
 

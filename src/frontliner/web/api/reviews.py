@@ -15,6 +15,7 @@ from frontliner.store import review_queries
 from frontliner.web.deps import LeadUser, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import session_of
 from frontliner.web.review_scene import detail_for, export_response, period_of
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.common import ERRORS, PageOut
 from frontliner.web.schemas.reviews import (
     QueueOut,
@@ -27,7 +28,7 @@ from frontliner.web.schemas.reviews import (
 )
 
 router = APIRouter(tags=["reply review"], responses=ERRORS)
-TeamQuery = Annotated[int | None, Query(description="Only replies sent by this team's members")]
+TeamQuery = Annotated[Id | None, Query(description="Only replies sent by this team's members")]
 
 
 @router.get("/reply-reviews/queue", response_model=QueueOut,
@@ -47,14 +48,14 @@ def queue(user: LeadUser, uow: UowDep, team: TeamQuery = None,
 @router.get("/sent-replies/{sent_reply_id}", response_model=SentReplyOut,
             summary="A sent reply with the coach's findings and score from the moment it was "
             "sent, and its review (leads; an agent, their own replies)")
-def sent_reply(sent_reply_id: int, user: StaffUser, uow: UowDep) -> Any:
+def sent_reply(sent_reply_id: Id, user: StaffUser, uow: UowDep) -> Any:
     return detail_out(detail_for(session_of(uow), user, sent_reply_id))
 
 
 @router.put("/sent-replies/{sent_reply_id}/review", response_model=SentReplyOut,
             summary="Review a sent reply (leads): agree or disagree with every finding, add "
             "those the coach missed; replaces an earlier review (both are audited)")
-def put_review(sent_reply_id: int, body: ReviewIn, user: LeadUser, uow: UowDep) -> Any:
+def put_review(sent_reply_id: Id, body: ReviewIn, user: LeadUser, uow: UowDep) -> Any:
     missed = [reply_review.MissedFinding(m.rule, m.start, m.end) for m in body.missed]
     reply_review.review_reply(uow, user, sent_reply_id,
                               {v.finding_id: v.agree for v in body.verdicts}, missed, body.note)
@@ -66,7 +67,7 @@ def put_review(sent_reply_id: int, body: ReviewIn, user: LeadUser, uow: UowDep) 
             summary="Reviews, newest first (leads: anyone's, or one author's or team's; "
             "an agent: the reviews of their own replies)")
 def list_reviews(user: StaffUser, uow: UowDep, page: PageDep, team: TeamQuery = None,
-                 author: Annotated[int | None, Query(description="The replies' author")] = None,
+                 author: Annotated[Id | None, Query(description="The replies' author")] = None,
                  ) -> Any:
     if not access.has_authority(user):
         if author not in (None, user.id):

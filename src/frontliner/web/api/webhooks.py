@@ -15,6 +15,7 @@ from frontliner.store import webhook_queries
 from frontliner.web import webhook_setup
 from frontliner.web.deps import AdminUser, PageDep, SettingsDep, UowDep
 from frontliner.web.lookup import render, render_page, session_of
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.common import ERRORS, PageOut
 from frontliner.web.schemas.webhooks import (
     DeliveryOut,
@@ -51,14 +52,14 @@ def create_webhook(body: WebhookIn, user: AdminUser, uow: UowDep,
 
 
 @router.get("/webhooks/{webhook_id}", response_model=WebhookOut, summary="A webhook (admin)")
-def get_webhook(webhook_id: int, user: AdminUser, uow: UowDep) -> Any:
+def get_webhook(webhook_id: Id, user: AdminUser, uow: UowDep) -> Any:
     return render(WebhookOut, webhooks.load_subscription(uow, webhook_id))
 
 
 @router.patch("/webhooks/{webhook_id}", response_model=WebhookOut,
               summary="Change a webhook's URL, events or description; disable or enable it "
                       "(admin)")
-def change_webhook(webhook_id: int, body: WebhookChangeIn, user: AdminUser, uow: UowDep,
+def change_webhook(webhook_id: Id, body: WebhookChangeIn, user: AdminUser, uow: UowDep,
                    settings: SettingsDep) -> Any:
     subscription = webhook_setup.change(uow, user, settings, webhook_id, url=body.url,
                                         events=body.events, description=body.description,
@@ -68,14 +69,14 @@ def change_webhook(webhook_id: int, body: WebhookChangeIn, user: AdminUser, uow:
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=204, summary="Remove a webhook (admin)")
-def remove_webhook(webhook_id: int, user: AdminUser, uow: UowDep) -> None:
+def remove_webhook(webhook_id: Id, user: AdminUser, uow: UowDep) -> None:
     webhooks.remove_subscription(uow, user, webhook_id)
     uow.commit()
 
 
 @router.get("/webhooks/{webhook_id}/deliveries", response_model=PageOut[DeliveryOut],
             summary="A webhook's delivery log, newest first (admin)")
-def deliveries(webhook_id: int, user: AdminUser, uow: UowDep, page: PageDep) -> Any:
+def deliveries(webhook_id: Id, user: AdminUser, uow: UowDep, page: PageDep) -> Any:
     webhooks.load_subscription(uow, webhook_id)
     found = webhook_queries.delivery_log(session_of(uow), webhook_id, page.cursor, page.limit)
     return render_page(found, DeliveryOut)
@@ -84,7 +85,7 @@ def deliveries(webhook_id: int, user: AdminUser, uow: UowDep, page: PageDep) -> 
 @router.post("/webhooks/{webhook_id}/deliveries/{delivery_id}/replay",
              response_model=DeliveryOut, status_code=202,
              summary="Send a logged delivery's event again, as a new delivery (admin)")
-def replay(webhook_id: int, delivery_id: int, user: AdminUser, uow: UowDep) -> Any:
+def replay(webhook_id: Id, delivery_id: Id, user: AdminUser, uow: UowDep) -> Any:
     replayed = webhooks.replay_delivery(uow, user, webhook_id, delivery_id)
     uow.commit()
     assert replayed.id is not None

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from frontliner.desk.reply_review import labels
 from frontliner.store.review_queries import ReplyDetail, ReplyRow, ReviewRow
+from frontliner.web.schemas.bounds import Id
 from frontliner.web.schemas.common import In
 
 
@@ -99,15 +100,18 @@ class ReviewRowOut(BaseModel):
     text: str
 
 
+MAX_OFFSET = 100_000  # a reply is at most this many characters (common.In)
+
+
 class VerdictIn(In):
-    finding_id: int
+    finding_id: Id
     agree: bool
 
 
 class MissedIn(In):
     rule: str = Field(max_length=64)
-    start: int = Field(ge=0)
-    end: int = Field(ge=1)
+    start: int = Field(ge=0, le=MAX_OFFSET)
+    end: int = Field(ge=1, le=MAX_OFFSET)
 
 
 class ReviewIn(In):
