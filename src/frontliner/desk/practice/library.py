@@ -3,8 +3,10 @@ name. Loaded once; a broken file fails loudly (the library's tests check every f
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -17,9 +19,24 @@ def scenario_files() -> list[Path]:
     return sorted(LIBRARY_DIR.glob("*.yml"))
 
 
+_HARD_WRAP = re.compile(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)")
+
+
+def unwrap(value: Any) -> Any:
+    """The files wrap long lines to stay readable; a single line break inside a paragraph
+    is a space (a blank line still separates paragraphs)."""
+    if isinstance(value, str):
+        return _HARD_WRAP.sub(" ", value.strip())
+    if isinstance(value, list):
+        return [unwrap(v) for v in value]
+    if isinstance(value, dict):
+        return {k: unwrap(v) for k, v in value.items()}
+    return value
+
+
 def load_file(path: Path) -> Scenario:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return parse_scenario(path.stem, data, origin="library")
+    return parse_scenario(path.stem, unwrap(data), origin="library")
 
 
 @lru_cache(maxsize=1)

@@ -142,12 +142,12 @@ class _Reader:
         if not isinstance(value, str):
             self.problems[name] = "must be text"
             return ""
-        value = value.strip()
-        if required and not value:
+        text = str(value).strip()
+        if required and not text:
             self.problems[name] = "is required"
-        elif len(value) > limit:
+        elif len(text) > limit:
             self.problems[name] = f"is longer than {limit:,} characters"
-        return value
+        return text
 
     def items(self, name: str) -> list[Any]:
         value = self.data.get(name) or []

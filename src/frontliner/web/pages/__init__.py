@@ -75,6 +75,7 @@ from frontliner.web.pages import (
     my_coaching,
     new_case,
     portal,
+    practice,
     search,
     workspace,
 )
@@ -99,6 +100,7 @@ AREAS.append(case_confirm.router)  # recording the customer's confirmation
 AREAS.append(search.router)  # /work/search and /portal/search
 AREAS += [lead_reviews.router, my_coaching.router]  # reply review, an agent's own coaching
 AREAS.append(insights.router)  # /lead/insights, /insights/mine, /insights, /reports
+AREAS.append(practice.router)  # practice scenarios graded by the coach
 
 
 def install_pages(app: FastAPI) -> None:

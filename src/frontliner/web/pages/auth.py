@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from frontliner.desk.model import Role, User
 from frontliner.desk.passwords import MAX_LENGTH
 from frontliner.desk.ports import UnitOfWork
+from frontliner.desk.practice.operations import welcome_on_first_sign_in
 from frontliner.web.deps import UowDep, note_seen
 from frontliner.web.pages.errors import LoginRequired, PageError
 from frontliner.web.pages.security import renew_csrf_token
@@ -31,6 +32,8 @@ STAFF = (Role.AGENT, Role.LEAD, Role.ADMIN)
 AUTHORITY = (Role.LEAD, Role.ADMIN)
 HOME_BY_ROLE = {Role.AGENT: "/work", Role.LEAD: "/work", Role.ADMIN: "/work",
                 Role.CUSTOMER: "/portal"}
+# A new agent's first sign-in opens practice with its welcome (once; desk/practice).
+PRACTICE_WELCOME = "/practice?welcome=1"
 _BAD_LOGIN = "Wrong e-mail or password. Check both and try again."
 
 
@@ -115,7 +118,11 @@ def login(
         answer.headers["Retry-After"] = str(user.seconds)
         return answer
     renew_csrf_token(request)
-    return RedirectResponse(safe_next(next, HOME_BY_ROLE[user.role]), status_code=303)
+    target = safe_next(next, HOME_BY_ROLE[user.role])
+    if target == HOME_BY_ROLE[user.role] and welcome_on_first_sign_in(uow, user):
+        uow.commit()  # shown once: recorded as this first sign-in succeeds
+        target = PRACTICE_WELCOME
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout", include_in_schema=False)

@@ -45,6 +45,9 @@ NAV: dict[Role, tuple[NavItem, ...]] = {
                  NavItem("Knowledge", "/knowledge")),
     Role.CUSTOMER: (NavItem("My cases", "/portal"),),
 }
+# Staff practise replies on scenarios graded by the coach (pages/practice.py).
+for _role in (Role.AGENT, Role.LEAD, Role.ADMIN):
+    NAV[_role] += (NavItem("Practice", "/practice"),)
 # Everyone has their own account page (API tokens); admins also the admin pages.
 NAV[Role.ADMIN] += (NavItem("Admin", "/admin"),)
 NAV = {role: (*items, NavItem("My account", "/account")) for role, items in NAV.items()}

@@ -1,0 +1,86 @@
+"""Practice on the pages, on SQLite and PostgreSQL: a new agent is welcomed to practice
+once, answers a scenario, is graded by the coach with each finding explained, sees the
+model answer after the attempt, tries again and passes; progress is kept per agent."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from api_support import PASSWORD, Desk, api_fixture, desk_fixture  # noqa: F401
+from fastapi.testclient import TestClient
+
+from frontliner.desk.practice.library import library_scenario
+
+KEY = "double-charge-card"
+BAD = "We are unable to refund payments from here."
+
+
+def _token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def _sign_in(api: Any, email: str) -> tuple[TestClient, Any]:
+    client = TestClient(api.app)
+    token = _token(client.get("/login").text)
+    answer = client.post("/login", data={"email": email, "password": PASSWORD,
+                                         "csrf_token": token}, follow_redirects=False)
+    assert answer.status_code == 303
+    return client, answer
+
+
+def _attempt(client: TestClient, reply: str) -> Any:
+    token = _token(client.get(f"/practice/{KEY}").text)
+    return client.post(f"/practice/{KEY}/attempts", data={"body": reply, "csrf_token": token})
+
+
+def test_a_new_agent_is_welcomed_to_practice_on_the_first_sign_in_only(
+    api: Any, desk: Desk
+) -> None:
+    _, first = _sign_in(api, desk.agent2.email)
+    assert first.headers["location"] == "/practice?welcome=1"
+    client, again = _sign_in(api, desk.agent2.email)
+    assert again.headers["location"] == "/work"
+    page = client.get("/practice?welcome=1")
+    assert "Welcome to the desk" in page.text and 'id="welcome-start"' in page.text
+    _, lead = _sign_in(api, desk.lead.email)
+    assert lead.headers["location"] == "/work"
+
+
+def test_agent_is_graded_sees_the_model_answer_tries_again_and_passes(
+    api: Any, desk: Desk
+) -> None:
+    client, _ = _sign_in(api, desk.agent2.email)
+    scenario = library_scenario(KEY)
+    assert scenario is not None
+    before = client.get(f"/practice/{KEY}")
+    assert "two payments of 38.00" in before.text and 'id="model-answer"' not in before.text
+    assert "Stated by this scenario" in before.text and "Duplicate payments" in before.text
+    failed = _attempt(client, BAD)
+    assert failed.status_code == 200 and "?attempt=" in str(failed.url)
+    assert "Not passed yet" in failed.text and 'data-rule="cant"' in failed.text
+    assert "Why it matters:" in failed.text and "000_4fd93583525eb211.txt" in failed.text
+    assert 'id="model-answer"' in failed.text and "three to five" in failed.text
+    assert BAD in failed.text  # the composer keeps the reply to improve it
+    passed = _attempt(client, scenario.model_answer)
+    assert "✔ Passed" in passed.text
+    listing = client.get("/practice")
+    row = re.search(rf'<tr data-key="{KEY}">.*?</tr>', listing.text, re.S)
+    assert row and "✔ passed" in row.group() and "2 attempts" in row.group()
+    other, _ = _sign_in(api, desk.lead.email)
+    row = re.search(rf'<tr data-key="{KEY}">.*?</tr>', other.get("/practice").text, re.S)
+    assert row and "not tried" in row.group()
+
+
+def test_live_coach_and_empty_or_unknown_input_get_clear_answers(api: Any, desk: Desk) -> None:
+    client, _ = _sign_in(api, desk.agent2.email)
+    token = _token(client.get(f"/practice/{KEY}").text)
+    live = client.post(f"/practice/{KEY}/coach", data={"body": BAD, "csrf_token": token})
+    assert live.status_code == 200 and 'data-rule="cant"' in live.text
+    assert f"/practice/{KEY}/coach/apply" in live.text
+    empty = _attempt(client, "   ")
+    assert empty.status_code == 422 and "Write a reply first" in empty.text
+    assert client.get("/practice/no-such-thing").status_code == 404
+    assert client.get("/practice/desk-99999999").status_code == 404
