@@ -23,6 +23,7 @@ from frontliner.web.api import (
     held_mail,
     insights,
     knowledge,
+    practice,
     remedies,
     reviews,
     search,
@@ -57,3 +58,4 @@ for area in (
 router.include_router(access.router)  # e-mailed sign-in and reset links
 router.include_router(accounts.router)  # reactivate, teams' members, tokens, audit
 router.include_router(insights.router)  # figures from the rollups, JSON and CSV
+router.include_router(practice.router)  # practice scenarios, attempts, cases made into them
