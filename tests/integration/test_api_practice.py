@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from api_support import Desk, Login, api_fixture, desk_fixture, error  # noqa: F401
+from practice_support import PASSING_ANSWER, resolved_case
 
-from frontliner.desk import closing, interactions, intake
+from frontliner.desk import intake
 from frontliner.desk.model import Case, User
 from frontliner.store.uow import SqlUnitOfWork
 
@@ -85,22 +86,7 @@ def test_lead_writes_a_scenario_only_with_a_passing_model_answer(api: Any, desk:
 
 @pytest.fixture(name="closed_case")
 def closed_case_fixture(uow_factory: UowFactory, desk: Desk) -> Case:
-    with uow_factory() as uow:
-        agent, lead = uow.get(User, desk.agent.id), uow.get(User, desk.lead.id)
-        assert agent is not None and lead is not None
-        case = intake.open_case(
-            uow, agent, nature="Charged twice for Zofia Brandt's order",
-            customer_name="Zofia Brandt", contact="zofia.brandt@example.org",
-            message=("Hello, this is Zofia Brandt. You charged my card twice for order "
-                     "#48213. Call me on +44 20 7946 0958 or write to zofia.brandt@example.org."
-                     " I live at 12 Larch Lane, Leeds LS6 2AB."))
-        assert case.id is not None
-        interactions.record_outbound(
-            uow, agent, case.id, "Hi Zofia, sorry about that. Sam from billing will refund "
-            "it today.\n\nBest,\nSam Agent")
-        closing.sign_exception(uow, lead, case.id, "customer no longer answers")
-        uow.commit()
-        return case
+    return resolved_case(uow_factory, desk)
 
 
 def test_lead_turns_a_resolved_case_into_a_scenario_without_the_customers_details(
@@ -118,9 +104,7 @@ def test_lead_turns_a_resolved_case_into_a_scenario_without_the_customers_detail
     assert "[customer]" in text and "[e-mail]" in text and "[phone]" in text
     assert draft.json()["removed"]["email"] >= 1
     scenario = draft.json()["scenario"]
-    scenario["model_answer"] = ("I'm sorry you were charged twice, and thank you for telling "
-                                "us. I've refunded the second payment today; it reaches your "
-                                "card within five working days. Shall I e-mail you the receipt?")
+    scenario["model_answer"] = PASSING_ANSWER
     leaked = {**scenario, "title": "Zofia's double charge"}
     refused = api.post(f"/api/v1/practice/cases/{ref}/scenario", headers=_h(desk.lead),
                        json=leaked)

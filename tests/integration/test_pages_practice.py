@@ -9,6 +9,7 @@ from typing import Any
 
 from api_support import PASSWORD, Desk, api_fixture, desk_fixture  # noqa: F401
 from fastapi.testclient import TestClient
+from practice_support import PASSING_ANSWER, resolved_case
 
 from frontliner.desk.practice.library import library_scenario
 
@@ -84,3 +85,53 @@ def test_live_coach_and_empty_or_unknown_input_get_clear_answers(api: Any, desk:
     assert empty.status_code == 422 and "Write a reply first" in empty.text
     assert client.get("/practice/no-such-thing").status_code == 404
     assert client.get("/practice/desk-99999999").status_code == 404
+
+
+def test_lead_turns_a_resolved_case_into_a_scenario_checking_the_text_first(
+    api: Any, desk: Desk, uow_factory: Any
+) -> None:
+    case = resolved_case(uow_factory, desk)
+    lead, _ = _sign_in(api, desk.lead.email)
+    console = lead.get("/lead/practice")
+    assert case.ref in console.text and "Practice scenarios" in console.text
+    form = lead.get(f"/lead/practice/from-case/{case.ref}")
+    assert form.status_code == 200 and 'id="removed-notice"' in form.text
+    for detail in ("Zofia", "zofia.brandt@example.org", "7946 0958", "Larch Lane"):
+        assert detail not in form.text.split('id="scenario-form"')[1], detail
+    values = {"title": "Charged twice", "situation": "A customer was charged twice.",
+              "channel": "email", "thread": "Customer: You charged my card twice for [ref].",
+              "facts": "Payments: two of 38.00", "own_empowerment": "yes",
+              "says": "refund", "model_answer": PASSING_ANSWER,
+              "csrf_token": _token(form.text)}
+    leaked = lead.post(f"/lead/practice/from-case/{case.ref}",
+                       data={**values, "situation": "Zofia was charged twice."})
+    assert leaked.status_code == 422 and "Nothing was saved" in leaked.text
+    assert "Zofia was charged twice." in leaked.text  # what the lead typed is kept
+    saved = lead.post(f"/lead/practice/from-case/{case.ref}", data=values)
+    assert saved.status_code == 200 and "Saved “Charged twice”" in saved.text
+    key = re.search(r'data-key="(desk-\d+)"', saved.text)
+    assert key
+    agent, _ = _sign_in(api, desk.agent2.email)
+    page = agent.get(f"/practice/{key.group(1)}")
+    assert "You charged my card twice" in page.text and "Zofia" not in page.text
+    assert "Your own profile on this desk" in page.text
+
+
+def test_lead_writes_a_scenario_and_a_failing_model_answer_is_refused(
+    api: Any, desk: Desk
+) -> None:
+    lead, _ = _sign_in(api, desk.lead.email)
+    token = _token(lead.get("/lead/practice/new").text)
+    values = {"title": "Cold soup", "situation": "Soup arrived cold.", "channel": "chat",
+              "thread": "Customer: My soup arrived cold.", "money_per_case": "10",
+              "remedy_kinds": "refund", "model_answer": "No. We don't do refunds.",
+              "csrf_token": token}
+    refused = lead.post("/lead/practice/new", data=values)
+    assert refused.status_code == 422 and "does not pass its own grade" in refused.text
+    values["model_answer"] = ("I'm sorry your soup arrived cold, and thank you for telling us. "
+                              "I've refunded it; you'll see it within three working days. "
+                              "Would you like to order again with free delivery?")
+    saved = lead.post("/lead/practice/new", data=values)
+    assert "Saved “Cold soup”" in saved.text
+    agent, _ = _sign_in(api, desk.agent2.email)
+    assert agent.get("/lead/practice").status_code == 403

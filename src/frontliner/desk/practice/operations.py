@@ -49,6 +49,14 @@ def _stored(uow: UnitOfWork, key: str) -> PracticeScenario | None:
     return uow.get(PracticeScenario, int(number))
 
 
+def stored_of(uow: UnitOfWork, key: str) -> PracticeScenario:
+    """One of the desk's own scenarios (archived or not), for a lead to edit."""
+    stored = _stored(uow, key)
+    if stored is None:
+        raise NotFound(f"No practice scenario {key} of this desk.", {"scenario": key})
+    return stored
+
+
 def stored_scenario(stored: PracticeScenario) -> Scenario:
     return parse_scenario(stored.key, stored.data, origin=stored.origin)
 
@@ -118,9 +126,7 @@ def write_scenario(uow: UnitOfWork, actor: User, data: dict[str, Any], coach: Co
 def edit_scenario(uow: UnitOfWork, actor: User, key: str, data: dict[str, Any], coach: Coach,
                   now: datetime | None = None) -> PracticeScenario:
     require_authority(actor)
-    stored = _stored(uow, key)
-    if stored is None:
-        raise NotFound(f"No practice scenario {key} of this desk.", {"scenario": key})
+    stored = stored_of(uow, key)
     scenario = _checked(data, stored.origin, coach)
     stored.title, stored.data = scenario.title, scenario.to_dict()
     stored.updated_at = resolve_now(now)
@@ -131,9 +137,7 @@ def archive_scenario(uow: UnitOfWork, actor: User, key: str, archived: bool = Tr
                      now: datetime | None = None) -> PracticeScenario:
     """Take a lead's scenario off the practice list (or put it back); attempts stay."""
     require_authority(actor)
-    stored = _stored(uow, key)
-    if stored is None:
-        raise NotFound(f"No practice scenario {key} of this desk.", {"scenario": key})
+    stored = stored_of(uow, key)
     stored.archived, stored.updated_at = archived, resolve_now(now)
     return stored
 

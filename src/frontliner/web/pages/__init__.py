@@ -69,6 +69,7 @@ from frontliner.web.pages import (
     lead_abuse,
     lead_coach,
     lead_firelog,
+    lead_practice,
     lead_reviews,
     lead_team,
     live_counts,
@@ -100,7 +101,7 @@ AREAS.append(case_confirm.router)  # recording the customer's confirmation
 AREAS.append(search.router)  # /work/search and /portal/search
 AREAS += [lead_reviews.router, my_coaching.router]  # reply review, an agent's own coaching
 AREAS.append(insights.router)  # /lead/insights, /insights/mine, /insights, /reports
-AREAS.append(practice.router)  # practice scenarios graded by the coach
+AREAS += [practice.router, lead_practice.router]  # practice, graded by the coach
 
 
 def install_pages(app: FastAPI) -> None:
