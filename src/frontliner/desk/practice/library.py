@@ -13,6 +13,8 @@ import yaml
 from frontliner.desk.practice.scenario import Scenario, parse_scenario
 
 LIBRARY_DIR = Path(__file__).with_name("scenarios")
+# Where a new agent starts: a small fix within their empowerment, before the hard ones.
+STARTER = "double-charge-card"
 
 
 def scenario_files() -> list[Path]:
@@ -41,7 +43,9 @@ def load_file(path: Path) -> Scenario:
 
 @lru_cache(maxsize=1)
 def library() -> tuple[Scenario, ...]:
-    return tuple(load_file(p) for p in scenario_files())
+    """Every packaged scenario, the starter first."""
+    loaded = [load_file(p) for p in scenario_files()]
+    return tuple(sorted(loaded, key=lambda s: s.key != STARTER))
 
 
 def library_scenario(key: str) -> Scenario | None:
