@@ -85,7 +85,8 @@ def _saving(request: Request, uow: UnitOfWork, user: User, values: dict[str, Any
 def _checkbox(values: dict[str, Any]) -> dict[str, Any]:
     """The posted form as the form shows it again (checkboxes, fields left out)."""
     kinds = values.get("remedy_kinds") or []
-    return {**_blank(), **values, "remedy_kinds": [kinds] if isinstance(kinds, str) else list(kinds),
+    return {**_blank(), **values,
+            "remedy_kinds": [kinds] if isinstance(kinds, str) else list(kinds),
             "own_empowerment": values.get("own_empowerment") == "yes"}
 
 
