@@ -133,7 +133,8 @@ def _reset_and_log_in(page: Any, live_server: LiveServer, email: str, tmp_path: 
     page.get_by_label("New password").fill("rosa's brand new password")
     page.get_by_label("The same password again").fill("rosa's brand new password")
     page.get_by_role("button", name="Set password and sign in").click()
-    page.wait_for_url(f"{live_server.url}/work")
+    # A new agent's first sign-in opens practice with its welcome, once (docs/practice.md).
+    page.wait_for_url(f"{live_server.url}/practice?welcome=1")
 
     page.get_by_role("button", name="Log out").click()
     page.get_by_label("E-mail").fill(email)

@@ -83,12 +83,21 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
+def home_of(uow: UnitOfWork, user: User) -> str:
+    """Where a signed-in user starts: a new agent's first time opens practice with its
+    welcome (whether they came through the login form or a password link), once."""
+    if welcome_on_first_sign_in(uow, user):
+        uow.commit()  # shown once: recorded as this first sign-in succeeds
+        return PRACTICE_WELCOME
+    return HOME_BY_ROLE[user.role]
+
+
 @router.get("/", include_in_schema=False)
 def home(request: Request, uow: UowDep) -> Response:
     user = session_user(request, uow)
     if user is None:
         return RedirectResponse("/login", status_code=303)
-    return RedirectResponse(HOME_BY_ROLE[user.role], status_code=303)
+    return RedirectResponse(home_of(uow, user), status_code=303)
 
 
 @router.get("/login", include_in_schema=False)
@@ -119,9 +128,8 @@ def login(
         return answer
     renew_csrf_token(request)
     target = safe_next(next, HOME_BY_ROLE[user.role])
-    if target == HOME_BY_ROLE[user.role] and welcome_on_first_sign_in(uow, user):
-        uow.commit()  # shown once: recorded as this first sign-in succeeds
-        target = PRACTICE_WELCOME
+    if target == HOME_BY_ROLE[user.role]:
+        target = home_of(uow, user)
     return RedirectResponse(target, status_code=303)
 
 
