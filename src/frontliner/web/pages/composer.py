@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,7 +24,7 @@ from frontliner.web.deps import UowDep
 from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import StaffPageUser
 from frontliner.web.pages.case_actions import attempt, form_values
-from frontliner.web.pages.case_page import load_scene
+from frontliner.web.pages.case_page import CoachView, load_scene
 from frontliner.web.pages.coaching import coach_errors_policy
 from frontliner.web.pages.drafts import apply_suggestion
 from frontliner.web.pages.templating import render
@@ -47,26 +48,35 @@ async def apply_fragment(request: Request, ref: str, user: StaffPageUser,
     values = await form_values(request)
     scene = load_scene(request, uow, user, ref)
     session = session_of(uow)
-    draft = str(values.get("body", ""))
-    view = scene.check(session, draft)
-    wanted = (str(values.get("rule", "")), str(values.get("start", "")),
-              str(values.get("end", "")))
     used = str(values.get("suggestions_used", ""))
-    notice = "The draft changed meanwhile; here are its findings now."
-    for item in view.shown:
-        f = item.finding
-        if (f.rule, str(f.start), str(f.end)) == wanted:
-            changed = apply_suggestion(draft, f)
-            if changed is not None:
-                draft, notice = changed, "Suggestion used; the coach checked the new draft."
-                used = f"{used} {f.rule}".strip()  # kept with the reply when it is sent
-                view = scene.check(session, draft)
-            break
+    draft, view, notice, rule = use_suggestion(values, lambda text: scene.check(session, text))
+    if rule is not None:
+        used = f"{used} {rule}".strip()  # kept with the reply when it is sent
     context = {"coach": view, "case": scene.case,
                "values": {"body": draft, "suggestions_used": used},
                "coach_policy": coach_errors_policy(session).value, "errors": {},
                "notice": notice}
     return render(request, "agent/_composer.html", context)
+
+
+def use_suggestion(values: dict[str, Any], check: Callable[[str], CoachView]
+                   ) -> tuple[str, CoachView, str, str | None]:
+    """The posted draft with the chosen finding's suggestion put in (when the draft still
+    has that finding): the draft, its coach view, what to tell the agent, and the rule
+    whose suggestion was used (None when none was)."""
+    draft = str(values.get("body", ""))
+    view = check(draft)
+    wanted = (str(values.get("rule", "")), str(values.get("start", "")),
+              str(values.get("end", "")))
+    for item in view.shown:
+        f = item.finding
+        if (f.rule, str(f.start), str(f.end)) == wanted:
+            changed = apply_suggestion(draft, f)
+            if changed is not None:
+                return (changed, check(changed),
+                        "Suggestion used; the coach checked the new draft.", f.rule)
+            break
+    return draft, view, "The draft changed meanwhile; here are its findings now.", None
 
 
 @router.post("/work/cases/{ref}/reply")

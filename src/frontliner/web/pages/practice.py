@@ -27,7 +27,8 @@ from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import StaffPageUser
 from frontliner.web.pages.case_actions import form_values
 from frontliner.web.pages.case_page import CoachView, coach_view
-from frontliner.web.pages.drafts import apply_suggestion, shown_findings, underline
+from frontliner.web.pages.composer import use_suggestion
+from frontliner.web.pages.drafts import shown_findings, underline
 from frontliner.web.pages.templating import render
 from frontliner.web.practice_scene import PracticeScene, listed, load_practice
 
@@ -116,19 +117,8 @@ async def practice_apply(request: Request, key: str, user: StaffPageUser,
     values = await form_values(request)
     scene = load_practice(uow, user, key, currency_of(request))
     session = session_of(uow)
-    draft = str(values.get("body", ""))
-    view = live_coach(scene, session, draft)
-    wanted = (str(values.get("rule", "")), str(values.get("start", "")),
-              str(values.get("end", "")))
-    notice = "The draft changed meanwhile; here are its findings now."
-    for item in view.shown:
-        f = item.finding
-        if (f.rule, str(f.start), str(f.end)) == wanted:
-            changed = apply_suggestion(draft, f)
-            if changed is not None:
-                draft, notice = changed, "Suggestion used; the coach checked the new draft."
-                view = live_coach(scene, session, draft)
-            break
+    draft, view, notice, _ = use_suggestion(values,
+                                            lambda text: live_coach(scene, session, text))
     context = {"coach": view, "key": key, "values": {"body": draft}, "errors": {},
                "notice": notice, "coach_apply_url": f"/practice/{key}/coach/apply"}
     return render(request, "practice/_composer.html", context)
