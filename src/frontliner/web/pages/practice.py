@@ -18,7 +18,7 @@ from frontliner.coach import Finding, Severity
 from frontliner.desk.errors import Invalid
 from frontliner.desk.model import User
 from frontliner.desk.ports import UnitOfWork
-from frontliner.desk.practice.grading import PASS_SCORE, lessons, seed_title
+from frontliner.desk.practice.grading import PASS_SCORE, seed_title
 from frontliner.desk.practice.operations import attempt_of, record_attempt
 from frontliner.desk.practice.records import PracticeAttempt
 from frontliner.store import practice_queries
@@ -45,8 +45,7 @@ def practice_list(request: Request, user: StaffPageUser, uow: UowDep, welcome: s
     rows, next_cursor = listed(uow, user, cursor)
     passed = sum(1 for r in rows if r.progress is not None and r.progress.passed)
     context = {"rows": rows, "next_cursor": next_cursor, "welcome": welcome == "1",
-               "passed": passed, "first": rows[0].scenario if rows else None,
-               "rule_titles": lessons()["rules"]}
+               "passed": passed, "first": rows[0].scenario if rows else None}
     return render(request, "practice/list.html", context)
 
 
