@@ -4,6 +4,8 @@ model answer after the attempt, tries again and passes; progress is kept per age
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from typing import Any
 
@@ -81,6 +83,13 @@ def test_live_coach_and_empty_or_unknown_input_get_clear_answers(api: Any, desk:
     live = client.post(f"/practice/{KEY}/coach", data={"body": BAD, "csrf_token": token})
     assert live.status_code == 200 and 'data-rule="cant"' in live.text
     assert f"/practice/{KEY}/coach/apply" in live.text
+    found = re.search(r'data-rule="cant".*?hx-vals=\'([^\']+)\'', live.text, re.S)
+    assert found
+    chosen = json.loads(html.unescape(found.group(1)))
+    used = client.post(f"/practice/{KEY}/coach/apply",
+                       data={"body": BAD, "csrf_token": token, **chosen})
+    assert "Suggestion used" in used.text and 'id="practice-form"' in used.text
+    assert "unable to refund" not in used.text.split('id="draft"')[1].split("</textarea>")[0]
     empty = _attempt(client, "   ")
     assert empty.status_code == 422 and "Write a reply first" in empty.text
     assert client.get("/practice/no-such-thing").status_code == 404
