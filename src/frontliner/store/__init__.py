@@ -11,8 +11,8 @@ from frontliner.store import insight_tables as insight_tables
 from frontliner.store import lead_queries as lead_queries  # its partial index
 from frontliner.store import mail_tables as mail_tables
 from frontliner.store import outbound_tables as outbound_tables
-from frontliner.store import session_tables as session_tables
 from frontliner.store import practice_tables as practice_tables
+from frontliner.store import session_tables as session_tables
 from frontliner.store import settings_tables as settings_tables
 from frontliner.store import throttle_tables as throttle_tables
 from frontliner.store import webhook_tables as webhook_tables

@@ -2,7 +2,7 @@
 scenario, and who has been welcomed to practice
 
 Revision ID: 0021_practice
-Revises: 0018_webhooks
+Revises: 0019_insight_rollups
 
 Agents who exist already are not new: they are counted as welcomed, so the welcome to
 practice appears only to agents who sign in for the first time from now on.
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0021_practice"
-down_revision: str | None = "0018_webhooks"
+down_revision: str | None = "0019_insight_rollups"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
