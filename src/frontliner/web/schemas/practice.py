@@ -27,9 +27,9 @@ class ArticleIn(In):
 
 
 class EmpowermentIn(In):
-    money_per_case: int = Field(ge=0, description="cents")
+    money_per_case: int = Field(ge=0, le=100_000_000, description="cents")
     remedy_kinds: list[str] = Field(default_factory=list, max_length=10)
-    extra_days: int = Field(default=0, ge=0)
+    extra_days: int = Field(default=0, ge=0, le=365)
 
 
 class ExpectationIn(In):
