@@ -29,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -139,6 +141,29 @@ def desk_of(args: argparse.Namespace, rng: random.Random) -> tuple[str, sa.Engin
     return url, engine
 
 
+def load_parser(description: str | None) -> argparse.ArgumentParser:
+    """The command line every load benchmark shares: the desk, seconds, workers, clients."""
+    parser = argparse.ArgumentParser(description=description,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_desk_arguments(parser)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--clients", default="1,8", help="comma-separated client counts")
+    return parser
+
+
+@contextmanager
+def serving(url: str, workers: int) -> Iterator[tuple[str, int]]:
+    """`frontliner serve` on a free port for the duration: (base URL, server pid)."""
+    port = free_port()
+    server = start_server(url, port, workers)
+    try:
+        yield f"http://127.0.0.1:{port}", server.pid
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -235,27 +260,17 @@ def report(results: list[LoadResult], title: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_desk_arguments(parser)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--workers", type=int, default=1)
+    parser = load_parser(__doc__)
     parser.add_argument("--only", default="create,get,list",
                         help="comma-separated scenarios: create, get, list")
-    parser.add_argument("--clients", default="1,8", help="comma-separated client counts")
     args = parser.parse_args()
     rng = random.Random(1)
     url, engine = desk_of(args, rng)
     token, refs = token_for_agent(engine), sample_refs(engine, rng)
     engine.dispose()
-    port = free_port()
-    server = start_server(url, port, args.workers)
-    try:
-        results = measure(f"http://127.0.0.1:{port}", token, refs, args.seconds, server.pid,
+    with serving(url, args.workers) as (base, pid):
+        results = measure(base, token, refs, args.seconds, pid,
                           set(args.only.split(",")), [int(c) for c in args.clients.split(",")])
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
     report(results, f"API at {args.cases:,} cases on {engine.dialect.name}, "
                     f"{args.workers} worker(s)")
 

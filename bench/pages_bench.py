@@ -16,10 +16,8 @@ timeline, empowerment left, knowledge suggestions, colleagues to hand over to).
 
 from __future__ import annotations
 
-import argparse
 import random
 import re
-import signal
 import sys
 from pathlib import Path
 
@@ -27,13 +25,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_bench import (
-    add_desk_arguments,
     console,
     desk_of,
-    free_port,
+    load_parser,
     report,
     sample_refs,
-    start_server,
+    serving,
 )
 from frontliner.demo_data import DEMO_PASSWORD
 from loadgen import LoadResult, run_load
@@ -86,27 +83,15 @@ def measure(base: str, headers: dict[str, str], refs: list[str], seconds: float,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_desk_arguments(parser)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--clients", default="1,8", help="comma-separated client counts")
-    args = parser.parse_args()
+    args = load_parser(__doc__).parse_args()
     rng = random.Random(1)
     url, engine = desk_of(args, rng)
     refs = sample_refs(engine, rng)
     dialect = engine.dialect.name
     engine.dispose()
-    port = free_port()
-    server = start_server(url, port, args.workers)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        results = measure(base, log_in(base), refs, args.seconds, server.pid,
+    with serving(url, args.workers) as (base, pid):
+        results = measure(base, log_in(base), refs, args.seconds, pid,
                           [int(c) for c in args.clients.split(",")])
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
     report(results, f"Pages at {args.cases:,} cases on {dialect}, {args.workers} worker(s)")
 
 

@@ -12,10 +12,8 @@ word no case holds; as an agent (the whole desk) and as a customer (their own ca
 
 from __future__ import annotations
 
-import argparse
 import random
 import re
-import signal
 import sys
 from pathlib import Path
 
@@ -24,11 +22,10 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_bench import (
-    add_desk_arguments,
     desk_of,
-    free_port,
+    load_parser,
     report,
-    start_server,
+    serving,
     token_for_agent,
 )
 from frontliner.desk.model import Role, User
@@ -85,35 +82,23 @@ def customer_token(engine: sa.Engine) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_desk_arguments(parser)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--clients", default="1,8", help="comma-separated client counts")
-    args = parser.parse_args()
+    args = load_parser(__doc__).parse_args()
     rng = random.Random(7)
     url, engine = desk_of(args, rng)
     mix = queries(engine, rng)
     tokens = {"agent": token_for_agent(engine), "customer": customer_token(engine)}
     engine.dispose()
-    port = free_port()
-    server = start_server(url, port, args.workers)
     results = []
 
     def search(client: httpx.Client, n: int) -> httpx.Response:
         return client.get("/api/v1/search", params={"q": mix[n % len(mix)]})
 
-    try:
+    with serving(url, args.workers) as (base, pid):
         for who, token in tokens.items():
             headers = {"Authorization": f"Bearer {token}"}
             for clients in [int(c) for c in args.clients.split(",")]:
-                results.append(run_load(f"search as {who}", f"http://127.0.0.1:{port}",
-                                        headers, search, clients, args.seconds,
-                                        server_pid=server.pid))
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
+                results.append(run_load(f"search as {who}", base, headers, search, clients,
+                                        args.seconds, server_pid=pid))
     report(results, f"Search at {args.cases:,} cases on {engine.dialect.name}, "
                     f"{args.workers} worker(s)")
 
