@@ -125,6 +125,14 @@ def bobs(
             "token_id": token["id"],
             "team_id": team["id"],
             "name": _bobs_attachment(engine, uow_factory),
+            "held_id": _bobs_held_message(api, desk, engine, uow_factory, ref),
+            "sent_reply_id": _reply_to_bob(api, desk, engine, ref),
+            # admin-only routes: a real webhook, and a delivery id no customer may name
+            "webhook_id": _ok(api.post(f"{API}/webhooks", headers=desk.admin.auth, json={
+                "url": "https://93.184.216.34/hooks", "events": ["case.opened"]}), 201)["id"],
+            "delivery_id": 1,
+            # a packaged practice scenario; for the insights routes, an unknown figure
+            "key": "abusive-caller",
         }
     )
 
@@ -143,6 +151,26 @@ def _bobs_attachment(engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]) -
     with engine.connect() as connection:
         (attachment,) = attachments_of_case(connection, case_id or 0)
     return attachment.name
+
+
+def _bobs_held_message(api: TestClient, desk: Desk, engine: Engine,
+                       uow_factory: Callable[[], SqlUnitOfWork], ref: str) -> int:
+    """A mail naming Bob's case with no proof of origin: held on the case for staff."""
+    raw = (f"From: Bob Roe <bob@example.com>\r\nSubject: Re: [{ref}]\r\n\r\n"
+           "Is there news?\r\n").encode()
+    stored = accept(engine, raw, envelope_from="bob@example.com", envelope_to=["s@x.example"])
+    process_mail(uow_factory, stored.mail_id)
+    (held,) = _ok(api.get(f"{API}/cases/{ref}/held-messages", headers=desk.lead.auth))
+    return int(held["id"])
+
+
+def _reply_to_bob(api: TestClient, desk: Desk, engine: Engine, ref: str) -> int:
+    """The agent's reply on Bob's case, kept with the coach's reading (reply review)."""
+    _ok(api.post(f"{API}/cases/{ref}/messages", headers=desk.agent.auth,
+                 json={"body": "Thank you, Bob: I am sorry; the refund is on its way.",
+                       "direction": "outbound"}), 201)
+    with engine.connect() as connection:
+        return int(connection.exec_driver_sql("SELECT max(id) FROM sent_replies").scalar_one())
 
 
 def bodies(desk: Desk, world: BobsWorld) -> dict[str, Any]:

@@ -145,8 +145,32 @@ def test_every_entity_round_trips_with_every_field(uow_factory: UowFactory, seed
         uow.add(remedy)
         uow.add(article)
         uow.add(abusive)
+        reply = m.Interaction(case_id=seeded.case_id, customer_id=seeded.customer_id, at=T0,
+                              channel=m.Channel.CHAT, direction=m.Direction.OUTBOUND,
+                              body="Sorry: fixed now.", author_id=seeded.agent_id)
+        uow.add(reply)
+        uow.flush()
+        sent = m.SentReply(interaction_id=reply.id or 0, case_id=seeded.case_id,
+                           author_id=seeded.agent_id, sent_at=T0, channel=m.Channel.CHAT,
+                           score=70, team_id=seeded.team_id, answered_id=abusive.id,
+                           override_reason="the customer asked for it",
+                           suggestions_used=["no-thanks"])
+        uow.add(sent)
         uow.flush()
         saved = [
+            sent,
+            m.SentFinding(sent_reply_id=sent.id or 0, sent_at=T0, rule="no-thanks", start=0,
+                          end=17, severity=m.FindingSeverity.WARNING, message="thank them"),
+            m.ReplyReview(sent_reply_id=sent.id or 0, reviewer_id=seeded.lead_id,
+                          reviewed_at=T0, verdicts=[{"finding_id": 1, "agree": True}],
+                          missed=[{"rule": "guess", "start": 0, "end": 5}], note="fair"),
+            m.HeldMessage(case_id=seeded.case_id, customer_id=seeded.customer_id,
+                          channel=m.Channel.EMAIL, sender="ann@example.com",
+                          sender_name="Ann Lee", subject="Re: her case", body="forged?",
+                          why="no proof of origin", received_at=T0,
+                          status=m.HeldStatus.ACCEPTED, decided_by_id=seeded.lead_id,
+                          decided_at=T0, decision_reason="she confirmed by phone",
+                          interaction_id=abusive.id),
             *_others(seeded),
             remedy,
             article,
