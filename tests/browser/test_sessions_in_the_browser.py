@@ -52,6 +52,10 @@ def log_in(page: Any, server: LiveServer, email: str, password: str = PASSWORD) 
     page.get_by_role("button", name="Log in").click()
 
 
+# Where signing in lands: the queues, or practice on a new agent's first sign-in.
+SIGNED_IN = re.compile(r"/(work|practice\?welcome=1)$")
+
+
 def session_cookie(page: Any) -> dict[str, Any]:
     [cookie] = [c for c in page.context.cookies() if c["name"] == SESSION_COOKIE]
     return dict(cookie)
@@ -62,7 +66,7 @@ def test_after_logout_a_copied_session_cookie_opens_only_the_sign_in_page(
 ) -> None:
     owner = fresh_page(browser, live_server)
     log_in(owner, live_server, newcomer)
-    owner.wait_for_url(f"{live_server.url}/work")
+    owner.wait_for_url(SIGNED_IN)
     cookie = session_cookie(owner)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     assert "uid" not in cookie["value"] and len(cookie["value"]) == 43  # a random id only
@@ -88,7 +92,7 @@ def test_my_account_lists_where_i_am_signed_in_and_signs_out_everywhere(
     phone = fresh_page(browser, live_server, "Phone browser (test)")
     for page in (phone, laptop):
         log_in(page, live_server, newcomer)
-        page.wait_for_url(f"{live_server.url}/work")
+        page.wait_for_url(SIGNED_IN)
 
     laptop.goto("/account")
     listed = laptop.locator("#sessions tbody tr")
