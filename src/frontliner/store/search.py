@@ -323,10 +323,10 @@ def _pg_snippets(session: Session, words: list[list[str]], hits: list[Hit]) -> N
 
     messages = headlines(interactions.c.id, interactions.c.body, ids("message", "note"))
     problems = headlines(cases.c.id, cases.c.nature, ids("problem"))
-    values = headlines(contacts.c.id, contacts.c.value, []) | {
-        row[0]: row[1] for row in session.execute(
-            sa.select(contacts.c.id, contacts.c.value).where(contacts.c.id.in_(ids("contact"))))
-    }
+    contact_ids = ids("contact")
+    values = {row[0]: row[1] for row in session.execute(
+        sa.select(contacts.c.id, contacts.c.value).where(contacts.c.id.in_(contact_ids))
+    )} if contact_ids else {}
     for h in hits:
         if h.matched in ("message", "note"):
             h.snippet = messages.get(h.source_id or 0, "")
