@@ -10,8 +10,18 @@ first (give it a scratch database) unless --keep. The rows are synthetic but sha
 a desk's: cases opened in time order, owned by agents in teams, on every channel and a
 dozen categories; most answered within hours, most resolved (mostly confirmed by the
 customer, some by a lead's exception, a few reopened), some escalated, some with a
-remedy above the agent's limit, a fifth rated. Nothing here goes through the desk's
-operations (a million of them would take hours): the point is size, for benchmarks.
+remedy above the agent's limit, a fifth rated. Customers have names and e-mail addresses,
+and the messages, replies and internal notes real words (`desk_texts.py`: products, order
+numbers, carriers), so full-text search has a desk's vocabulary to work on. Nothing here
+goes through the desk's operations (a million of them would take hours): the point is
+size, for benchmarks.
+
+Everyone can sign in with the demo password: the lead (lead@bench.test), the agents
+(agent{team}-{n}@bench.test) and the first LOGINS customers (their e-mail address).
+
+On PostgreSQL the tables' secondary indexes (the search's GIN indexes among them) are
+dropped while the rows go in and built again at the end: one build is far cheaper than
+a million index updates.
 
 The insights' rollups are written too: each case's facts are worked out by the same
 functions the rollup uses (`insight_rollup.stored_form` and `expand`) on the case as
@@ -40,7 +50,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from desk_texts import DeskTexts
+from frontliner.demo_data import DEMO_PASSWORD
 from frontliner.desk import insight_facts as f
+from frontliner.desk.passwords import hash_password
 from frontliner.store import insight_rollup
 from frontliner.store.engine import make_engine
 from frontliner.store.insight_tables import insight_buckets, insight_case_facts, insight_progress
@@ -49,6 +62,7 @@ from frontliner.store.tables import (
     approval_requests,
     audit_entries,
     cases,
+    contacts,
     customers,
     escalations,
     fires,
@@ -69,6 +83,9 @@ CATEGORIES = ["billing", "delivery", "returns", "account", "damaged", "refund", 
               "subscription", "warranty", "store", "invoice", "other"]
 CHANNELS = ["email", "web", "chat", "phone"]
 AGENTS_PER_TEAM = 6
+CUSTOMERS = 50_000
+LOGINS = 20  # customers who can sign in to the portal
+NOTED = 0.15  # share of cases with an internal note
 FIRES = 60
 READINGS = [  # (share, analysis) of a customer's first message
     (0.55, {"complaint": True, "indirect": False, "abuse": False}),
@@ -163,7 +180,8 @@ def seed(engine: sa.Engine, cases_wanted: int = 1_000_000, days: int = 365,
     span = days / copies
     template = -(-cases_wanted // copies)
     writer = Writer(engine)
-    people = _people(writer, first)
+    indexes = _drop_indexes(engine)
+    people = _people(writer, first, DeskTexts(seed_value + 1))
     with Progress(*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task(f"Generating {template:,} cases", total=template)
@@ -182,6 +200,9 @@ def seed(engine: sa.Engine, cases_wanted: int = 1_000_000, days: int = 365,
             task = progress.add_task(f"Copying forward {copies - 1} times", total=copies - 1)
             _copy_forward(engine, copies, int(span), template, sink.ids["remedies"])
             progress.update(task, completed=copies - 1)
+        if indexes:
+            task = progress.add_task(f"Building {len(indexes)} indexes", total=len(indexes))
+            _restore_indexes(engine, indexes, lambda: progress.advance(task))
     _finish(engine, last)
     return SeededDesk(cases=template * copies, lead_id=people.lead, agent_ids=people.agents,
                       team_ids=people.teams, first_day=first, last_day=last,
@@ -239,6 +260,31 @@ def _copy_forward(engine: sa.Engine, copies: int, span: int, cases_n: int,
             f"CROSS JOIN generate_series(0, {copies - 1}) AS k(i) GROUP BY {moved_key}"))
 
 
+def _drop_indexes(engine: sa.Engine) -> list[str]:
+    """PostgreSQL: drop the secondary indexes of the tables the seed fills (not primary
+    keys or unique ones, which keep the data right); their definitions, to build again."""
+    if engine.dialect.name != "postgresql":
+        return []
+    with engine.begin() as connection:
+        rows = connection.execute(sa.text(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+            "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+            "WHERE NOT i.indisunique AND NOT i.indisprimary AND t.relname = ANY(:tables)"),
+            {"tables": [*_Sink.COLUMNS, "customers", "contacts", "insight_buckets"]}).all()
+        for name, _definition in rows:
+            connection.execute(sa.text(f"DROP INDEX {name}"))
+    return [definition for _name, definition in rows]
+
+
+def _restore_indexes(engine: sa.Engine, definitions: list[str],
+                     done: Callable[[], None]) -> None:
+    with engine.begin() as connection:
+        connection.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
+        for definition in definitions:
+            connection.execute(sa.text(definition))
+            done()
+
+
 @dataclass
 class _People:
     teams: list[int]
@@ -246,13 +292,18 @@ class _People:
     lead: int
     customers: int
     team_of: dict[int, int]
+    names: list[str]  # customer id - 1 -> name
+    emails: list[str]
+    texts: DeskTexts
 
 
-def _people(writer: Writer, at: datetime) -> _People:
+def _people(writer: Writer, at: datetime, texts: DeskTexts) -> _People:
+    password = hash_password(DEMO_PASSWORD)
     team_ids = list(range(1, len(TEAMS) + 1))
     writer.write(teams, ["id", "name"], [[i, name] for i, name in zip(team_ids, TEAMS,
                                                                         strict=True)])
-    rows: list[list[Any]] = [[1, "Lee Lead", "lead@bench.test", "lead", 1, [], None, True, at]]
+    rows: list[list[Any]] = [[1, "Lee Lead", "lead@bench.test", "lead", 1, [], password, True,
+                              None, at]]
     agent_ids: list[int] = []
     team_of: dict[int, int] = {}
     for team in team_ids:
@@ -261,19 +312,27 @@ def _people(writer: Writer, at: datetime) -> _People:
             agent_ids.append(user_id)
             team_of[user_id] = team
             rows.append([user_id, f"Agent {team}-{n}", f"agent{team}-{n}@bench.test", "agent",
-                         team, [], None, True, at])
-    writer.write(users, ["id", "name", "email", "role", "team_id", "skills", "password_hash",
-                         "active", "created_at"], rows)
-    count = 50_000
+                         team, [], password, True, None, at])
+    count = CUSTOMERS
+    names = [texts.name() for _ in range(count)]
+    emails = [f"{name.lower().replace(' ', '.')}.{i}@example.com"
+              for i, name in enumerate(names, start=1)]
+    for customer in range(1, LOGINS + 1):
+        rows.append([len(rows) + 1, names[customer - 1], emails[customer - 1], "customer",
+                     None, [], password, True, customer, at])
     writer.write(customers, ["id", "name", "created_at"],
-                 ([i, f"Customer {i}", at] for i in range(1, count + 1)))
+                 ([i, name, at] for i, name in enumerate(names, start=1)))
+    writer.write(contacts, ["id", "customer_id", "kind", "value", "is_primary"],
+                 ([i, i, "email", email, True] for i, email in enumerate(emails, start=1)))
+    writer.write(users, ["id", "name", "email", "role", "team_id", "skills", "password_hash",
+                         "active", "customer_id", "created_at"], rows)
     fire_rows = [[i, f"Recurring problem {i}", f"recurring problem {i}", at, i % 3 == 0,
                   agent_ids[i % len(agent_ids)] if i % 3 == 0 else None,
                   at + timedelta(days=i) if i % 3 == 0 else None,
                   "fixed at the source" if i % 3 == 0 else ""] for i in range(1, FIRES + 1)]
     writer.write(fires, ["id", "title", "key", "created_at", "fixed_for_good", "fixed_by_id",
                          "fixed_at", "fix"], fire_rows)
-    return _People(team_ids, agent_ids, 1, count, team_of)
+    return _People(team_ids, agent_ids, 1, count, team_of, names, emails, texts)
 
 
 class _Sink:
@@ -358,15 +417,16 @@ def _one_case(sink: _Sink, rng: random.Random, case_id: int, opened: datetime,
     h = timedelta(hours=1)
     reading = _pick(rng, READINGS)
     record = f.CaseRecord(opened_at=opened, owner_id=owner)
-    sink.add("interactions", [case_id, customer, opened, channel, "inbound",
-                              "My order has a problem.", None, reading])
+    name = people.names[customer - 1]
+    text = people.texts.case(case_id, category, name)
+    sink.add("interactions", [case_id, customer, opened, channel, "inbound", text.first, None,
+                              reading])
     record.inbound.append((opened, reading))
     sink.add("audit_entries", [case_id, opened, "opened", owner, {"owner_id": owner}])
     replied = opened + timedelta(minutes=rng.choice([3, 12, 25, 45, 90, 180, 400, 1300]))
     if rng.random() < 0.92:
         sink.add("interactions", [case_id, customer, replied, channel, "outbound",
-                                  "Thank you; I have fixed it and will check on Friday.",
-                                  owner, None])
+                                  text.reply, owner, None])
         sink.add("audit_entries", [case_id, replied, "reply_sent", owner, {}])
         record.replies.append(f.Reply(at=replied, author_id=owner))
     escalated = rng.random() < 0.06
@@ -374,23 +434,27 @@ def _one_case(sink: _Sink, rng: random.Random, case_id: int, opened: datetime,
         _escalation(sink, rng, case_id, owner, people.lead, replied + h, record)
     if rng.random() < 0.03:
         _approval(sink, rng, case_id, owner, people.lead, replied + 2 * h, record)
+    if people.texts.rng.random() < NOTED:
+        sink.add("interactions", [case_id, customer, replied + timedelta(minutes=1), channel,
+                                  "note", text.note, owner, None])
     if rng.random() < 0.8:
-        _resolution(sink, rng, case_id, customer, channel, replied, people.lead, record)
+        _resolution(sink, rng, case_id, customer, channel, replied, people.lead, record,
+                    text.again)
     record.fire_id = rng.randrange(1, FIRES + 1) if rng.random() < 0.1 else None
     confirmed, resolved_at = record.confirmed_by_customer, record.resolved_at
     exception = people.lead if resolved_at and not confirmed else None
     sink.add("cases", [case_id, f"B{case_id:09d}{secrets.token_hex(3)}", customer,
-                       "My order has a problem.", channel, opened,
+                       text.problem, channel, opened,
                        "open" if resolved_at is None else "resolved", owner, category,
-                       "big" if escalated else "small", [], [], "Customer",
-                       "customer@bench.test", True, True, True, confirmed, exception,
+                       "big" if escalated else "small", [], [], name,
+                       people.emails[customer - 1], True, True, True, confirmed, exception,
                        "customer left" if exception else None, record.fire_id, resolved_at,
                        None, resolved_at or replied, 1, "customer" if confirmed else None])
     sink.roll(case_id, record, (people.team_of[owner], channel, category))
 
 
 def _resolution(sink: _Sink, rng: random.Random, case_id: int, customer: int, channel: str,
-                replied: datetime, lead: int, record: f.CaseRecord) -> None:
+                replied: datetime, lead: int, record: f.CaseRecord, again_text: str) -> None:
     h = timedelta(hours=1)
     resolved_at = replied + timedelta(hours=rng.choice([1, 3, 8, 20, 30, 50, 120]))
     confirmed = rng.random() < 0.93
@@ -401,7 +465,7 @@ def _resolution(sink: _Sink, rng: random.Random, case_id: int, customer: int, ch
     if rng.random() < 0.05:  # the customer wrote again: reopened, then solved again
         again = resolved_at + 5 * h
         sink.add("interactions", [case_id, customer, again, channel, "inbound",
-                                  "It broke again.", None, READINGS[0][1]])
+                                  again_text, None, READINGS[0][1]])
         sink.add("audit_entries", [case_id, again, "reopened", None, {"to": "open"}])
         record.inbound.append((again, READINGS[0][1]))
         record.reopens.append(again)
