@@ -289,3 +289,33 @@ def export_reviews(
         raise _fail(f"--since: {exc}") from exc
     written = cli_reviews.export_reviews(out, team_id=team, since=moment)
     Console(stderr=True, highlight=False).print(f"{written} reviewed replies written to {out}")
+
+
+@app.command("train")
+def train(
+    labels: Annotated[list[Path], typer.Option(
+        "--labels", help="A label file or folder of *.jsonl (repeatable), e.g. the output "
+        "of export-reviews.")],
+    data: Annotated[list[Path] | None, typer.Option(
+        "--data", help="A data set the labels' ids point into (repeatable): twitter-care "
+        "test.json, offensive-tweets labeled_data.csv, bitext-support utterances.csv.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="The model file to write.")] = Path(
+        "coach.model.gz"),
+    kind: Annotated[str, typer.Option(
+        "--model", help="customer (the reading of messages) or reply (the rules).")] = "customer",
+    c: Annotated[float, typer.Option("--c", help="Inverse regularisation strength.")] = 4.0,
+) -> None:
+    """Train a learned model from labels and print its held-out scores (docs/coach-models.md)."""
+    from frontliner import cli_train  # scikit-learn, only when this command runs
+    from frontliner.coach.learned import TrainingUnavailable
+    from frontliner.coach.learned.examples import LabelError
+
+    if kind not in ("customer", "reply"):
+        raise _fail(f"--model: {kind!r} is not one of customer, reply")
+    try:
+        fitted = cli_train.train_command(kind, labels, data or [], out, c)
+    except (LabelError, TrainingUnavailable, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    console = Console(highlight=False)
+    cli_train.render(console, fitted)
+    console.print(f"model written to {out} ({out.stat().st_size:,} bytes)")

@@ -1,0 +1,125 @@
+"""Training a `Model` from labelled texts (needs scikit-learn: `frontliner[train]`).
+
+One logistic regression per head on the binary features of `features.py`, each row scaled
+by 1/sqrt(its feature count) exactly as the model does when predicting. A head learns
+only from the texts that carry its label (None: not labelled for that head), so sets
+labelled for different things train one model together. Weights near zero are pruned.
+Training is deterministic: the same texts, labels and settings give the same model.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from frontliner.coach.learned.features import features
+from frontliner.coach.learned.linear import Head, Model
+
+Labels = Mapping[str, Sequence[bool | None]]
+
+
+class TrainingUnavailable(Exception):
+    """scikit-learn is not installed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """C: inverse regularisation strength; min_count: a feature must occur in this many
+    training texts; prune: weights smaller than this (in absolute value) are dropped."""
+
+    c: float = 4.0
+    min_count: int = 2
+    prune: float = 0.01
+    balanced: bool = True
+
+
+def _sklearn() -> Any:
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        raise TrainingUnavailable(
+            "training needs scikit-learn: pip install 'frontliner[train]'"
+        ) from None
+    return LogisticRegression
+
+
+def featurise(
+    texts: Sequence[str], extras: Sequence[tuple[str, ...]] | None = None
+) -> list[frozenset[str]]:
+    return [features(t, extras[n] if extras else ()) for n, t in enumerate(texts)]
+
+
+def _vocabulary(rows: Sequence[frozenset[str]], min_count: int) -> list[str]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        for f in row:
+            counts[f] = counts.get(f, 0) + 1
+    return sorted(f for f, c in counts.items() if c >= min_count)
+
+
+def _matrix(rows: Sequence[frozenset[str]], index: Mapping[str, int]) -> Any:
+    from scipy.sparse import csr_matrix
+
+    data: list[float] = []
+    columns: list[int] = []
+    pointers = [0]
+    for row in rows:
+        scale = 1.0 / math.sqrt(len(row)) if row else 0.0
+        cols = sorted(index[f] for f in row if f in index)
+        columns += cols
+        data += [scale] * len(cols)
+        pointers.append(len(columns))
+    return csr_matrix((data, columns, pointers), shape=(len(rows), len(index)))
+
+
+def train(
+    texts: Sequence[str],
+    labels: Labels | Sequence[bool],
+    *,
+    weights: Sequence[float] | None = None,
+    extras: Sequence[tuple[str, ...]] | None = None,
+    settings: Settings = Settings(),
+    meta: Mapping[str, Any] | None = None,
+) -> Model:
+    """A model with one head per key of `labels` (a plain list of bools: one head named
+    "yes"). `weights` weigh texts (e.g. real text above text written here); `extras` are
+    extra features per text, which the caller must pass again when predicting."""
+    heads_labels: Labels = labels if isinstance(labels, Mapping) else {"yes": list(labels)}
+    for name, column in heads_labels.items():
+        if len(column) != len(texts):
+            raise ValueError(f"head {name}: {len(column)} labels for {len(texts)} texts")
+    rows = featurise(texts, extras)
+    vocabulary = _vocabulary(rows, settings.min_count)
+    index = {f: n for n, f in enumerate(vocabulary)}
+    matrix = _matrix(rows, index)
+    heads = {
+        name: _fit_head(matrix, column, weights, vocabulary, settings)
+        for name, column in heads_labels.items()
+    }
+    return Model(heads, dict(meta or {}))
+
+
+def _fit_head(
+    matrix: Any,
+    column: Sequence[bool | None],
+    weights: Sequence[float] | None,
+    vocabulary: Sequence[str],
+    settings: Settings,
+) -> Head:
+    keep = [n for n, label in enumerate(column) if label is not None]
+    y = [bool(column[n]) for n in keep]
+    if len(set(y)) < 2:
+        raise ValueError("a head needs labelled texts of both kinds (yes and no)")
+    regression = _sklearn()(
+        C=settings.c,
+        class_weight="balanced" if settings.balanced else None,
+        solver="liblinear",
+        max_iter=1000,
+    )
+    sample_weight = [weights[n] for n in keep] if weights is not None else None
+    regression.fit(matrix[keep], y, sample_weight=sample_weight)
+    coefficients = regression.coef_[0]
+    kept = {vocabulary[n]: float(w) for n, w in enumerate(coefficients) if abs(w) >= settings.prune}
+    return Head(float(regression.intercept_[0]), kept)
