@@ -27,10 +27,14 @@ class Settings(BaseSettings):
     currency: str = "EUR"
     upgrade_on_start: bool = True
     data_dir: Path = Path("var")
-    # Web form and chat. Redis is optional: without it rate limits are per process and
-    # chat fan-out stays inside one process (fine for a single `frontliner serve`).
-    redis_url: str | None = None  # chat live fan-out across app processes (pub/sub)
-    rate_limit_url: str | None = None  # `limits` storage, e.g. redis://host:6379/1
+    # Redis is optional (docs/deploy.md). Without it a single `frontliner serve` keeps chat
+    # fan-out and rate limits in its own memory and the queue in a SQLite file. With it,
+    # several app processes share the chat's fan-out, the rate limits and the job queue
+    # (unless rate_limit_url / queue_url name other storage). Every key and channel the
+    # desk uses starts with redis_prefix, so two desks (or test runs) can share a Redis.
+    redis_url: str | None = None
+    redis_prefix: str = Field(default="frontliner", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    rate_limit_url: str | None = None  # `limits` storage; empty: redis_url, else memory
     contact_rate_limit: str = "5/minute"  # web form posts per client IP
     chat_rate_limit: str = "30/minute"  # chats started / messages sent per client IP
     chat_origins: list[str] = Field(default_factory=list)  # sites that embed the chat widget
@@ -58,7 +62,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_timeout: float = 30.0
     mail_from: str = ""  # empty: the desk's own address (mail_local_part@mail_domain)
-    # Empty: SQLite file <data_dir>/queue.db; or redis://..., postgresql://..., memory://
+    # Empty: redis_url when set, else the SQLite file <data_dir>/queue.db; or redis://...,
+    # postgresql://..., sqlite:///..., memory://
     queue_url: str = ""
     outbound_max_attempts: int = 8  # then the message is marked failed
     outbound_retry_delay: float = 5.0  # seconds before the first retry; doubles each time

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -103,6 +104,24 @@ def test_the_queue_can_live_in_redis(tmp_path: Path) -> None:
     assert isinstance(redis, RedisHuey)
     redis.flush()
     assert roundtrip(redis) == "ping"
+
+
+def test_with_only_a_redis_url_the_queue_is_in_redis_under_the_desks_own_prefix(
+    tmp_path: Path,
+) -> None:
+    url = os.environ.get("FRONTLINER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    prefix = f"fl-test-{uuid.uuid4().hex[:12]}"
+    ours = make_huey(Settings(redis_url=url, redis_prefix=prefix, data_dir=tmp_path))
+    other = make_huey(Settings(redis_url=url, redis_prefix=prefix + "-other",
+                               data_dir=tmp_path))
+    assert isinstance(ours, RedisHuey) and ours.name == prefix
+    assert not (tmp_path / "queue.db").exists()
+    try:
+        ours.task(name="echo")(lambda value: value)("ping")
+        assert ours.pending_count() == 1
+        assert other.pending_count() == 0  # another desk on the same Redis sees nothing
+    finally:
+        ours.flush()
 
 
 def test_the_queue_can_live_in_postgresql(tmp_path: Path) -> None:

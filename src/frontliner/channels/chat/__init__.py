@@ -17,10 +17,11 @@ from frontliner.channels.chat.broker import AGENTS_TOPIC, Broker, LocalBroker, c
 __all__ = ["AGENTS_TOPIC", "Broker", "LocalBroker", "case_topic", "open_broker"]
 
 
-def open_broker(redis_url: str | None) -> Broker:
-    """Redis pub/sub when a URL is configured (several processes), else in-process."""
+def open_broker(redis_url: str | None, prefix: str = "frontliner") -> Broker:
+    """Redis pub/sub when a URL is configured (several processes), else in-process.
+    The channels are named `<prefix>:chat:<topic>`."""
     if redis_url:
         from frontliner.channels.chat.redis_broker import RedisBroker
 
-        return RedisBroker(redis_url)
+        return RedisBroker(redis_url, prefix=f"{prefix}:chat:")
     return LocalBroker()

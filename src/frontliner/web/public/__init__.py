@@ -30,9 +30,10 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    broker = open_broker(settings.redis_url)
+    broker = open_broker(settings.redis_url, settings.redis_prefix)
     app.state.broker = broker
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_url)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_url or settings.redis_url,
+                                         namespace=settings.redis_prefix)
     app.state.chat_sockets = SocketsPerClient(settings.chat_sockets_per_client)
     app.state.chat_tokens = ChatTokens(settings.secret_key.get_secret_value())
     app.state.uow_factory = announcing(app.state.uow_factory, broker)
