@@ -9,8 +9,14 @@ rollup itself and must match (--rebuild also rebuilds them all, timed). --reuse 
 database that already holds --cases cases and its rollups. Then `frontliner
 serve` runs as in production and every figure is asked for, in turn, under several
 filters: the last 30 days of the whole desk, one team, one channel, one category, the
-last 90 and 365 days, and an agent's own figures. Each row gives p50 and p99 latency
-over every figure, and the server's CPU per request (steadier on a shared machine).
+last 90 and 365 days, filters combined, and an agent's own figures. Each row gives p50
+and p99 latency over every figure, and the server's CPU per request (steadier on a
+shared machine).
+
+--per-figure N skips the server: each figure is worked out N times in this process under
+each filter, and each gets its own p50/p99 and CPU (the time waiting on the database is
+the rest); --explain also prints EXPLAIN (ANALYZE, BUFFERS) of the slowest statement of
+the slowest figure of each filter.
 """
 
 from __future__ import annotations
@@ -27,18 +33,21 @@ import httpx
 import sqlalchemy as sa
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_bench import free_port, report, start_server
+from frontliner.desk.errors import Invalid
 from frontliner.store import insight_rollup
 from frontliner.store.engine import make_engine
-from frontliner.store.insight_figures import FIGURES
+from frontliner.store.insight_figures import FIGURES, figure
 from frontliner.store.insight_tables import insight_buckets, insight_case_facts
 from frontliner.store.tables import cases, users
 from frontliner.store.uow import uow_factory
+from frontliner.web.insight_params import insight_query
 from frontliner.web.tokens import issue_token
-from loadgen import LoadResult, run_load
+from loadgen import LoadResult, load_average, run_load
 from seed_million import reset, seed
 
 console = Console()
@@ -109,14 +118,21 @@ def desk(args: argparse.Namespace) -> sa.Engine:
     return engine
 
 
-def tokens(engine: sa.Engine) -> tuple[str, str, int]:
-    """A lead's token, an agent's token, and a team id."""
-    with uow_factory(engine)() as uow:
-        lead_id = uow.session.scalar(sa.select(users.c.id).where(users.c.role == "lead"))
-        agent_id, team_id = uow.session.execute(
+def people(engine: sa.Engine) -> tuple[int, int, int]:
+    """A lead's id, the first agent's id, and their team's id."""
+    with engine.connect() as connection:
+        lead_id = connection.scalar(sa.select(users.c.id).where(users.c.role == "lead"))
+        agent_id, team_id = connection.execute(
             sa.select(users.c.id, users.c.team_id).where(users.c.role == "agent")
             .order_by(users.c.id)).first() or (0, 0)
-        lead = issue_token(uow, None, int(lead_id or 0), "bench").secret
+    return int(lead_id or 0), int(agent_id), int(team_id or 0)
+
+
+def tokens(engine: sa.Engine) -> tuple[str, str, int]:
+    """A lead's token, an agent's token, and a team id."""
+    lead_id, agent_id, team_id = people(engine)
+    with uow_factory(engine)() as uow:
+        lead = issue_token(uow, None, lead_id, "bench").secret
         agent = issue_token(uow, None, int(agent_id), "bench").secret
         uow.commit()
     return lead, agent, int(team_id or 0)
@@ -135,6 +151,9 @@ def scenarios(team_id: int) -> list[tuple[str, str, dict[str, Any]]]:
         ("category billing, last 30 days", "", {**last(30), "category": "billing"}),
         ("desk, last 90 days", "", last(90)),
         ("desk, last 365 days", "", last(365)),
+        ("team + channel, last 90 days", "", {**last(90), "team": team_id, "channel": "email"}),
+        ("team + channel + category, last 365 days", "",
+         {**last(365), "team": team_id, "channel": "chat", "category": "billing"}),
         ("an agent's own, last 30 days", "mine/", last(30)),
     ]
 
@@ -160,6 +179,70 @@ def measure(base: str, lead: str, agent: str, team_id: int, seconds: float, clie
     return results
 
 
+def per_figure(engine: sa.Engine, team_id: int, agent_id: int, repeat: int,
+               explain: bool) -> None:
+    """Each figure alone, in this process: wall p50/p99 and CPU per call."""
+    table = Table(title=f"Each figure alone, {repeat} times (load {load_average():.2f})")
+    for column in ("filters", "figure", "p50 ms", "p99 ms", "CPU ms", "waiting on the DB ms"):
+        table.add_column(column)
+    for label, prefix, params in scenarios(team_id):
+        try:
+            flt = insight_query(from_=params["from"], to=params["to"],
+                                team=str(params["team"]) if "team" in params else None,
+                                channel=params.get("channel"), category=params.get("category")
+                                ).filters(agent_id if prefix else 0)
+        except Invalid as refused:  # an older version's rules (filters one at a time)
+            table.add_row(label, "(all)", f"refused: {refused}", "", "", "")
+            continue
+        slowest: tuple[float, str] = (0.0, "")
+        for key in sorted(FIGURES):
+            walls, cpus = [], []
+            with Session(engine) as session:
+                for _ in range(repeat + 1):
+                    began, cpu = time.perf_counter(), time.process_time()
+                    figure(session, key, flt)
+                    walls.append((time.perf_counter() - began) * 1000)
+                    cpus.append((time.process_time() - cpu) * 1000)
+                    session.rollback()
+            walls, cpus = sorted(walls[1:]), cpus[1:]  # the first warms the caches
+            p99 = walls[min(len(walls) - 1, round(0.99 * len(walls)) - 1)]
+            mean_cpu = sum(cpus) / len(cpus)
+            table.add_row(label, key, f"{walls[len(walls) // 2]:.1f}", f"{p99:.1f}",
+                          f"{mean_cpu:.1f}", f"{sum(walls) / len(walls) - mean_cpu:.1f}")
+            slowest = max(slowest, (walls[len(walls) // 2], key))
+        if explain:
+            explain_slowest(engine, label, slowest[1], flt)
+    console.print(table)
+
+
+def explain_slowest(engine: sa.Engine, label: str, key: str, flt: Any) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of the slowest statement a figure runs."""
+    statements: list[tuple[str, Any]] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+             executemany: bool) -> None:
+        statements.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        with Session(engine) as session:
+            figure(session, key, flt)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+    plans = []
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        for statement, parameters in statements:
+            cursor = raw.cursor()  # type: ignore[union-attr]
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+            lines = [row[0] for row in cursor.fetchall()]
+            took = float(lines[-1].split(":")[1].split()[0])  # "Execution Time: x ms"
+            plans.append((took, statement, lines))
+    took, statement, lines = max(plans, key=lambda plan: plan[0])
+    console.print(f"[bold]{label}: {key}[/bold], slowest of {len(plans)} statements "
+                  f"({took:.1f} ms):\n{statement}\n" + "\n".join(lines))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -171,8 +254,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--per-figure", type=int, default=0, metavar="N",
+                        help="time each figure alone N times in this process (no server)")
+    parser.add_argument("--explain", action="store_true",
+                        help="with --per-figure: EXPLAIN the slowest figure's statements")
     args = parser.parse_args()
     engine = desk(args)
+    if args.per_figure:
+        _, agent_id, team_id = people(engine)
+        per_figure(engine, team_id, agent_id, args.per_figure, args.explain)
+        return
     lead, agent, team_id = tokens(engine)
     engine.dispose()
     port = free_port()

@@ -253,7 +253,11 @@ def _copy_forward(engine: sa.Engine, copies: int, span: int, cases_n: int,
         connection.execute(sa.text(
             "CREATE TEMP TABLE template_buckets ON COMMIT DROP AS SELECT * FROM insight_buckets"))
         connection.execute(sa.text("DELETE FROM insight_buckets"))
-        moved_key = key.replace("day", f"day + k.i * {span}")
+        # a bucket that holds a moment (seconds since the epoch) moves with the day
+        moments = ", ".join(f"'{metric}'" for metric in (f.COMMENT, f.FOLLOW_UP_OPEN))
+        moved_key = key.replace("day", f"day + k.i * {span}").replace(
+            "bucket", f"bucket + CASE WHEN metric IN ({moments}) THEN k.i * {span * 86400} "
+                      "ELSE 0 END")
         connection.execute(sa.text(
             f"INSERT INTO insight_buckets ({key}, n, total) "
             f"SELECT {moved_key}, sum(n), sum(total) FROM template_buckets "
@@ -477,9 +481,11 @@ def _resolution(sink: _Sink, rng: random.Random, case_id: int, customer: int, ch
     record.resolved_at, record.confirmed_by_customer = resolved_at, confirmed
     if rng.random() < 0.2:
         score = _pick(rng, [(0.05, 1), (0.07, 2), (0.13, 3), (0.3, 4), (0.45, 5)])
-        sink.add("satisfaction_ratings", [case_id, customer, score, resolved_at + h,
-                                          rng.choice(COMMENTS)])
+        comment = rng.choice(COMMENTS)
+        sink.add("satisfaction_ratings", [case_id, customer, score, resolved_at + h, comment])
         record.ratings.append((resolved_at + h, score))
+        if comment:
+            record.commented.append(resolved_at + h)
 
 
 def _escalation(sink: _Sink, rng: random.Random, case_id: int, owner: int, lead: int,

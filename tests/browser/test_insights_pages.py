@@ -42,6 +42,17 @@ def test_a_lead_reads_the_figures_with_charts_beside_their_tables(
     assert row.count() == 1 and row.inner_text().split() == ["email", "1"]
     replies = lead_page.locator("#figure-first-reply dd[data-summary=count]")
     assert replies.inner_text() == "1"
+
+    # filters combine: the same category by e-mail still finds the case, by chat nothing
+    lead_page.select_option("select[name=channel]", "email")
+    lead_page.click("button:has-text('Show')")
+    lead_page.wait_for_url("**channel=email**")
+    assert volume.locator("dd[data-summary=cases_opened]").inner_text() == "1"
+    lead_page.select_option("select[name=channel]", "chat")
+    lead_page.click("button:has-text('Show')")
+    lead_page.wait_for_url("**channel=chat**")
+    assert volume.locator("dd[data-summary=cases_opened]").inner_text() == "0"
+    assert lead_page.locator("input[name=category]").input_value() == category
     with lead_page.expect_download() as download:
         lead_page.click("#figure-volume a:has-text('Download CSV')")
     assert download.value.suggested_filename == "insights-volume.csv"

@@ -160,6 +160,40 @@ def test_filters_by_team_channel_category_and_dates(desk: KnownDesk, engine: Eng
     assert summary(engine, "satisfaction", monday) == {"ratings": 1, "average": 5.0}
 
 
+def test_filters_combine_team_channel_and_category(desk: KnownDesk, engine: Engine) -> None:
+    def only(**given: object) -> Filters:
+        return Filters(start=WEEK.start, end=WEEK.end, **given)  # type: ignore[arg-type]
+
+    # Billing's e-mail: case A (Sam's), answered after 10 minutes
+    billing_email = only(team_id=desk.billing, channel="email")
+    assert summary(engine, "volume", billing_email) == {"cases_opened": 1}
+    assert summary(engine, "first-reply", billing_email)["median_seconds"] == 600
+    assert summary(engine, "messages", billing_email)["inbound"] == 1
+    # Billing's "billing" cases: A only (C is Kim's, in Returns)
+    billing_billing = only(team_id=desk.billing, category="billing")
+    assert summary(engine, "satisfaction", billing_billing) == {"ratings": 1, "average": 5.0}
+    assert summary(engine, "solution", billing_billing)["median_seconds"] == 7200
+    assert table(engine, "satisfaction", "satisfaction-comments", billing_billing) == [
+        ["2026-03-02", 5, "Quick and kind", _ref(engine, desk.cases["A"])]]
+    # "billing" by phone: case C, escalated, its refund declined, rated 2
+    phone_billing = only(channel="phone", category="billing")
+    assert summary(engine, "escalations", phone_billing)["escalated"] == 1
+    assert summary(engine, "approvals", phone_billing)["declined"] == 1
+    assert summary(engine, "satisfaction", phone_billing) == {"ratings": 1, "average": 2.0}
+    assert table(engine, "satisfaction", "satisfaction-comments", phone_billing) == []
+    # all three: case B, closed by Lee's exception
+    chat_delivery = only(team_id=desk.billing, channel="chat", category="delivery")
+    assert summary(engine, "closing", chat_delivery) == {
+        "resolved": 1, "exceptions": 1, "exception_rate": 100.0}
+    assert summary(engine, "volume", chat_delivery) == {"cases_opened": 1}
+    assert table(engine, "volume", "volume-by-category", chat_delivery) == [["delivery", 1]]
+    # no case is both in Returns and by e-mail
+    nobody = only(team_id=desk.returns, channel="email")
+    assert summary(engine, "volume", nobody) == {"cases_opened": 0}
+    assert summary(engine, "first-reply", nobody)["count"] == 0
+    assert summary(engine, "satisfaction", nobody)["ratings"] == 0
+
+
 def test_a_later_change_moves_the_figures_once(desk: KnownDesk, engine: Engine,
                                                uow_factory: Callable[[], SqlUnitOfWork]) -> None:
     from frontliner.desk import interactions

@@ -40,6 +40,7 @@ APPROVAL_GRANTED = "approval_granted"
 APPROVAL_DECLINED = "approval_declined"
 APPROVAL_DECISION = "approval_decision"
 RATING = "rating"  # bucket: the score
+COMMENT = "rating_comment"  # a rating with a comment; bucket: when (seconds since the epoch)
 INBOUND = "inbound"
 INBOUND_COMPLAINT = "inbound_complaint"
 INBOUND_INDIRECT = "inbound_indirect"
@@ -110,6 +111,7 @@ class CaseRecord:
     follow_ups: list[tuple[datetime, datetime | None]] = field(default_factory=list)
     approvals: list[ApprovalFacts] = field(default_factory=list)
     ratings: list[tuple[datetime, int]] = field(default_factory=list)
+    commented: list[datetime] = field(default_factory=list)  # when ratings with a comment came
 
 
 # The upper bounds (seconds) of the duration buckets: about 20 % apart, so a median or
@@ -164,6 +166,9 @@ def case_facts(record: CaseRecord) -> list[Fact]:
     facts += _escalation_facts(record)
     facts += _approval_facts(record.approvals)
     facts += [Fact(RATING, at.date(), owner, score, 1, score) for at, score in record.ratings]
+    # the latest comments are found in the rollups (newest first in any filters' rows),
+    # then read by their time
+    facts += [Fact(COMMENT, at.date(), owner, int(at.timestamp())) for at in record.commented]
     facts += _inbound_facts(record.inbound, owner)
     return facts
 

@@ -1,10 +1,11 @@
 """Reading the insights' rollups: sums over a range of days of one metric or a few, for
 the desk or one agent, optionally in one team, channel and category.
 
-Each read is one indexed range of `insight_buckets` (metric, agent, day) in one set of
-rows (the desk's, a team's, a channel's, a category's, or a person's), whatever the
-number of cases behind it; cases opened are also kept per team, channel and category
-together, so volume breaks down by channel and category under any one filter. The
+Each read is one indexed range of days of `insight_buckets` in one set of rows (the
+desk's, a person's, or those of one team, channel and category or any mix of them:
+`insight_rollup.expand` keeps every combination), whatever the number of cases behind
+it; cases opened are kept with their channel and category always named, so volume
+breaks down by channel and category under any filters. The
 figures themselves are put together in `store/insight_figures.py`.
 """
 
@@ -13,14 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from frontliner.desk.errors import Invalid
-from frontliner.desk.insight_facts import OPENED
+from frontliner.desk.insight_facts import COMMENT, OPENED
 from frontliner.store.insight_rollup import ALL_TEAMS, ANY
 from frontliner.store.insight_tables import insight_buckets as b
 from frontliner.store.tables import cases, satisfaction_ratings, users
@@ -31,8 +31,8 @@ COMMENTS_SHOWN = 20
 @dataclass(frozen=True)
 class Filters:
     """Which facts a figure adds up: days `start`..`end` (both included), the whole desk
-    (`agent_id` 0) or one agent's own, and at most one of a team, a channel and a
-    category ('' for "no category")."""
+    (`agent_id` 0) or one agent's own, and any of a team, a channel and a category ('' for
+    "no category"), together or alone."""
 
     start: date
     end: date
@@ -41,20 +41,15 @@ class Filters:
     channel: str | None = None
     category: str | None = None
 
-    def __post_init__(self) -> None:
-        narrowed = [v for v in (self.team_id, self.channel, self.category) if v is not None]
-        if len(narrowed) > 1:
-            raise Invalid("Choose one of team, channel or category at a time.",
-                          {"filters": "one of team, channel, category"})
-
 
 def _where(flt: Filters) -> list[sa.ColumnElement[bool]]:
     """The rows of one set: the desk's or one person's, in all teams, channels and
-    categories or in the one the filter names (one at a time: `Filters.check`)."""
-    return [b.c.agent_id == flt.agent_id, b.c.day >= flt.start, b.c.day <= flt.end,
+    categories or in those the filters name."""
+    return [b.c.agent_id == flt.agent_id,
             b.c.team_id == (ALL_TEAMS if flt.team_id is None else flt.team_id),
             b.c.channel == (ANY if flt.channel is None else flt.channel),
-            b.c.category == (ANY if flt.category is None else flt.category)]
+            b.c.category == (ANY if flt.category is None else flt.category),
+            b.c.day >= flt.start, b.c.day <= flt.end]
 
 
 def _cube_where(flt: Filters) -> list[sa.ColumnElement[bool]]:
@@ -141,14 +136,22 @@ def count_below(session: Session, flt: Filters, metric: str, bound: int) -> tupl
 
 
 def latest_comments(session: Session, flt: Filters) -> list[dict[str, Any]]:
-    """The newest ratings with a comment in the range (at most COMMENTS_SHOWN): walks
-    the ratings by time, newest first, so it reads no more than it shows plus those the
-    filters skip."""
+    """The newest ratings with a comment in the range (at most COMMENTS_SHOWN). The
+    rollups keep the second each came at, in every filters' rows: one indexed read of
+    at most COMMENTS_SHOWN rows, newest first, names the seconds; only the ratings given
+    in those seconds are then read (two ratings can share a second, so each is checked
+    against the filters again). Never a walk through the ratings of the range."""
+    seconds = list(session.scalars(
+        sa.select(b.c.bucket).where(b.c.metric == COMMENT, b.c.n > 0, *_where(flt))
+        .order_by(b.c.day.desc(), b.c.bucket.desc()).limit(COMMENTS_SHOWN)))
+    if not seconds:
+        return []
     sr, c = satisfaction_ratings.c, cases.c
+    moments = [sa.and_(sr.at >= _moment(second), sr.at < _moment(second + 1))
+               for second in seconds]
     query = (sa.select(sr.at, sr.score, sr.comment, c.ref)
              .join(cases, cases.c.id == sr.case_id)
-             .where(sr.comment != "", sr.at >= _midnight(flt.start),
-                    sr.at < _midnight(flt.end + timedelta(days=1)))
+             .where(sr.comment != "", sa.or_(*moments))
              .order_by(sr.at.desc(), sr.id.desc()).limit(COMMENTS_SHOWN))
     if flt.agent_id:
         query = query.where(c.owner_id == flt.agent_id)
@@ -162,5 +165,5 @@ def latest_comments(session: Session, flt: Filters) -> list[dict[str, Any]]:
             for at, score, comment, ref in session.execute(query)]
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def _moment(second: int) -> datetime:
+    return datetime.fromtimestamp(second, UTC)

@@ -164,11 +164,13 @@ def add(bind: Bind, delta: dict[Row, list[int]]) -> None:
 
 
 def expand(stored: dict[str, Any] | None) -> Iterator[tuple[Row, int, int]]:
-    """The bucket rows a case's stored facts add to. Each fact counts once for the whole
-    desk (team ALL_TEAMS, channel and category ANY), once in its team, once in its
-    channel, once in its category, and once more under the person it is about; a case
-    opened counts in its team, channel and category together (volume breaks down by
-    channel and category under any one filter)."""
+    """The bucket rows a case's stored facts add to. Each fact counts in every
+    combination of its team, channel and category, each either named or "all" (eight
+    rows: the whole desk, its team, its channel, its category, and the four pairs and
+    triple of them), so any mix of filters reads its own rows; and once more under the
+    person it is about. A case opened counts with its channel and category always named
+    (in its team and in all teams), so volume breaks down by channel and by category
+    under any filters."""
     if not stored:
         return
     team, channel, category = stored["d"]
@@ -179,8 +181,9 @@ def expand(stored: dict[str, Any] | None) -> Iterator[tuple[Row, int, int]]:
             if agent:
                 sets.append((agent, ALL_TEAMS, channel, category))
         else:
-            sets = [(0, ALL_TEAMS, ANY, ANY), (0, team, ANY, ANY), (0, ALL_TEAMS, channel, ANY),
-                    (0, ALL_TEAMS, ANY, category)]
+            sets = [(0, in_team, in_channel, in_category)
+                    for in_team in (ALL_TEAMS, team) for in_channel in (ANY, channel)
+                    for in_category in (ANY, category)]
             if agent:
                 sets.append((agent, ALL_TEAMS, ANY, ANY))
         for who, in_team, in_channel, in_category in sets:
@@ -282,9 +285,11 @@ def _read_related(bind: Bind, ids: list[int], records: dict[int, f.CaseRecord]) 
             .where(ap.case_id.in_(ids))):
         records[case_id].approvals.append(
             f.ApprovalFacts(created_at, by_id, str(status), decided_at))
-    for case_id, at, score in bind.execute(
-            sa.select(sr.case_id, sr.at, sr.score).where(sr.case_id.in_(ids))):
+    for case_id, at, score, comment in bind.execute(
+            sa.select(sr.case_id, sr.at, sr.score, sr.comment).where(sr.case_id.in_(ids))):
         records[case_id].ratings.append((at, score))
+        if comment:
+            records[case_id].commented.append(at)
 
 
 def _readings(bind: Bind, ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:

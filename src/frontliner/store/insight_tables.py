@@ -1,7 +1,7 @@
 """The insights' rollups: daily sums per team, channel and category, kept up to date as
 cases change (`store/insight_rollup.py`), so a figure never reads every case.
 
-- `insight_buckets`: one row per (metric, agent, day, team, channel, category, bucket)
+- `insight_buckets`: one row per (metric, agent, team, channel, category, day, bucket)
   with a count and a sum. `agent_id` 0 is the whole desk's row; an agent's own row (their
   "my figures") repeats the same fact under their id. 0 and '' stand for "none" (no
   team, no category) so the unique key works on both databases.
@@ -29,9 +29,10 @@ insight_buckets = sa.Table(
     sa.Column("bucket", sa.BigInteger, nullable=False),
     sa.Column("n", sa.BigInteger, nullable=False),
     sa.Column("total", sa.BigInteger, nullable=False),
-    # the row a fact adds to; also every figure's read: one metric, one agent (or the
-    # desk), a range of days
-    sa.UniqueConstraint("metric", "agent_id", "day", "team_id", "channel", "category",
+    # the row a fact adds to; also every figure's read: one metric, one set of rows (the
+    # desk's or an agent's, in the team, channel and category asked for or all), then a
+    # range of days, so a read touches only the rows it adds up
+    sa.UniqueConstraint("metric", "agent_id", "team_id", "channel", "category", "day",
                         "bucket"),
 )
 
