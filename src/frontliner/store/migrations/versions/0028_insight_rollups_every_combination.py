@@ -53,6 +53,8 @@ def _start_again() -> None:
 def upgrade() -> None:
     op.drop_table("insight_buckets")
     _buckets(NEW_KEY)
+    op.create_index("ix_insight_buckets_metric_agent_id_team_id_day", "insight_buckets",
+                    ["metric", "agent_id", "team_id", "day"], unique=False)
     _start_again()
 
 
