@@ -9,25 +9,32 @@ tables are dropped and migrated anew first) with one lead to sign the closing
 exceptions. Reports the messages (replies, customer messages and internal notes) added
 per second of the import's own wall time (as the command's summary prints it), the
 whole command's wall time (start-up and reading the users file included), and the CPU
-seconds the command and its analyser process used, and the load average of the
-machine during the run (a shared machine: other work takes cores from the import).
+seconds the command and its analyser process used (also per 1,000 messages), on
+PostgreSQL the CPU of the database's own server processes serving the command (read from
+/proc every half second while it runs, so up to half a second of a backend's last moment
+may be missed), and the load average of the machine during the run (a shared machine:
+other work takes cores from the import).
 Timing lives here and in docs/benchmarks.md, never in tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from api_bench import reset  # a fresh, migrated database (PostgreSQL: tables dropped)
-from frontliner.store.engine import normalise_url
+from frontliner.store.engine import make_engine, normalise_url
 
 FRONTLINER = Path(sys.executable).with_name("frontliner")
 
@@ -36,6 +43,44 @@ def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FRONTLINER_DATABASE_URL": url, "COLUMNS": "200"}
     return subprocess.run([str(FRONTLINER), *args], env=env, capture_output=True, text=True,
                           check=True, stdin=subprocess.DEVNULL)
+
+
+class ServerCpu:
+    """The CPU seconds of the PostgreSQL backends serving the database while it runs
+    (the server runs on this machine; each backend's /proc entry is read every half
+    second and its last reading kept)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        self.seen: dict[int, float] = {}
+        self.stop = threading.Event()
+        with self.engine.connect() as conn:
+            self.own = conn.scalar(sa.text("SELECT pg_backend_pid()"))
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        query = sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND pid <> pg_backend_pid()")
+        with self.engine.connect() as conn:
+            while not self.stop.wait(0.5):
+                for pid in conn.execute(query).scalars():
+                    with contextlib.suppress(OSError, IndexError):
+                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                        self.seen[pid] = (int(fields[11]) + int(fields[12])) / tick
+
+    def __enter__(self) -> ServerCpu:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.engine.dispose()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.seen.values())
 
 
 def main() -> None:
@@ -50,13 +95,15 @@ def main() -> None:
         reset(url).dispose()
         _cli(url, "user", "add", "--email", "lead@bench.test", "--name", "Bench Lead",
              "--role", "lead", "--password", "a long enough password")
+        postgres = url.startswith("postgresql")
         load_before = os.getloadavg()[0]
-        started = time.monotonic()
-        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        done = _cli(url, "import", args.source, str(args.path),
-                    "--batch-size", str(args.batch_size))
-        wall = time.monotonic() - started
-        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        with ServerCpu(url) if postgres else contextlib.nullcontext() as server:
+            started = time.monotonic()
+            cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            done = _cli(url, "import", args.source, str(args.path),
+                        "--batch-size", str(args.batch_size))
+            wall = time.monotonic() - started
+            cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         load_after = os.getloadavg()[0]
     out = done.stdout
     print(out)
@@ -72,7 +119,11 @@ def main() -> None:
     print(f"import: {import_seconds:,.1f} s -> {messages / import_seconds:,.0f} messages/s")
     print(f"whole command: {wall:,.1f} s -> {messages / wall:,.0f} messages/s")
     print(f"CPU (command + analyser process): {cpu:,.1f} s -> "
-          f"{messages / cpu:,.0f} messages per CPU second")
+          f"{messages / cpu:,.0f} messages per CPU second, "
+          f"{cpu / messages * 1000:.3f} CPU s per 1,000 messages")
+    if server is not None:
+        print(f"PostgreSQL server CPU: {server.seconds:,.1f} s -> "
+              f"{server.seconds / messages * 1000:.3f} CPU s per 1,000 messages")
     print(f"load average: {load_before:.1f} before, {load_after:.1f} after (2 cores)")
 
 

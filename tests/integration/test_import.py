@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,16 @@ from api_support import (
 )
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from tests.conftest import Seeded
 from typer.testing import CliRunner
 
 from frontliner.cli import app
+from frontliner.store import insight_rollup
 from frontliner.store.import_tables import case_tags, import_keys, imported_attachments, tags
+from frontliner.store.insight_figures import figure
+from frontliner.store.insight_queries import Filters
+from frontliner.store.search import SearchFilter, search
 from frontliner.store.tables import cases, contacts, customers, interactions, users
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
@@ -265,3 +271,20 @@ def test_imported_attachments_are_listed_and_downloaded_with_the_case(
     assert api.get(receipt["url"], headers=desk.bob.auth).status_code == 404
     (photo,) = api.get(f"{API}/cases/{damaged.ref}/attachments", headers=desk.lead.auth).json()
     assert photo["url"].startswith("https://acme.zendesk.com/")  # a link, never fetched
+
+
+def test_imported_messages_and_notes_are_searchable_and_counted_in_the_insights(
+    database_url: str, engine: Engine, seeded: Seeded, tmp_path: Path
+) -> None:
+    run(database_url, "zendesk", str(copy(tmp_path, "zendesk")))
+    damaged = case_of(engine, "zendesk", "1")
+    with Session(engine) as session:
+        found = {(h.matched, h.id) for h in search(session, "crushed", SearchFilter())}
+        noted = {(h.matched, h.id) for h in search(session, "courier pickup", SearchFilter())}
+        insight_rollup.catch_up(session, datetime(2026, 1, 1, tzinfo=UTC))
+        session.commit()
+        opened = figure(session, "volume", Filters(start=date(2025, 3, 1),
+                                                   end=date(2025, 4, 30))).summary
+    assert ("message", damaged.id) in found
+    assert ("note", damaged.id) in noted  # staff search sees internal notes
+    assert opened == {"cases_opened": 6}

@@ -9,10 +9,10 @@ run killed at any point continues with nothing imported twice. `plan_batch` coun
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -28,11 +28,9 @@ from frontliner.desk.imports import (
 )
 from frontliner.desk.model import ContactKind, Direction, Presence, Role, Size
 from frontliner.desk.refs import new_case_ref
+from frontliner.store.bulk import any_of, insert_rows
 from frontliner.store.import_tables import case_tags, import_keys, imported_attachments, tags
 from frontliner.store.tables import audit_entries, cases, contacts, customers, interactions, users
-
-T = TypeVar("T")
-_IN_LIST = 500  # ids in one IN (...): well below every driver's parameter limit
 
 
 @dataclass
@@ -61,11 +59,6 @@ class Seen:
     tags: set[str] = field(default_factory=set)
 
 
-def _chunks(items: Sequence[T], size: int = _IN_LIST) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 def hold_write_lock(conn: Connection) -> None:
     """On SQLite, take the database's write lock now, before anything is read: the ids
     `_insert_ids` hands out after max(id) are then ours until commit. (PostgreSQL draws
@@ -90,26 +83,22 @@ def _insert_ids(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -
     if not rows:
         return []
     ids = _new_ids(conn, table, len(rows))
-    conn.execute(sa.insert(table), [dict(row, id=i) for row, i in zip(rows, ids, strict=True)])
+    insert_rows(conn, table, [dict(row, id=i) for row, i in zip(rows, ids, strict=True)])
     return ids
 
 
 def known_keys(conn: Connection, source: str, kind: str, ids: Iterable[str]) -> dict[str, int]:
     """Source id -> id here, for the records of `kind` already imported from `source`."""
     k = import_keys.c
-    wanted = sorted(set(ids))
-    found: dict[str, int] = {}
-    for chunk in _chunks(wanted):
-        query = sa.select(k.source_id, k.target_id).where(
-            k.source == source, k.kind == kind, k.source_id.in_(chunk))
-        found.update((row.source_id, row.target_id) for row in conn.execute(query))
-    return found
+    query = sa.select(k.source_id, k.target_id).where(
+        k.source == source, k.kind == kind, any_of(conn, k.source_id, set(ids)))
+    return {row.source_id: row.target_id for row in conn.execute(query)}
 
 
 def _remember(conn: Connection, source: str, kind: str, pairs: dict[str, int],
               at: datetime) -> None:
     if pairs:
-        conn.execute(sa.insert(import_keys), [
+        insert_rows(conn, import_keys, [
             {"source": source, "kind": kind, "source_id": sid, "target_id": target,
              "imported_at": at} for sid, target in pairs.items()])
 
@@ -151,10 +140,9 @@ def _staff_ids(conn: Connection, source: str, staff: dict[str, Person],
     (no password: they set one with "forgot password"; an admin adjusts roles)."""
     ids = known_keys(conn, source, "user", staff)
     missing = {sid: staff_email(source, p) for sid, p in staff.items() if sid not in ids}
-    by_email: dict[str, int] = {}
-    for chunk in _chunks(sorted(set(missing.values()))):
-        rows = conn.execute(sa.select(users.c.email, users.c.id).where(users.c.email.in_(chunk)))
-        by_email.update((row.email, row.id) for row in rows)
+    rows = conn.execute(sa.select(users.c.email, users.c.id).where(
+        any_of(conn, users.c.email, set(missing.values()))))
+    by_email = {row.email: row.id for row in rows}
     new_emails = sorted(set(missing.values()) - set(by_email))
     names = {staff_email(source, p): p.name for p in staff.values()}
     new_rows: list[dict[str, Any]] = [
@@ -179,11 +167,10 @@ def _contact_of(person: Person) -> tuple[ContactKind, str]:
 def _current(conn: Connection, ids: dict[str, int]) -> dict[str, int]:
     """Follow customers merged into others, so messages land on the record in use."""
     for _ in range(10):  # merges chain rarely; a loop of them must not hang the import
-        merged_into: dict[int, int] = {}
-        for chunk in _chunks(sorted(set(ids.values()))):
-            query = sa.select(customers.c.id, customers.c.merged_into_id).where(
-                customers.c.id.in_(chunk), customers.c.merged_into_id.is_not(None))
-            merged_into.update((row.id, row.merged_into_id) for row in conn.execute(query))
+        query = sa.select(customers.c.id, customers.c.merged_into_id).where(
+            any_of(conn, customers.c.id, set(ids.values())),
+            customers.c.merged_into_id.is_not(None))
+        merged_into = {row.id: row.merged_into_id for row in conn.execute(query)}
         if not merged_into:
             return ids
         ids = {value: merged_into.get(cid, cid) for value, cid in ids.items()}
@@ -198,17 +185,16 @@ def _customer_ids(conn: Connection, source: str, people: dict[str, Person],
     missing = {sid: _contact_of(p) for sid, p in people.items() if sid not in ids}
     by_contact: dict[tuple[ContactKind, str], int] = {}
     for kind in ContactKind:
-        values = sorted({v for k, v in missing.values() if k == kind})
-        for chunk in _chunks(values):
-            query = sa.select(contacts.c.value, contacts.c.customer_id).where(
-                contacts.c.kind == kind, contacts.c.value.in_(chunk))
-            by_contact.update(((kind, row.value), row.customer_id) for row in conn.execute(query))
+        values = {v for k, v in missing.values() if k == kind}
+        query = sa.select(contacts.c.value, contacts.c.customer_id).where(
+            contacts.c.kind == kind, any_of(conn, contacts.c.value, values))
+        by_contact.update(((kind, row.value), row.customer_id) for row in conn.execute(query))
     new = sorted(set(missing.values()) - set(by_contact))
     names = {_contact_of(p): p.name for p in people.values()}
     new_ids = _insert_ids(conn, customers, [
         {"name": names[c], "created_at": at, "merged_into_id": None} for c in new])
     if new:
-        conn.execute(sa.insert(contacts), [
+        insert_rows(conn, contacts, [
             {"customer_id": cid, "kind": kind, "value": value, "is_primary": True}
             for (kind, value), cid in zip(new, new_ids, strict=True)])
     by_contact.update(zip(new, new_ids, strict=True))
@@ -281,7 +267,7 @@ def _new_cases(conn: Connection, batch: Batch, fresh: list[Ticket],
             for t in fresh]
     ids = _insert_ids(conn, cases, rows)
     if ids:
-        conn.execute(sa.insert(audit_entries), [
+        insert_rows(conn, audit_entries, [
             {"case_id": cid, "at": batch.at, "action": "imported", "actor_id": None,
              "detail": {"source": batch.source, "source_id": t.source_id,
                         "source_state": t.state.value, "status": row["status"].value,
@@ -291,11 +277,8 @@ def _new_cases(conn: Connection, batch: Batch, fresh: list[Ticket],
 
 
 def _customers_of_cases(conn: Connection, ids: Iterable[int]) -> dict[int, int]:
-    found: dict[int, int] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        query = sa.select(cases.c.id, cases.c.customer_id).where(cases.c.id.in_(chunk))
-        found.update((row.id, row.customer_id) for row in conn.execute(query))
-    return found
+    query = sa.select(cases.c.id, cases.c.customer_id).where(any_of(conn, cases.c.id, set(ids)))
+    return {row.id: row.customer_id for row in conn.execute(query)}
 
 
 def _write_messages(conn: Connection, batch: Batch, tickets: Sequence[Ticket],
@@ -344,10 +327,8 @@ def _write_attachments(conn: Connection, batch: Batch,
 def tag_ids(conn: Connection, names: Iterable[str]) -> tuple[dict[str, int], int]:
     """Each tag's id, adding the tags not there yet; and how many were added."""
     wanted = sorted(set(names))
-    found: dict[str, int] = {}
-    for chunk in _chunks(wanted):
-        rows = conn.execute(sa.select(tags.c.name, tags.c.id).where(tags.c.name.in_(chunk)))
-        found.update((row.name, row.id) for row in rows)
+    rows = conn.execute(sa.select(tags.c.name, tags.c.id).where(any_of(conn, tags.c.name, wanted)))
+    found = {row.name: row.id for row in rows}
     new = [n for n in wanted if n not in found]
     found.update(zip(new, _insert_ids(conn, tags, [{"name": n} for n in new]), strict=True))
     return found, len(new)
@@ -356,14 +337,12 @@ def tag_ids(conn: Connection, names: Iterable[str]) -> tuple[dict[str, int], int
 def _write_tags(conn: Connection, tickets: Sequence[Ticket], case_ids: dict[str, int]) -> int:
     ids, new_tags = tag_ids(conn, (tag for t in tickets for tag in t.tags))
     wanted = {(case_ids[t.source_id], ids[tag]) for t in tickets for tag in t.tags}
-    have: set[tuple[int, int]] = set()
-    for chunk in _chunks(sorted({cid for cid, _ in wanted})):
-        query = sa.select(case_tags.c.case_id, case_tags.c.tag_id).where(
-            case_tags.c.case_id.in_(chunk))
-        have.update((row.case_id, row.tag_id) for row in conn.execute(query))
+    query = sa.select(case_tags.c.case_id, case_tags.c.tag_id).where(
+        any_of(conn, case_tags.c.case_id, {cid for cid, _ in wanted}))
+    have = {(row.case_id, row.tag_id) for row in conn.execute(query)}
     missing = sorted(wanted - have)
     if missing:
-        conn.execute(sa.insert(case_tags), [{"case_id": c, "tag_id": t} for c, t in missing])
+        insert_rows(conn, case_tags, [{"case_id": c, "tag_id": t} for c, t in missing])
     return new_tags
 
 
@@ -393,10 +372,7 @@ def plan_batch(conn: Connection, source: str, tickets: Sequence[Ticket], seen: S
 
 
 def tag_names_known(conn: Connection, names: Iterable[str]) -> set[str]:
-    known: set[str] = set()
-    for chunk in _chunks(sorted(names)):
-        known.update(conn.scalars(sa.select(tags.c.name).where(tags.c.name.in_(chunk))))
-    return known
+    return set(conn.scalars(sa.select(tags.c.name).where(any_of(conn, tags.c.name, names))))
 
 
 def _unseen(conn: Connection, source: str, kind: str, ids: list[str], seen: Seen) -> set[str]:
@@ -413,9 +389,7 @@ def _count_new(conn: Connection, source: str, kind: str, people: dict[str, Perso
     seen.keys.update((kind, sid) for sid in ids)
     emails = {staff_email(source, people[sid]) for sid in ids if sid not in known}
     emails -= seen.contacts
-    have: set[str] = set()
-    for chunk in _chunks(sorted(emails)):
-        have.update(conn.scalars(sa.select(users.c.email).where(users.c.email.in_(chunk))))
+    have = set(conn.scalars(sa.select(users.c.email).where(any_of(conn, users.c.email, emails))))
     seen.contacts |= emails
     return len(emails - have)
 
@@ -429,11 +403,10 @@ def _count_new_contacts(conn: Connection, source: str, people: dict[str, Person]
     wanted = {c for c in wanted if f"{c[0]}:{c[1]}" not in seen.contacts}
     have: set[tuple[ContactKind, str]] = set()
     for kind in ContactKind:
-        values = sorted(v for k, v in wanted if k == kind)
-        for chunk in _chunks(values):
-            query = sa.select(contacts.c.value).where(
-                contacts.c.kind == kind, contacts.c.value.in_(chunk))
-            have.update((kind, v) for v in conn.scalars(query))
+        values = [v for k, v in wanted if k == kind]
+        query = sa.select(contacts.c.value).where(
+            contacts.c.kind == kind, any_of(conn, contacts.c.value, values))
+        have.update((kind, v) for v in conn.scalars(query))
     seen.contacts.update(f"{k}:{v}" for k, v in wanted)
     return len(wanted - have)
 
