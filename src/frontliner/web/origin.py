@@ -23,6 +23,7 @@ from starlette.requests import HTTPConnection
 from frontliner.web.errors import ApiError
 from frontliner.web.pages.errors import PageError
 from frontliner.web.public.security import origin_of, same_origin
+from frontliner.web.sessions import start_no_session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 OWN_ORIGIN_RULE = frozenset({"/chat/start"})
@@ -57,6 +58,7 @@ async def same_origin_writes(connection: HTTPConnection) -> None:
     origin = sender_origin(connection)
     if origin is None or is_own_origin(connection, origin):
         return
+    start_no_session(connection)  # the refusal must not replace the visitor's cookie
     message = (f"This request came from another site ({origin}), so Frontliner refused it "
                "and nothing was changed. If you sent it yourself, open Frontliner, reload "
                "the page and send it again.")

@@ -46,6 +46,7 @@ class SessionState:
     presented: bool  # the request carried a session cookie (known or not)
     switch_to: object = _KEEP  # a user id to sign in, None to sign out
     loaded: dict[str, Any] = field(default_factory=dict)
+    may_start: bool = True  # False: answer without beginning a session (no Set-Cookie)
 
     @property
     def user_id(self) -> int | None:
@@ -90,6 +91,15 @@ def end_session(connection: HTTPConnection) -> None:
     state = _state(connection)
     if state is not None:
         state.switch_to = None
+
+
+def start_no_session(connection: HTTPConnection) -> None:
+    """Answer this request without beginning a session. For a request refused as coming
+    from another site: a cross-site POST carries no `SameSite=Lax` cookie, and a new
+    session's cookie on the answer would replace the visitor's own, signing them out."""
+    state = _state(connection)
+    if state is not None:
+        state.may_start = False
 
 
 def hash_session_id(token: str) -> str:
@@ -142,7 +152,7 @@ class ServerSessions:
         data: dict[str, Any] = connection.scope["session"]
         now = datetime.now(UTC)
         row = state.row
-        if state.switch_to is not _KEEP or (row is None and data):
+        if state.switch_to is not _KEEP or (row is None and data and state.may_start):
             if state.switch_to is None and not data:  # signed out, nothing to keep
                 await anyio.to_thread.run_sync(self._replace, factory, connection, state, None)
                 return self._cookie(connection, "", 0)
