@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from tests.browser.conftest import LiveServer
 
 from frontliner.web.pages.security import CONTENT_SECURITY_POLICY
