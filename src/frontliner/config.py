@@ -67,7 +67,13 @@ class Settings(BaseSettings):
     queue_url: str = ""
     outbound_max_attempts: int = 8  # then the message is marked failed
     outbound_retry_delay: float = 5.0  # seconds before the first retry; doubles each time
-    outbox_poll_seconds: float = 2.0  # how often the worker looks for mail to send
+    # How often the worker looks for mail and webhooks owed. On PostgreSQL it is woken on
+    # commit (store/wake.py) and looks every outbox_safety_poll_seconds besides (follow-up
+    # reminders falling due, a wake lost while reconnecting); on SQLite it polls.
+    outbox_poll_seconds: float = Field(default=2.0, gt=0)
+    outbox_safety_poll_seconds: float = Field(default=30.0, gt=0)
+    # A worker says it is alive this often; 4 beats missed and its claims are taken over.
+    worker_heartbeat_seconds: float = Field(default=5.0, gt=0, le=3600)
     outbox_window_days: int = 2  # replies and new cases older than this are not mailed
     insights_poll_seconds: float = 10.0  # how often the worker brings the insights up to date
     # Inbound e-mail by IMAP polling (`frontliner imap`).

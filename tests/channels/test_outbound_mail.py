@@ -9,6 +9,7 @@ checked by the delays huey scheduled, never by waiting.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from huey import MemoryHuey
 from huey.api import Task
+from sqlalchemy.engine import Engine
 from tests.channels.mail_sink import Sink, running_sink
 from tests.conftest import Seeded
 
@@ -29,8 +31,10 @@ from frontliner.config import Settings
 from frontliner.desk import intake, interactions
 from frontliner.desk.model import Case, Channel, FollowUp, Interaction, User
 from frontliner.jobs.mail import MailJobs, install
+from frontliner.store import worker_tables
 from frontliner.store.outbound_tables import outbound_mail
 from frontliner.store.uow import SqlUnitOfWork
+from frontliner.store.wake import CommitWake
 
 UowFactory = Callable[[], SqlUnitOfWork]
 PASSWORD = "relay-pw-7f3k"
@@ -223,6 +227,75 @@ def test_a_worker_that_died_mid_send_is_replaced_after_the_lease_with_the_same_m
     assert collect(uow_factory, settings, now=later) == [row_id]
     assert send(uow_factory, settings, row_id, now=later).outcome == "sent"
     assert [m["Message-ID"] for m in sink.received] == [message_id_for(reply, settings)]
+
+
+def claim_as(uow_factory: UowFactory, worker_id: str, at: datetime) -> None:
+    """As if `worker_id` had claimed every row at `at` and was then killed mid-send."""
+    with uow_factory() as uow:
+        uow.session.execute(sa.update(outbound_mail).values(
+            status="sending", attempts=1, claimed_at=at, claimed_by=worker_id))
+        uow.commit()
+
+
+def test_a_worker_killed_mid_send_is_taken_over_once_it_stops_beating_and_sent_once(
+    engine: Engine, uow_factory: UowFactory, seeded: Seeded, sink: Sink
+) -> None:
+    settings = mail_settings(sink.port, worker_heartbeat_seconds=5)  # type: ignore[attr-defined]
+    reply = agent_reply(uow_factory, seeded, "The engineer comes on Tuesday at nine.")
+    (row_id,) = collect(uow_factory, settings)
+    killed_at = datetime.now(UTC)
+    worker_tables.beat(engine, "worker-a", killed_at)
+    claim_as(uow_factory, "worker-a", killed_at)
+
+    # While A still counts as alive, nobody else touches its row.
+    assert collect(uow_factory, settings, now=killed_at) == []
+    assert send(uow_factory, settings, row_id, now=killed_at,
+                worker_id="worker-b").outcome == "skipped"
+    # Four beats missed (20 s, not the 15-minute lease): B takes it over, once.
+    later = killed_at + timedelta(seconds=21)
+    assert collect(uow_factory, settings, now=later) == [row_id]
+    outcomes = [send(uow_factory, settings, row_id, now=later, worker_id="worker-b").outcome
+                for _ in range(2)]
+    assert outcomes == ["sent", "skipped"]
+    assert [m["Message-ID"] for m in sink.received] == [message_id_for(reply, settings)]
+
+
+def test_a_worker_that_stops_cleanly_frees_its_claims_at_once(
+    engine: Engine, uow_factory: UowFactory, seeded: Seeded, sink: Sink
+) -> None:
+    settings = mail_settings(sink.port)  # type: ignore[attr-defined]
+    agent_reply(uow_factory, seeded, "The engineer comes on Tuesday at nine.")
+    (row_id,) = collect(uow_factory, settings)
+    now = datetime.now(UTC)
+    worker_tables.beat(engine, "worker-a", now)
+    claim_as(uow_factory, "worker-a", now)
+    worker_tables.leave(engine, "worker-a")
+    assert collect(uow_factory, settings, now=now) == [row_id]
+
+
+def test_a_committed_reply_wakes_the_worker_on_postgresql_and_a_rolled_back_one_does_not(
+    engine: Engine, uow_factory: UowFactory, seeded: Seeded
+) -> None:
+    source = CommitWake(engine)
+    if engine.dialect.name != "postgresql":
+        assert not source.available  # SQLite has no notifications: the worker polls
+        return
+    wake, stop = threading.Event(), threading.Event()
+    listener = threading.Thread(target=source.listen, args=(wake, stop), daemon=True)
+    listener.start()
+    try:
+        assert wake.wait(30), "the listener never connected"
+        wake.clear()
+        with uow_factory() as uow:
+            agent = uow.get(User, seeded.agent_id)
+            interactions.record_outbound(uow, agent, seeded.case_id, "Never sent.")
+            uow.rollback()
+        assert not wake.wait(1.0), "a rolled-back write woke the worker"
+        agent_reply(uow_factory, seeded, "Your refund went out this morning.")
+        assert wake.wait(30), "a committed reply did not wake the worker"
+    finally:
+        stop.set()
+        listener.join(10)
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")

@@ -16,3 +16,4 @@ from frontliner.store import session_tables as session_tables
 from frontliner.store import settings_tables as settings_tables
 from frontliner.store import throttle_tables as throttle_tables
 from frontliner.store import webhook_tables as webhook_tables
+from frontliner.store import worker_tables as worker_tables

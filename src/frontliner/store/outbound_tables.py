@@ -58,6 +58,8 @@ outbound_mail = sa.Table(
     sa.Column("last_error", sa.Text, nullable=True),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("claimed_at", UtcDateTime(), nullable=True),
+    # the worker sending it (store/worker_tables.py): a dead worker's claim is taken over
+    sa.Column("claimed_by", sa.String(80), nullable=True),
     sa.Column("sent_at", UtcDateTime(), nullable=True),
     # The body of an access link's mail holds no secret: the link is put in at send time.
     sa.Column("access_link_id", sa.Integer, sa.ForeignKey(access_links.c.id), nullable=True),

@@ -8,12 +8,14 @@ inserts one `outbound_mail` row for each, in status `queued`. Because the rows c
 what is already committed, nothing an agent wrote can be lost between their commit and
 the queue: the committed reply *is* the request to send it.
 
-`send(...)` sends one row: claim it (`queued` -> `sending`, committed), hand it to the
-relay, mark it `sent` (committed). A row already `sent` is never sent again, so a
-duplicated or retried job is harmless. One window cannot be closed: the relay has taken
-the message (DATA answered 250) and the worker dies before `sent` is committed. That row
-stays `sending`; once its claim is older than `CLAIM_LEASE` it is sent again, with the
-very same Message-ID, so a receiving system can recognise and drop the repeat.
+`send(...)` sends one row: claim it (`queued` -> `sending`, committed, naming the
+worker), hand it to the relay, mark it `sent` (committed). A row already `sent` is never
+sent again, so a duplicated or retried job is harmless. A worker killed mid-send leaves
+its claim; as soon as that worker stops beating (`store/worker_tables.py`, seconds) the
+row is collected again and another worker sends it (a claim naming no worker waits for
+`CLAIM_LEASE`). One window cannot be closed: the relay has taken the message (DATA
+answered 250) and the worker dies before `sent` is committed. That row is sent again,
+with the very same Message-ID, so a receiving system can recognise and drop the repeat.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from frontliner.desk.model import (
     Interaction,
     User,
 )
+from frontliner.store import worker_tables
 from frontliner.store.mail_tables import MailStatus, inbound_mail
 from frontliner.store.outbound_tables import AUTOMATIC_TO_SENDERS, outbound_mail
 from frontliner.store.tables import audit_entries, cases, contacts, follow_ups, interactions
@@ -91,16 +94,18 @@ def collect(uow_factory: UowFactory, settings: Settings, now: datetime | None = 
                 if row_id is not None and row["status"] == "queued":
                     fresh.append(row_id)
         uow.commit()
-        behind = [row_id for row_id in _left_behind(uow.session, at) if row_id not in fresh]
+        behind = [row_id for row_id in _left_behind(uow.session, at, settings)
+                  if row_id not in fresh]
         return fresh + behind
 
 
 def send(uow_factory: UowFactory, settings: Settings, row_id: int,
-         now: datetime | None = None) -> SendResult:
-    """Send one outbox row at most once (see the module docstring for the one window)."""
+         now: datetime | None = None, worker_id: str | None = None) -> SendResult:
+    """Send one outbox row at most once (see the module docstring for the one window);
+    `worker_id` names the claim, so another worker takes it up if this one dies."""
     at = resolve_now(now)
     with uow_factory() as uow:
-        row = _claim(uow, row_id, at)
+        row = _claim(uow, row_id, at, settings, worker_id)
         if row is None:
             return SendResult("skipped")
         if row.get("access_link_id") is not None:
@@ -337,29 +342,40 @@ def _insert(session: Session, row: dict[str, Any]) -> int | None:
     return inserted
 
 
-def _left_behind(session: Session, at: datetime) -> list[int]:
-    """Rows untouched for longer than the lease: their job was lost (the queue's storage
-    was wiped, the app died between commit and enqueue) or their worker died mid-send.
-    Rows waiting for a retry are younger than that: their job is scheduled."""
-    stale = at - CLAIM_LEASE
-    query = sa.select(outbound_mail.c.id).where(
-        outbound_mail.c.status.in_(("queued", "sending")),
-        sa.func.coalesce(outbound_mail.c.claimed_at, outbound_mail.c.created_at) < stale,
-    ).order_by(outbound_mail.c.id).limit(BATCH)
+def _abandoned(at: datetime, settings: Settings) -> sa.ColumnElement[bool]:
+    """Being sent by a worker that is gone: it stopped beating (store/worker_tables.py),
+    or the claim is older than the lease (a worker that never said who it was)."""
+    beat = timedelta(seconds=settings.worker_heartbeat_seconds)
+    return sa.and_(outbound_mail.c.status == "sending", sa.or_(
+        outbound_mail.c.claimed_at < at - CLAIM_LEASE,
+        worker_tables.claimant_gone(outbound_mail.c.claimed_by, at, beat)))
+
+
+def _left_behind(session: Session, at: datetime, settings: Settings) -> list[int]:
+    """Rows whose job was lost: queued and untouched for longer than the lease (the
+    queue's storage was wiped, the app died between commit and enqueue), or claimed by a
+    worker that died mid-send (huey does not give a dead worker's job back). Rows
+    waiting for a retry are younger than the lease: their job is scheduled."""
+    queued_long_ago = sa.and_(
+        outbound_mail.c.status == "queued",
+        sa.func.coalesce(outbound_mail.c.claimed_at, outbound_mail.c.created_at)
+        < at - CLAIM_LEASE)
+    query = (sa.select(outbound_mail.c.id)
+             .where(sa.or_(queued_long_ago, _abandoned(at, settings)))
+             .order_by(outbound_mail.c.id).limit(BATCH))
     return list(session.scalars(query))
 
 
-def _claim(uow: SqlUnitOfWork, row_id: int, at: datetime) -> dict[str, Any] | None:
+def _claim(uow: SqlUnitOfWork, row_id: int, at: datetime, settings: Settings,
+           worker_id: str | None) -> dict[str, Any] | None:
     """Take the row for this worker (committed), or None if it is sent, failed, or being
-    sent by someone else right now."""
-    claimable = sa.or_(
-        outbound_mail.c.status == "queued",
-        sa.and_(outbound_mail.c.status == "sending", outbound_mail.c.claimed_at < at - CLAIM_LEASE),
-    )
+    sent by a live worker right now. The conditional UPDATE lets one claimant win."""
+    claimable = sa.or_(outbound_mail.c.status == "queued", _abandoned(at, settings))
     taken = uow.session.execute(
         sa.update(outbound_mail)
         .where(outbound_mail.c.id == row_id, claimable)
-        .values(status="sending", attempts=outbound_mail.c.attempts + 1, claimed_at=at))
+        .values(status="sending", attempts=outbound_mail.c.attempts + 1, claimed_at=at,
+                claimed_by=worker_id))
     if getattr(taken, "rowcount", 0) != 1:
         uow.rollback()
         return None
@@ -384,9 +400,10 @@ class SqlOutbox:
 
     uow_factory: UowFactory
     settings: Settings
+    worker_id: str | None = None  # the worker process sending (its claims name it)
 
     def collect(self) -> list[int]:
         return collect(self.uow_factory, self.settings)
 
     def send(self, row_id: int) -> str:
-        return send(self.uow_factory, self.settings, row_id).outcome
+        return send(self.uow_factory, self.settings, row_id, worker_id=self.worker_id).outcome
