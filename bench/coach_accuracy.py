@@ -1,14 +1,18 @@
 """How well does the reply coach agree with hand labels on real customer-care text?
 
     python bench/coach_accuracy.py --data /path/to/twitter-care/test.json
-        [--labels bench/labels] [--part dev|holdout|all] [--json]
+        [--labels bench/labels] [--part dev|holdout|aside|all] [--json]
         [--errors RULE] [--check-labels]
 
 Reads every `*.jsonl` label file (format: bench/labels/README.md), runs the coach library
 on each labelled conversation (the final agent reply, read against the last customer
 message before it) and prints per-rule precision/recall/F1 and the inbound analyser's
 agreement. Dev and held-out conversations are reported apart, because rules and lexicons
-may be tuned on dev only. The texts stay in the data set: `--errors` prints them to the
+may be tuned on dev only. Where `labels/sentences/` holds per-sentence labels (every agent
+message, not only the final reply), a sentence-level table per part follows
+(`sentence_accuracy.py`). The part kept aside (`aside`, one conversation in ten) is in
+neither dev nor held-out: score it with `--part aside` once, at the end of a piece of
+work. The texts stay in the data set: `--errors` prints them to the
 terminal and nothing here writes them anywhere.
 """
 
@@ -40,6 +44,10 @@ from accuracy_labels import (
     validate,
 )
 from accuracy_targets import ENOUGH, INBOUND_TARGETS, RULE_TARGET, intervals, verdict
+from sentence_accuracy import FOLDER as SENTENCE_FOLDER
+from sentence_accuracy import SENTENCE_RULES, load_messages, part_of_session
+from sentence_accuracy import confusion as sentence_confusion
+from sentence_accuracy import score as score_sentences
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,37 @@ def rule_metrics(scored: list[Scored]) -> dict[str, dict[str, Any]]:
     }
     for name, m in table.items():
         m.update(intervals(m), target=verdict(m, RULE_TARGET if name in RULES else None))
+    table["macro"] = macro({r: table[r] for r in RULES})
+    return table
+
+
+def macro(table: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Mean precision, recall and F1 over the rules that were labelled or flagged at least
+    once (a rule never flagged has precision 0 when it was labelled)."""
+    used = [m for m in table.values() if m["tp"] + m["fp"] + m["fn"]]
+    if not used:
+        return {"support": 0, "tp": 0, "fp": 0, "fn": 0, **prf(0, 0, 0), "target": ""}
+    mean = {
+        key: sum(m[key] or 0.0 for m in used) / len(used) for key in ("precision", "recall", "f1")
+    }
+    return {
+        "support": sum(m["support"] for m in used),
+        "tp": sum(m["tp"] for m in used),
+        "fp": sum(m["fp"] for m in used),
+        "fn": sum(m["fn"] for m in used),
+        **mean,
+        "precision_ci": None,
+        "recall_ci": None,
+        "target": f"over {len(used)} rules",
+    }
+
+
+def sentence_metrics(rows: list[tuple[frozenset[str], set[str]]]) -> dict[str, dict[str, Any]]:
+    table: dict[str, dict[str, Any]] = dict(sentence_confusion(rows))
+    for m in table.values():
+        m.update(prf(m["tp"], m["fp"], m["fn"]))
+        m.update(intervals(m), target=verdict(m, RULE_TARGET))
+    table["macro"] = macro({r: table[r] for r in SENTENCE_RULES})
     return table
 
 
@@ -180,8 +219,9 @@ def inbound_metrics(scored: list[Scored]) -> dict[str, Any]:
 def part_of(scored: list[Scored], part: str) -> list[Scored]:
     if part == "all":
         return scored
-    want_holdout = part == "holdout"
-    return [s for s in scored if is_holdout(s.label.id) == want_holdout]
+    if part == "holdout":
+        return [s for s in scored if is_holdout(s.label.id)]
+    return [s for s in scored if part_of_session(s.label.id) == part]
 
 
 def misclassified(scored: list[Scored], what: str) -> list[tuple[Scored, str]]:
@@ -212,11 +252,20 @@ def _ci(interval: tuple[float, float] | None) -> str:
 
 
 def render_part(console: Console, name: str, scored: list[Scored]) -> None:
-    rules = Table(title=f"{name}: reply rules ({len(scored)} conversations)")
+    title = f"{name}: reply rules ({len(scored)} conversations)"
+    console.print(rule_table(title, rule_metrics(scored)))
+    console.print(
+        f"target per rule: {RULE_TARGET.describe()}, judged with >= {ENOUGH} labelled examples"
+    )
+    render_inbound(console, name, scored)
+
+
+def rule_table(title: str, metrics: dict[str, dict[str, Any]]) -> Table:
+    rules = Table(title=title)
     columns = ("rule", "support", "TP", "FP", "FN", "precision", "(95% CI)", "recall", "(95% CI)")
     for column in (*columns, "F1", "target"):
         rules.add_column(column, justify="left" if column in ("rule", "target") else "right")
-    for rule, m in rule_metrics(scored).items():
+    for rule, m in metrics.items():
         rules.add_row(
             rule,
             str(m["support"]),
@@ -230,10 +279,10 @@ def render_part(console: Console, name: str, scored: list[Scored]) -> None:
             _num(m["f1"]),
             m["target"],
         )
-    console.print(rules)
-    console.print(
-        f"target per rule: {RULE_TARGET.describe()}, judged with >= {ENOUGH} labelled examples"
-    )
+    return rules
+
+
+def render_inbound(console: Console, name: str, scored: list[Scored]) -> None:
     inbound = inbound_metrics(scored)
     table = Table(title=f"{name}: inbound analyser ({inbound['read']} customer messages)")
     for column in ("field", "support", "precision", "recall", "F1 / value", "target"):
@@ -264,7 +313,12 @@ def render_errors(console: Console, what: str, scored: list[Scored]) -> None:
         console.print("[dim]reply:[/dim]", Text(s.conversation.reply))
 
 
-PARTS = {"dev": ("dev",), "holdout": ("holdout",), "all": ("dev", "holdout", "all")}
+PARTS = {
+    "dev": ("dev",),
+    "holdout": ("holdout",),
+    "aside": ("aside",),
+    "all": ("dev", "holdout", "aside", "all"),
+}
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -296,8 +350,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
             console.print(problem, markup=False, highlight=False)
         console.print(f"{len(lines)} labels, {len(problems)} problems")
         return 1 if problems else 0
-    scored = score_all(to_labels(lines), data, *coach_api())
+    check, read = coach_api()
+    scored = score_all(to_labels(lines), data, check, read)
     parts = {name: part_of(scored, name) for name in PARTS[args.part]}
+    sentences = sentence_parts(args, check)
     if args.errors:
         render_errors(console, args.errors, parts[args.part])
     elif args.json:
@@ -305,11 +361,27 @@ def run(args: argparse.Namespace, console: Console) -> int:
             name: {"conversations": len(s), "rules": rule_metrics(s), "inbound": inbound_metrics(s)}
             for name, s in parts.items()
         }
+        report["sentences"] = {name: sentence_metrics(rows) for name, rows in sentences.items()}
         print(json.dumps(report, indent=2))
     else:
         for name, s in parts.items():
             render_part(console, name, s)
+        for name, rows in sentences.items():
+            title = f"{name}: sentences of every agent message ({len(rows)} sentences)"
+            console.print(rule_table(title, sentence_metrics(rows)))
     return 0
+
+
+def sentence_parts(
+    args: argparse.Namespace, check: Check
+) -> dict[str, list[tuple[frozenset[str], set[str]]]]:
+    """The sentence-level (gold, predicted) rows per part, for the parts asked for."""
+    folder = args.labels / SENTENCE_FOLDER
+    if not folder.is_dir():
+        return {}
+    scored = score_sentences(load_messages(folder, args.data), check)
+    wanted = [name for name in PARTS[args.part] if name != "all"]
+    return {name: scored.get(name, []) for name in wanted}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,7 @@ scores (the examples whose conversation falls in the held-out part are never tra
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -18,6 +19,7 @@ from frontliner.coach.learned.examples import (
     reply_examples,
 )
 from frontliner.coach.learned.fitting import Fitted, fit
+from frontliner.coach.learned.reply_training import REPLY_SETTINGS, fit_reply_model
 
 REPLY_RULES = (
     "cant",
@@ -73,7 +75,18 @@ def render(console: Console, fitted: Fitted) -> None:
 
 
 def train_command(kind: str, labels: list[Path], data: list[Path], out: Path, c: float) -> Fitted:
+    if kind == "reply":
+        return _train_reply(labels, data, out, c)
     examples = examples_for(kind, labels, data)
     fitted = fit(examples, Settings(c=c), meta={"kind": kind, "examples": len(examples)})
     fitted.model.save(out)
     return fitted
+
+
+def _train_reply(labels: list[Path], data: list[Path], out: Path, c: float) -> Fitted:
+    """The reply model the coach ships: sentence by sentence (coach/learned/reply_training.py),
+    scored on the held-out sentences."""
+    settings = replace(REPLY_SETTINGS, c=c)
+    fitted = fit_reply_model(labels, data, settings)
+    fitted.model.save(out)
+    return Fitted(fitted.model, fitted.heldout, {}, fitted.trained_on, fitted.held_out)

@@ -8,6 +8,8 @@ A config file is YAML:
     severity: {guess: info}
     min_severity: warning
     packs: [acme-rules]         # directories, relative to the config file
+    reply_model: my.model.gz    # a reply model trained here (`frontliner coach train`),
+                                # relative to the config file; `none`: the rules alone
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ import yaml
 
 from frontliner.coach.model import Severity
 
-_KEYS = {"disable", "enable", "severity", "min_severity", "packs"}
+_KEYS = {"disable", "enable", "severity", "min_severity", "packs", "reply_model"}
+# `reply_model` values: the model shipped in the package, or no model (rules alone).
+SHIPPED_REPLY_MODEL = "reply"
+RULES_ALONE = "none"
 
 
 class ConfigError(ValueError):
@@ -35,6 +40,9 @@ class CoachConfig:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     min_severity: Severity = Severity.INFO
     packs: tuple[Path, ...] = ()
+    # The reply model deciding the meaning rules: the shipped one's name, a file path,
+    # or RULES_ALONE.
+    reply_model: str = SHIPPED_REPLY_MODEL
 
     def runs(self, rule_id: str) -> bool:
         if rule_id in self.disabled:
@@ -60,6 +68,7 @@ class CoachConfig:
             severity=severity,
             min_severity=minimum,
             packs=tuple(base_dir / p for p in _ids(data.get("packs") or [], "packs")),
+            reply_model=_reply_model(data.get("reply_model"), base_dir),
         )
 
     @classmethod
@@ -84,3 +93,13 @@ def _ids(value: Any, key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{key} must be a list of strings")
     return list(value)
+
+
+def _reply_model(value: Any, base_dir: Path) -> str:
+    if value is None:
+        return SHIPPED_REPLY_MODEL
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError("reply_model must be a model file path or 'none'")
+    if value.strip().lower() == RULES_ALONE:
+        return RULES_ALONE
+    return str(base_dir / value)

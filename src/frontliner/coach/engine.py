@@ -7,8 +7,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from frontliner.coach import analyser
-from frontliner.coach.config import CoachConfig
-from frontliner.coach.kinds import Context, Hit, Kind, compile_kind
+from frontliner.coach.config import RULES_ALONE, CoachConfig, ConfigError
+from frontliner.coach.kinds import Context, Hit, Kind, Refusal, compile_kind
+from frontliner.coach.learned.linear import ModelError
+from frontliner.coach.learned.sentences import (
+    SENTENCE_RULES,
+    Judge,
+    SentenceInput,
+    sentence_inputs,
+)
 from frontliner.coach.model import Finding, Options, Reading, Report, Severity
 from frontliner.coach.packs import PackError, RuleSpec, apply_pack, load_base
 from frontliner.coach.suggest import fill
@@ -61,6 +68,7 @@ class Coach:
         self.config.check_ids(set(self.specs))
         self.rules = [self._compile(s) for s in specs if self.config.runs(s.id)]
         self._by_id = {rule.spec.id: rule for rule in self.rules}
+        self.judge = _judge(self.config.reply_model)
 
     def _compile(self, spec: RuleSpec) -> CompiledRule:
         also = spec.data.get("also") or []
@@ -76,16 +84,70 @@ class Coach:
         reading = self.read(customer) if customer is not None else None
         ctx = Context(prepare(draft), reading, options or Options())
         findings: list[Finding] = []
+        judged = self.judge.rules if self.judge is not None else ()
         for rule in self.rules:
-            if rule.kind.applies(ctx):
+            if rule.spec.id not in judged and rule.kind.applies(ctx):
                 for hit in rule.kind.find(ctx):
                     findings.extend(self._findings(rule, hit, ctx))
+        if self.judge is not None:
+            # The phrases are the model's evidence; a model of the words alone needs them
+            # only where it flagged something (`_judged`).
+            matched, let_off = self._phrases(ctx, judged if self.judge.uses_marks else ())
+            findings.extend(self._judged(self.judge, ctx, matched, let_off))
         kept = _dedupe(f for f in findings if f.severity >= self.config.min_severity)
         return Report(tuple(kept), score(kept))
 
     def read(self, message: str) -> Reading:
         check_size(message, "the customer's message")
         return _read(message)
+
+    def _phrases(
+        self, ctx: Context, rule_ids: Iterable[str]
+    ) -> tuple[dict[str, list[Hit]], dict[str, list[Hit]]]:
+        """What the phrases of these rules find (the reply model's evidence), and the
+        refusals they let off because an alternative was near."""
+        matched: dict[str, list[Hit]] = {}
+        let_off: dict[str, list[Hit]] = {}
+        for rule_id in rule_ids:
+            rule = self._by_id.get(rule_id)
+            if rule is not None and rule.kind.applies(ctx):
+                matched[rule_id], let_off[rule_id] = rule.kind.find_with_near_misses(ctx)
+        return matched, let_off
+
+    def sentences(self, draft: str) -> list[SentenceInput]:
+        """The draft's sentences as the reply model reads them (for training it)."""
+        check_size(draft, "the draft")
+        ctx = Context(prepare(draft), None, Options())
+        matched, let_off = self._phrases(ctx, SENTENCE_RULES)
+        return sentence_inputs(ctx.draft, _spans(matched), _spans(let_off))
+
+    def _judged(
+        self,
+        judge: Judge,
+        ctx: Context,
+        matched: dict[str, list[Hit]],
+        let_off: dict[str, list[Hit]],
+    ) -> list[Finding]:
+        """Findings for what the reply model decides, sentence by sentence: at the rule's
+        phrase in that sentence when there is one, else at the whole sentence."""
+        out: list[Finding] = []
+        inputs = sentence_inputs(ctx.draft, _spans(matched), _spans(let_off))
+        decided = judge.judge(inputs)
+        if not judge.uses_marks:
+            matched, let_off = self._phrases(ctx, {r for _s, rules in decided for r in rules})
+        for sentence, rules in decided:
+            for rule_id in rules:
+                rule = self._by_id.get(rule_id)
+                if rule is None or not rule.kind.applies(ctx):
+                    continue  # switched off by the configuration
+                inside = [
+                    h for h in matched.get(rule_id, ()) if sentence.start <= h.start < sentence.end
+                ]
+                if not inside and _served(rule.kind, ctx, sentence, let_off.get(rule_id, ())):
+                    continue
+                for hit in inside or [Hit(sentence.start, sentence.end)]:
+                    out.extend(self._findings(rule, hit, ctx))
+        return out
 
     def _findings(self, rule: CompiledRule, hit: Hit, ctx: Context) -> list[Finding]:
         out = [self._finding(rule, hit, ctx)]
@@ -103,6 +165,20 @@ class Coach:
             message = message.replace("{replacement}", hit.replacement)
         suggestion = fill(spec.suggestion, ctx.options, matched, hit.replacement)
         return Finding(spec.id, hit.start, hit.end, rule.severity, message, suggestion)
+
+
+def _served(kind: Kind, ctx: Context, sentence: SentenceInput, let_off: Iterable[Hit]) -> bool:
+    """A refusal the model found is not flagged where an alternative serves it: its
+    phrase was let off, or (no phrase) an alternative is offered near the sentence."""
+    if not isinstance(kind, Refusal):
+        return False
+    if any(sentence.start <= h.start < sentence.end for h in let_off):
+        return True
+    return kind.serves(ctx, Hit(sentence.start, sentence.end))
+
+
+def _spans(hits: dict[str, list[Hit]]) -> dict[str, list[tuple[int, int]]]:
+    return {rule: [(h.start, h.end) for h in found] for rule, found in hits.items()}
 
 
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
@@ -126,6 +202,17 @@ def score(findings: list[Finding]) -> int:
         if counted[f.rule] <= MAX_COUNTED_PER_RULE:
             total += PENALTY[f.severity]
     return max(0, 100 - total)
+
+
+@lru_cache(maxsize=8)
+def _judge(reply_model: str) -> Judge | None:
+    """The reply model named by a configuration, loaded once per process."""
+    if reply_model == RULES_ALONE:
+        return None
+    try:
+        return Judge.load(reply_model)
+    except ModelError as exc:
+        raise ConfigError(f"reply_model: {exc}") from exc
 
 
 @lru_cache(maxsize=READINGS_KEPT)

@@ -77,6 +77,11 @@ class Kind:
     def find(self, ctx: Context) -> list[Hit]:
         raise NotImplementedError
 
+    def find_with_near_misses(self, ctx: Context) -> tuple[list[Hit], list[Hit]]:
+        """The hits, and the phrases that matched but were let off (a refusal with an
+        alternative nearby): the reply model weighs both."""
+        return self.find(ctx), []
+
 
 class Phrase(Kind):
     """Flags each phrase, unless an exception overlaps it or its sentence matches
@@ -120,11 +125,23 @@ class Refusal(Phrase):
         self.after = int(spec.data.get("after", 2))
 
     def find(self, ctx: Context) -> list[Hit]:
+        return self.find_with_near_misses(ctx)[0]
+
+    def find_with_near_misses(self, ctx: Context) -> tuple[list[Hit], list[Hit]]:
         hits = self.candidates(ctx)
         if not hits:
-            return hits
+            return hits, []
         offered = self._sentences_with_alternative(ctx)
-        return [h for h in hits if not self._served(ctx, h, offered)]
+        kept: list[Hit] = []
+        served: list[Hit] = []
+        for hit in hits:
+            (served if self._served(ctx, hit, offered) else kept).append(hit)
+        return kept, served
+
+    def serves(self, ctx: Context, hit: Hit) -> bool:
+        """Is an alternative offered near this span (a refusal the reply model found in a
+        sentence where no refusal phrase matched)?"""
+        return self._served(ctx, hit, self._sentences_with_alternative(ctx))
 
     def _sentences_with_alternative(self, ctx: Context) -> dict[int, list[tuple[int, int]]]:
         draft = ctx.draft

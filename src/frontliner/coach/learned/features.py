@@ -41,7 +41,13 @@ def _char_grams(word: str) -> tuple[str, ...]:
 
 def tokens(text: str) -> list[str]:
     """The normalised tokens of a text (what word features are made of)."""
-    norm = _HANDLE.sub(" @ ", _URL.sub(" http ", text.translate(_CURLY)))
+    # Each pass runs only where it can change something: most texts are ASCII with no
+    # link or handle (an agent's sentence as the coach prepared it never has one).
+    norm = text if text.isascii() else text.translate(_CURLY)
+    if "http" in norm or "www." in norm:
+        norm = _URL.sub(" http ", norm)
+    if "@" in norm:
+        norm = _HANDLE.sub(" @ ", norm)
     return _TOKEN.findall(_DIGIT.sub("0", norm.lower()))
 
 
@@ -57,12 +63,14 @@ def _shape(text: str, count: int) -> list[str]:
     return marks
 
 
-def features(text: str, extra: tuple[str, ...] = ()) -> frozenset[str]:
-    """Every feature of one text (see the module docstring)."""
+def features(text: str, extra: tuple[str, ...] = (), chars: bool = True) -> frozenset[str]:
+    """Every feature of one text (see the module docstring); `chars=False` leaves out the
+    character n-grams (a model of well-spelt text, such as agents' replies, needs them
+    less, and they are most of a text's features)."""
     words = tokens(text)
     found: set[str] = set(words)
     found.update(f"{a} {b}" for a, b in zip([START, *words], words, strict=False))
-    for word in words:
+    for word in words if chars else ():
         if word.isalpha() and len(word) > 1:
             found.update(_char_grams(word))
     found.update(_shape(text, len(words)))

@@ -67,17 +67,22 @@ class Model:
     heads: Mapping[str, Head]
     meta: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def chars(self) -> bool:
+        """Whether the model was trained with character n-grams (`Settings.char_grams`)."""
+        return bool(self.meta.get("char_grams", True))
+
     # --- predicting ------------------------------------------------------------------
 
     def probabilities(self, text: str, extra: tuple[str, ...] = ()) -> dict[str, float]:
         """Every head's probability for one text."""
-        found = features(text, extra)
+        found = features(text, extra, self.chars)
         scale = _scale(found)
         return {name: _sigmoid(h.margin(found, scale)) for name, h in self.heads.items()}
 
     def decide(self, text: str, extra: tuple[str, ...] = ()) -> dict[str, bool]:
         """Every head's yes/no for one text, at that head's threshold."""
-        found = features(text, extra)
+        found = features(text, extra, self.chars)
         scale = _scale(found)
         return {
             name: _sigmoid(h.margin(found, scale)) >= h.threshold for name, h in self.heads.items()
@@ -91,7 +96,7 @@ class Model:
         chosen = self._head(head)
         out = []
         for text in texts:
-            found = features(text)
+            found = features(text, (), self.chars)
             out.append(_sigmoid(chosen.margin(found, _scale(found))))
         return out
 

@@ -33,6 +33,7 @@ class Settings:
     min_count: int = 2
     prune: float = 0.01
     balanced: bool = True
+    char_grams: bool = True  # False: words and word pairs only (recorded in the model)
 
 
 def _sklearn() -> Any:
@@ -46,9 +47,9 @@ def _sklearn() -> Any:
 
 
 def featurise(
-    texts: Sequence[str], extras: Sequence[tuple[str, ...]] | None = None
+    texts: Sequence[str], extras: Sequence[tuple[str, ...]] | None = None, chars: bool = True
 ) -> list[frozenset[str]]:
-    return [features(t, extras[n] if extras else ()) for n, t in enumerate(texts)]
+    return [features(t, extras[n] if extras else (), chars) for n, t in enumerate(texts)]
 
 
 def _vocabulary(rows: Sequence[frozenset[str]], min_count: int) -> list[str]:
@@ -79,26 +80,33 @@ def train(
     labels: Labels | Sequence[bool],
     *,
     weights: Sequence[float] | None = None,
+    head_weights: Mapping[str, Sequence[float]] | None = None,
     extras: Sequence[tuple[str, ...]] | None = None,
     settings: Settings = Settings(),
     meta: Mapping[str, Any] | None = None,
 ) -> Model:
     """A model with one head per key of `labels` (a plain list of bools: one head named
     "yes"). `weights` weigh texts (e.g. real text above text written here); `extras` are
-    extra features per text, which the caller must pass again when predicting."""
+    extra features per text, which the caller must pass again when predicting.
+    `head_weights` gives a head weights of its own (e.g. to weigh its rare positives up)."""
     heads_labels: Labels = labels if isinstance(labels, Mapping) else {"yes": list(labels)}
     for name, column in heads_labels.items():
         if len(column) != len(texts):
             raise ValueError(f"head {name}: {len(column)} labels for {len(texts)} texts")
-    rows = featurise(texts, extras)
+    rows = featurise(texts, extras, settings.char_grams)
     vocabulary = _vocabulary(rows, settings.min_count)
     index = {f: n for n, f in enumerate(vocabulary)}
     matrix = _matrix(rows, index)
     heads = {
-        name: _fit_head(matrix, column, weights, vocabulary, settings)
+        name: _fit_head(
+            matrix, column, (head_weights or {}).get(name, weights), vocabulary, settings
+        )
         for name, column in heads_labels.items()
     }
-    return Model(heads, dict(meta or {}))
+    recorded = dict(meta or {})
+    if not settings.char_grams:
+        recorded["char_grams"] = False
+    return Model(heads, recorded)
 
 
 def _fit_head(

@@ -1,0 +1,184 @@
+"""The reply model (coach/learned/sentences.py): it decides the meaning rules sentence by
+sentence, combined with the rule packs so every finding keeps a span and a suggestion."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from frontliner.coach import Coach, CoachConfig, ConfigError, check
+from frontliner.coach.config import RULES_ALONE
+from frontliner.coach.learned.linear import Model
+from frontliner.coach.learned.reply_training import (
+    DEFAULT_ALONE,
+    DEFAULT_WITH_RULE,
+    choose_thresholds,
+    rule_example_rows,
+)
+from frontliner.coach.learned.sentences import (
+    LET_OFF,
+    MATCHED,
+    SENTENCE_RULES,
+    Judge,
+    sentence_inputs,
+)
+from frontliner.coach.text import prepare
+
+REPO = Path(__file__).resolve().parents[2]
+WRITTEN = REPO / "bench" / "labels" / "written" / "reply-sentences.jsonl"
+
+
+@pytest.fixture(scope="module")
+def judge() -> Judge:
+    return Judge.load()
+
+
+def _flagged(draft: str, rule: str) -> list[str]:
+    return [draft[f.start : f.end] for f in check(draft).findings if f.rule == rule]
+
+
+def test_the_shipped_model_decides_every_sentence_rule(judge: Judge) -> None:
+    assert judge.rules == SENTENCE_RULES
+
+
+def test_one_pass_scores_equal_the_models_own_probabilities(judge: Judge) -> None:
+    sentence = "Our policy says refunds can only go to the original card, sorry."
+    marks = (MATCHED + "policy",)
+    fast = judge.probabilities(sentence, marks)
+    slow = judge.model.probabilities(sentence, marks)
+    assert fast.keys() <= slow.keys()
+    for rule, p in fast.items():
+        assert p == pytest.approx(slow[rule], abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("rule", "draft"),
+    [
+        # Sentences written for this test, in none of the training files: meaning the
+        # rule phrases do not spell out.
+        ("policy", "Regulations mean we have to keep the hold on for another week."),
+        ("blame", "Your provider is the one throttling your speed."),
+        ("blame", "That's something the store you bought it from handles."),
+        ("bare-no", "We don't do refunds on sale items."),
+    ],
+)
+def test_the_model_flags_meaning_the_phrases_miss(rule: str, draft: str) -> None:
+    assert _flagged(draft, rule), f"{rule} missed: {draft!r}"
+    rules_alone = CoachConfig(reply_model=RULES_ALONE)
+    assert not [f for f in Coach(rules_alone).check(draft).findings if f.rule == rule], (
+        "pick an example the phrases alone miss"
+    )
+
+
+def test_a_finding_without_a_phrase_spans_its_sentence_and_has_the_rules_suggestion() -> None:
+    draft = "Thanks for waiting. Regulations mean we have to keep the hold on for another week."
+    report = check(draft)
+    policy = [f for f in report.findings if f.rule == "policy"]
+    assert policy
+    assert draft[policy[0].start : policy[0].end] == (
+        "Regulations mean we have to keep the hold on for another week."
+    )
+    assert policy[0].suggestion
+
+
+def test_a_matched_phrase_keeps_its_own_span() -> None:
+    draft = "Sorry about that. As per our policy, refunds take 10 days."
+    flagged = _flagged(draft, "policy")
+    assert flagged and all(
+        len(span) < len("As per our policy, refunds take 10 days.") for span in flagged
+    )
+
+
+def test_plain_courtesy_is_left_alone() -> None:
+    for draft in (
+        "Hope this helps!",
+        "No worries, happy to help.",
+        "Sorry to hear that, let's get it fixed.",
+        "Our billing team handles refunds; I've passed your case to them today.",
+        "Thanks for reaching out, we're happy to help.",
+        "Please send us a DM with your order number.",
+    ):
+        report = check(draft)
+        assert not [f.rule for f in report.findings if f.rule in SENTENCE_RULES], draft
+
+
+def test_sentence_inputs_mark_matched_phrases_and_refusals_let_off() -> None:
+    draft = prepare("We can't refund it. I've sent a replacement today instead.")
+    inputs = sentence_inputs(draft, {"policy": [(3, 8)]}, {"cant": [(0, 8)]})
+    assert [s.text for s in inputs] == [
+        "We can't refund it.",
+        "I've sent a replacement today instead.",
+    ]
+    assert inputs[0].marks == (MATCHED + "policy", LET_OFF + "cant")
+    assert inputs[1].marks == ()
+
+
+def test_coach_reads_sentences_with_the_phrases_it_found() -> None:
+    coach = Coach(CoachConfig(reply_model=RULES_ALONE))
+    inputs = coach.sentences("We can't refund it. Per our policy it is final sale.")
+    assert MATCHED + "policy" in inputs[1].marks
+
+
+def test_config_can_run_the_rules_alone_or_a_model_file(tmp_path: Path) -> None:
+    assert Coach(CoachConfig(reply_model=RULES_ALONE)).judge is None
+    config = CoachConfig.from_dict({"reply_model": "none"})
+    assert config.reply_model == RULES_ALONE
+    (tmp_path / "coach.yml").write_text("reply_model: missing.model.gz\n")
+    with pytest.raises(ConfigError, match="reply_model"):
+        Coach(CoachConfig.from_file(tmp_path / "coach.yml"))
+
+
+def test_a_disabled_rule_is_not_flagged_by_the_model() -> None:
+    draft = "Regulations mean we have to keep the hold on for another week."
+    config = CoachConfig(disabled=frozenset({"policy"}))
+    assert not [f for f in Coach(config).check(draft).findings if f.rule == "policy"]
+
+
+def test_written_training_text_is_marked_and_uses_known_rules() -> None:
+    lines = [json.loads(line) for line in WRITTEN.read_text().splitlines() if line.strip()]
+    assert lines
+    for line in lines:
+        assert line["written_here"] is True
+        assert set(line["sentence_rules"]) <= set(SENTENCE_RULES)
+
+
+def test_a_model_saved_and_loaded_decides_the_same(tmp_path: Path, judge: Judge) -> None:
+    path = tmp_path / "reply.model.gz"
+    judge.model.save(path)
+    again = Judge(Model.load(path))
+    sentence = "We're not allowed to change the date once it's booked."
+    assert again.decide(sentence) == judge.decide(sentence)
+
+
+def test_thresholds_are_chosen_for_precision_first() -> None:
+    # (probability, phrase matched, gold): a low cut would catch the last positive only
+    # by flagging three negatives.
+    rows = [
+        (0.9, False, True),
+        (0.85, True, True),
+        (0.8, False, True),
+        (0.75, False, True),
+        (0.6, False, False),
+        (0.55, False, False),
+        (0.5, False, False),
+        (0.45, False, True),
+        (0.1, False, False),
+    ]
+    alone, with_rule = choose_thresholds({"policy": rows})
+    assert 0.6 < alone["policy"] <= 0.75
+    assert with_rule["policy"] <= alone["policy"]
+
+
+def test_a_rule_with_too_few_real_examples_gets_the_default_thresholds() -> None:
+    alone, with_rule = choose_thresholds({"argue": [(0.4, False, True), (0.3, False, False)]})
+    assert (alone["argue"], with_rule["argue"]) == (DEFAULT_ALONE, DEFAULT_WITH_RULE)
+
+
+def test_rule_examples_become_training_sentences() -> None:
+    coach = Coach(CoachConfig(reply_model=RULES_ALONE))
+    rows = list(rule_example_rows(coach))
+    blame = [r for r in rows if r.group.startswith("rule:blame:fail")]
+    assert blame and all(r.labels == {"blame": True} for r in blame)
+    assert any(r.labels == {"guess": False} for r in rows)
