@@ -9,7 +9,10 @@ Measures, in this order:
    customer message never seen before, giving
    replies per second (target >= 5,000) and the p50/p99 time per reply (target p99 <= 1 ms);
 3. the CLI: `frontliner coach check --jsonl` over the same replies as one batch file
-   (target: within 2x of the library), with and without the process start-up.
+   (target: within 2x of the library), with and without the process start-up;
+4. the learned customer model's load (CPU time, target < 300 ms) and, with `--data`,
+   `read` on every real customer message (CPU time; target >= 3,000/s), with the model
+   and with the lexicons alone.
 
 The replies are generated here from our own phrases (no customer data), seeded, so every
 run measures the same text. They are rule-dense: nearly every sentence breaks a rule, the
@@ -39,6 +42,7 @@ from typing import Any
 
 from accuracy_labels import load_conversations
 from frontliner.coach import Coach, analyser, engine, packs, triggers
+from frontliner.coach.learned import customer
 
 OPENERS = [
     "@river_fan Hi Sam, thanks for reaching out.",
@@ -117,6 +121,29 @@ def pack_load_ms() -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def model_load_ms() -> float:
+    """The shipped customer model, from its file (CPU time: load on the machine does not
+    distort it)."""
+    customer.model.cache_clear()
+    start = time.process_time()
+    customer.model()
+    return (time.process_time() - start) * 1000
+
+
+def reading(messages: list[str], repeat: int) -> dict[str, float]:
+    """`read` on real customer messages, CPU time per pass (the fastest pass kept), with
+    the learned model and with the lexicons alone."""
+    best = {"with_model": 0.0, "rules_alone": 0.0}
+    for _ in range(repeat):
+        for name, read in (("with_model", analyser.read), ("rules_alone", analyser.rule_reading)):
+            start = time.process_time()
+            for message in messages:
+                read(message)
+            rate = len(messages) / max(time.process_time() - start, 1e-9)
+            best[name] = max(best[name], rate)
+    return {f"messages_per_s_{name}": rate for name, rate in best.items()}
+
+
 def library(replies: list[str], customers: list[str] | None, repeat: int) -> dict[str, float]:
     runs = [_library_once(replies, customers) for _ in range(repeat)]
     return max(runs, key=lambda run: run["replies_per_s"])
@@ -176,6 +203,7 @@ def main() -> int:
     results: dict[str, Any] = {
         "reply_chars_mean": round(statistics.mean(len(r) for r in replies)),
         "pack_load_ms": pack_load_ms(),
+        "customer_model_load_ms_cpu": model_load_ms(),
         "library_draft_only": library(replies, None, args.repeat),
         "library_with_customer": library(replies, CUSTOMERS, args.repeat),
         # Every reply against a message never read before: the reading cache never helps.
@@ -187,6 +215,9 @@ def main() -> int:
         results["real_reply_chars_mean"] = round(statistics.mean(len(r) for r in real))
         results["real_library_draft_only"] = library(real, None, args.repeat)
         results["real_library_with_customer"] = library(real, customers, args.repeat)
+        messages = [m for c in json.loads(args.data.read_text("utf-8"))
+                    for m in (t["message"] for t in c["dialogContent"] if "client" in t)]
+        results["real_read_cpu"] = reading(messages, args.repeat)
     if args.json:
         print(json.dumps(results, indent=2))
     else:

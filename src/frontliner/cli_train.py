@@ -7,11 +7,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import yaml
 from rich.console import Console
 from rich.table import Table
 
-from frontliner.coach.learned import Settings
+from frontliner.coach import analyser
+from frontliner.coach.learned import Settings, customer
 from frontliner.coach.learned.examples import (
+    ABUSE_KINDS,
     Examples,
     Texts,
     customer_examples,
@@ -42,8 +45,28 @@ def examples_for(kind: str, labels: list[Path], data: list[Path]) -> Examples:
     lines = list(label_lines(labels))
     texts = Texts(data)
     if kind == "customer":
-        return customer_examples(lines, texts)
+        examples = customer_examples(lines, texts)
+        add_lexicon_examples(examples)
+        # The shipped reading weighs the rules' marks with the words: train the same way.
+        examples.extras = [analyser.rule_reading(t)[1] for t in examples.texts]
+        return examples
     return reply_examples(lines, texts, REPLY_RULES)
+
+
+def add_lexicon_examples(examples: Examples) -> None:
+    """The inbound lexicon's own examples (written here, the product's definitions by
+    example) train the customer model too, so the model learns what the rules promise."""
+    data = yaml.safe_load((analyser.LEXICONS / "inbound.yml").read_text("utf-8"))["examples"]
+    for n, text in enumerate(data["complaint"]):
+        examples.add(f"lexicon:complaint:{n}", text, {"complaint": True}, 1.0, real=False)
+    for n, text in enumerate(data["not_complaint"]):
+        examples.add(f"lexicon:not_complaint:{n}", text, {"complaint": False}, 1.0, real=False)
+    for n, (text, kind) in enumerate(data["abuse"]):
+        heads: dict[str, bool | None] = {k: k == kind for k in ABUSE_KINDS}
+        examples.add(f"lexicon:abuse:{n}", text, {"abuse": True, **heads}, 1.0, real=False)
+    for n, text in enumerate(data["not_abuse"]):
+        heads = dict.fromkeys(ABUSE_KINDS, False)
+        examples.add(f"lexicon:not_abuse:{n}", text, {"abuse": False, **heads}, 1.0, real=False)
 
 
 def _num(value: float | None) -> str:
@@ -78,7 +101,9 @@ def train_command(kind: str, labels: list[Path], data: list[Path], out: Path, c:
     if kind == "reply":
         return _train_reply(labels, data, out, c)
     examples = examples_for(kind, labels, data)
-    fitted = fit(examples, Settings(c=c), meta={"kind": kind, "examples": len(examples)})
+    thresholds = customer.THRESHOLDS if kind == "customer" else {}
+    meta = {"kind": kind, "examples": len(examples), "c": c}
+    fitted = fit(examples, Settings(c=c), thresholds, meta)
     fitted.model.save(out)
     return fitted
 

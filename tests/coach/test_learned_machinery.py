@@ -124,14 +124,13 @@ def test_training_refuses_a_head_with_one_kind_of_label() -> None:
 
 
 def _write_labels(path: Path) -> None:
-    """Inline labels as export-reviews writes them, and customer-only lines."""
+    """Customer-only inline labels, as real text (so a part of them is held out)."""
     lines = []
     for n, text in enumerate(PROBLEMS * 3 + FINE * 3):
         lines.append(
             {
                 "id": f"w{n}",
                 "customer_text": text,
-                "written_here": True,
                 "customer": {"complaint": n < len(PROBLEMS) * 3},
             }
         )

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from frontliner.coach.learned import customer
 from frontliner.coach.model import ABUSE_KINDS, Reading, Urgency
 from frontliner.coach.phrases import INBOUND, PhraseSet, Scan
 from frontliner.coach.solved import lexicon as solved_lexicon
@@ -161,7 +162,16 @@ def _hashtag_words(text: str) -> str:
 
 
 def read(message: str) -> Reading:
-    """Read one customer message (pure; callers bound its size)."""
+    """Read one customer message (pure; callers bound its size): the rules' reading,
+    decided by the learned customer model where it is shipped (`learned/customer.py`)."""
+    rules, marks = rule_reading(message)
+    return customer.decide(message, rules, marks)
+
+
+def rule_reading(message: str) -> tuple[Reading, tuple[str, ...]]:
+    """What the lexicons alone read, and the marks the learned model weighs with the
+    words (which signals fired, the rules' verdicts). Frustration is left unzeroed here:
+    whether the message is a complaint is decided after."""
     lex = lexicon()
     solved_lexicon()  # its triggers join the registry before the message is scanned
     original = prepare_customer(message)
@@ -193,13 +203,17 @@ def read(message: str) -> Reading:
         "abuse": bool(kinds),
     }
     confirms_solved, not_solved = read_solved(text)
-    return Reading(
+    reading = Reading(
         complaint=complaint,
         indirect=indirect,
-        frustration=_frustration(signals) if complaint or kinds else 0.0,
+        frustration=_frustration(signals),
         abuse=bool(kinds),
         abuse_kinds=kinds,
         urgency=_urgency(lex, text, complaint),
         confirms_solved=confirms_solved,
         not_solved=not_solved,
     )
+    # Their own slip, or a suggestion: the rules' "not a complaint" stands (learned/customer).
+    own = lex.self_caused.search(text) or lex.own_doing.search(text)
+    guarded = bool(lex.suggestion.search(text) or (own and not lex.process_failing.search(text)))
+    return reading, customer.marks(signals, reading, guarded)

@@ -54,8 +54,19 @@ class Examples:
     texts: list[str] = field(default_factory=list)
     labels: dict[str, list[bool | None]] = field(default_factory=dict)
     weights: list[float] = field(default_factory=list)
+    # Features of each text besides its words (e.g. the rules' marks), when a model uses any.
+    extras: list[tuple[str, ...]] | None = None
+    # Real text (not written here or generated): only real text is ever held out to measure.
+    real: list[bool] = field(default_factory=list)
 
-    def add(self, id_: str, text: str, heads: Mapping[str, bool | None], weight: float) -> None:
+    def add(
+        self,
+        id_: str,
+        text: str,
+        heads: Mapping[str, bool | None],
+        weight: float,
+        real: bool = True,
+    ) -> None:
         for name in sorted(heads.keys() - self.labels.keys()):
             self.labels[name] = [None] * len(self.texts)
         for name, column in self.labels.items():
@@ -63,6 +74,7 @@ class Examples:
         self.ids.append(id_)
         self.texts.append(text)
         self.weights.append(weight)
+        self.real.append(real)
 
     def part(self, keep: Iterable[bool]) -> Examples:
         chosen = [n for n, k in enumerate(keep) if k]
@@ -71,6 +83,8 @@ class Examples:
             [self.texts[n] for n in chosen],
             {h: [c[n] for n in chosen] for h, c in self.labels.items()},
             [self.weights[n] for n in chosen],
+            None if self.extras is None else [self.extras[n] for n in chosen],
+            [self.real[n] for n in chosen],
         )
 
     def __len__(self) -> int:
@@ -213,8 +227,9 @@ def customer_examples(
                 f"{where}: no text for {label['id']}: pass its data set "
                 "with --data, or give customer_text inline"
             )
-        weight = weight_written if label.get("written_here") else 1.0
-        out.add(_id(label), text, customer_heads(fields), weight)
+        made_up = label.get("written_here") or label.get("generated")
+        weight = weight_written if made_up else 1.0
+        out.add(_id(label), text, customer_heads(fields), weight, real=not made_up)
     return out
 
 

@@ -40,7 +40,8 @@ def fit(
 ) -> Fitted:
     """A model trained on every example outside the held-out part, and its held-out
     scores per head."""
-    holdout = [is_holdout(i) for i in examples.ids]
+    # Text written here or generated trains only; real text of the held-out part measures.
+    holdout = [real and is_holdout(i) for i, real in zip(examples.ids, examples.real, strict=True)]
     training = examples.part(not h for h in holdout)
     test = examples.part(holdout)
     skipped = {h: why for h, c in training.labels.items() if (why := _trainable(c))}
@@ -48,7 +49,12 @@ def fit(
     if not labels:
         raise ValueError("nothing to train: " + "; ".join(f"{h}: {w}" for h, w in skipped.items()))
     model = train(
-        training.texts, labels, weights=training.weights, settings=settings, meta=meta
+        training.texts,
+        labels,
+        weights=training.weights,
+        extras=training.extras,
+        settings=settings,
+        meta=meta,
     ).with_thresholds(thresholds or {})
     return Fitted(model, heldout_scores(model, test), skipped, len(training), len(test))
 
@@ -59,5 +65,13 @@ def heldout_scores(model: Model, test: Examples) -> dict[str, Scores]:
         rows = [n for n, v in enumerate(test.labels.get(head, [])) if v is not None]
         if rows:
             gold = [bool(test.labels[head][n]) for n in rows]
-            out[head] = scores(gold, model.predict([test.texts[n] for n in rows], head))
+            threshold = model.heads[head].threshold
+            said = [
+                model.probabilities(test.texts[n], _extra(test, n))[head] >= threshold for n in rows
+            ]
+            out[head] = scores(gold, said)
     return out
+
+
+def _extra(examples: Examples, n: int) -> tuple[str, ...]:
+    return () if examples.extras is None else examples.extras[n]

@@ -66,6 +66,13 @@ class Model:
 
     heads: Mapping[str, Head]
     meta: Mapping[str, Any] = field(default_factory=dict)
+    # Every feature some head weighs: a text's features are narrowed to these once (a set
+    # intersection, in C), so each head then sums only the few dozen that count.
+    vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        known = frozenset(f for h in self.heads.values() for f in h.weights)
+        object.__setattr__(self, "vocabulary", known)
 
     @property
     def chars(self) -> bool:
@@ -74,19 +81,20 @@ class Model:
 
     # --- predicting ------------------------------------------------------------------
 
-    def probabilities(self, text: str, extra: tuple[str, ...] = ()) -> dict[str, float]:
-        """Every head's probability for one text."""
+    def probabilities(
+        self, text: str, extra: tuple[str, ...] = (), heads: Iterable[str] | None = None
+    ) -> dict[str, float]:
+        """The probability of every head (or of the `heads` named) for one text."""
         found = features(text, extra, self.chars)
         scale = _scale(found)
-        return {name: _sigmoid(h.margin(found, scale)) for name, h in self.heads.items()}
+        known = found & self.vocabulary
+        names = self.heads if heads is None else heads
+        return {name: _sigmoid(self.heads[name].margin(known, scale)) for name in names}
 
     def decide(self, text: str, extra: tuple[str, ...] = ()) -> dict[str, bool]:
         """Every head's yes/no for one text, at that head's threshold."""
-        found = features(text, extra, self.chars)
-        scale = _scale(found)
-        return {
-            name: _sigmoid(h.margin(found, scale)) >= h.threshold for name, h in self.heads.items()
-        }
+        chances = self.probabilities(text, extra)
+        return {name: chances[name] >= h.threshold for name, h in self.heads.items()}
 
     def predict_proba(self, texts: Iterable[str], head: str | None = None) -> list[float]:
         """The probability of one head for each text (`head` may be left out when the
@@ -97,7 +105,7 @@ class Model:
         out = []
         for text in texts:
             found = features(text, (), self.chars)
-            out.append(_sigmoid(chosen.margin(found, _scale(found))))
+            out.append(_sigmoid(chosen.margin(found & self.vocabulary, _scale(found))))
         return out
 
     def predict(self, texts: Iterable[str], head: str | None = None) -> list[bool]:
