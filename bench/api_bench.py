@@ -45,13 +45,14 @@ from frontliner.demo_data import seed_demo
 from frontliner.desk.model import User
 from frontliner.store.engine import make_engine
 from frontliner.store.migrate import upgrade
-from frontliner.store.tables import cases, interactions, metadata
+from frontliner.store.tables import cases, interactions, metadata, users
 from frontliner.store.uow import uow_factory
 from frontliner.web.tokens import issue_token
-from loadgen import LoadResult, run_load
+from loadgen import LoadResult, process_tree_rss, run_load
 
 console = Console()
 CHUNK = 5_000
+DEMO_AGENT = "alex@demo.frontliner.test"
 
 
 def reset(url: str) -> sa.Engine:
@@ -154,12 +155,17 @@ def load_parser(description: str | None) -> argparse.ArgumentParser:
 
 @contextmanager
 def serving(url: str, workers: int) -> Iterator[tuple[str, int]]:
-    """`frontliner serve` on a free port for the duration: (base URL, server pid)."""
+    """`frontliner serve` on a free port for the duration: (base URL, server pid). At the
+    end, the resident memory of the server and of each worker process is printed."""
     port = free_port()
     server = start_server(url, port, workers)
     try:
         yield f"http://127.0.0.1:{port}", server.pid
     finally:
+        memory = process_tree_rss(server.pid)
+        console.print("RSS after the runs (MB): " + ", ".join(
+            f"{'server' if pid == server.pid else 'process'} {pid}: {mb:.0f}"
+            for pid, mb in sorted(memory.items())))
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
 
@@ -189,10 +195,18 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
                      if server.stderr else "")
 
 
+def agent_email(engine: sa.Engine) -> str:
+    """The demo's agent Alex, or on a desk seeded by seed_million.py its first agent."""
+    with engine.connect() as connection:
+        emails = connection.execute(sa.select(users.c.email).where(
+            users.c.role == "agent", users.c.active).order_by(users.c.id)).scalars().all()
+    return DEMO_AGENT if DEMO_AGENT in emails else emails[0]
+
+
 def token_for_agent(engine: sa.Engine) -> str:
     make = uow_factory(engine)
     with make() as uow:
-        agent = uow.find(User, limit=1, email="alex@demo.frontliner.test")[0]
+        agent = uow.find(User, limit=1, email=agent_email(engine))[0]
         assert agent.id is not None
         issued = issue_token(uow, None, agent.id, "bench")
         uow.commit()
@@ -207,9 +221,16 @@ def sample_refs(engine: sa.Engine, rng: random.Random, n: int = 2_000) -> list[s
         return [row.ref for row in rows]
 
 
+def sample_customers(engine: sa.Engine, refs: list[str]) -> list[int]:
+    """The customers of the sampled cases (their timelines are read)."""
+    with engine.connect() as connection:
+        return list(connection.execute(
+            sa.select(cases.c.customer_id).where(cases.c.ref.in_(refs[:500]))).scalars())
+
+
 def measure(
     base: str, token: str, refs: list[str], seconds: float, server_pid: int,
-    only: set[str], client_counts: list[int],
+    only: set[str], client_counts: list[int], customer_ids: list[int] | None = None,
 ) -> list[LoadResult]:
     headers = {"Authorization": f"Bearer {token}"}
     run = secrets.token_hex(4)  # every intake is a new customer, on a reused database too
@@ -226,16 +247,22 @@ def measure(
     def page(client: httpx.Client, n: int) -> httpx.Response:
         return client.get("/api/v1/cases", params={"limit": 50, "status": "open"})
 
+    customers = customer_ids or [1]
+
+    def timeline(client: httpx.Client, n: int) -> httpx.Response:
+        return client.get(f"/api/v1/customers/{customers[n % len(customers)]}/timeline")
+
     # A production server is long-running: load the coach (first message read), fill
     # the statement caches and open the connections before anything is timed.
     # A new connection each round, so every worker process gets its share.
     for n in range(20):
         with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
-            for request in (create, get, page):
+            for request in (create, get, page, timeline):
                 request(client, 99_000_000 + n).raise_for_status()
     results = []
     scenarios = [("create", "create case", create), ("get", "get case", get),
-                 ("list", "list 50 open cases", page)]
+                 ("list", "list 50 open cases", page),
+                 ("timeline", "customer timeline", timeline)]
     for key, label, request in scenarios:
         if key not in only:
             continue
@@ -262,15 +289,17 @@ def report(results: list[LoadResult], title: str) -> None:
 def main() -> None:
     parser = load_parser(__doc__)
     parser.add_argument("--only", default="create,get,list",
-                        help="comma-separated scenarios: create, get, list")
+                        help="comma-separated scenarios: create, get, list, timeline")
     args = parser.parse_args()
     rng = random.Random(1)
     url, engine = desk_of(args, rng)
     token, refs = token_for_agent(engine), sample_refs(engine, rng)
+    customer_ids = sample_customers(engine, refs)
     engine.dispose()
     with serving(url, args.workers) as (base, pid):
         results = measure(base, token, refs, args.seconds, pid,
-                          set(args.only.split(",")), [int(c) for c in args.clients.split(",")])
+                          set(args.only.split(",")), [int(c) for c in args.clients.split(",")],
+                          customer_ids)
     report(results, f"API at {args.cases:,} cases on {engine.dialect.name}, "
                     f"{args.workers} worker(s)")
 

@@ -53,6 +53,23 @@ def process_tree_cpu(root: int) -> float:
     return total
 
 
+def process_tree_rss(root: int) -> dict[int, float]:
+    """Resident memory in MB of `root` and each live descendant, by pid."""
+    found: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid, parent = int(entry.name), int(fields.get("PPid", "0"))
+        if (pid == root or parent == root) and "VmRSS" in fields:
+            found[pid] = int(fields["VmRSS"].split()[0]) / 1024
+    return found
+
+
 def load_average() -> float:
     """The one-minute load average (2 cores: above 2 means others wait for a CPU)."""
     return float(Path("/proc/loadavg").read_text().split()[0])

@@ -11,7 +11,11 @@ each one pays for the session check, the reads and the template, like a person's
 
 Scenarios: "queue page" is /work (My cases: five capped counts and one keyset page of
 25 rows); "case page" is /work/cases/{ref} for random cases (case detail, customer
-timeline, empowerment left, knowledge suggestions, colleagues to hand over to).
+timeline, empowerment left, knowledge suggestions, colleagues to hand over to); "search
+page" is /work/search for the query mix of `search_bench.py`.
+
+With --reuse on a desk seeded by `seed_million.py`, its first agent signs in (everyone
+there has the demo password).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_bench import (
+    agent_email,
     console,
     desk_of,
     load_parser,
@@ -34,8 +39,8 @@ from api_bench import (
 )
 from frontliner.demo_data import DEMO_PASSWORD
 from loadgen import LoadResult, run_load
+from search_bench import queries
 
-AGENT = "alex@demo.frontliner.test"
 _TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
 COOKIE = "frontliner_session"
 
@@ -49,8 +54,8 @@ def _session_cookie(response: httpx.Response) -> str:
     raise SystemExit("the login did not set a session cookie")
 
 
-def log_in(base: str) -> dict[str, str]:
-    """Log the demo agent in through the login form; the headers of their session."""
+def log_in(base: str, email: str) -> dict[str, str]:
+    """Log an agent in through the login form; the headers of their session."""
     with httpx.Client(base_url=base, timeout=30) as client:
         form = client.get("/login")
         found = _TOKEN.search(form.text)
@@ -58,7 +63,7 @@ def log_in(base: str) -> dict[str, str]:
             raise SystemExit("no CSRF token on the login page")
         cookie = {"Cookie": f"{COOKIE}={_session_cookie(form)}"}
         answer = client.post("/login", headers=cookie, data={
-            "email": AGENT, "password": DEMO_PASSWORD, "csrf_token": found.group(1),
+            "email": email, "password": DEMO_PASSWORD, "csrf_token": found.group(1),
             "next": "/work"})
         if answer.status_code != 303:
             raise SystemExit(f"login failed with {answer.status_code}")
@@ -66,15 +71,18 @@ def log_in(base: str) -> dict[str, str]:
 
 
 def measure(base: str, headers: dict[str, str], refs: list[str], seconds: float,
-            server_pid: int, client_counts: list[int]) -> list[LoadResult]:
+            server_pid: int, client_counts: list[int], mix: list[str]) -> list[LoadResult]:
     def queue(client: httpx.Client, n: int) -> httpx.Response:
         return client.get("/work")
 
     def case(client: httpx.Client, n: int) -> httpx.Response:
         return client.get(f"/work/cases/{refs[n % len(refs)]}")
 
+    def search(client: httpx.Client, n: int) -> httpx.Response:
+        return client.get("/work/search", params={"q": mix[n % len(mix)]})
+
     results = []
-    for label, request in (("queue page", queue), ("case page", case)):
+    for label, request in (("queue page", queue), ("case page", case), ("search page", search)):
         for clients in client_counts:
             results.append(run_load(label, base, headers, request, clients, seconds,
                                     server_pid=server_pid))
@@ -87,11 +95,11 @@ def main() -> None:
     rng = random.Random(1)
     url, engine = desk_of(args, rng)
     refs = sample_refs(engine, rng)
-    dialect = engine.dialect.name
+    dialect, email, mix = engine.dialect.name, agent_email(engine), queries(engine, rng)
     engine.dispose()
     with serving(url, args.workers) as (base, pid):
-        results = measure(base, log_in(base), refs, args.seconds, pid,
-                          [int(c) for c in args.clients.split(",")])
+        results = measure(base, log_in(base, email), refs, args.seconds, pid,
+                          [int(c) for c in args.clients.split(",")], mix)
     report(results, f"Pages at {args.cases:,} cases on {dialect}, {args.workers} worker(s)")
 
 

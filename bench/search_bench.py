@@ -8,6 +8,12 @@ index is filled by the same triggers every write uses). Each request searches on
 mix of queries a desk really gets: one or two words of the problems and messages, a
 customer's name, part of a case reference, a word as it is being typed (prefix), and a
 word no case holds; as an agent (the whole desk) and as a customer (their own cases).
+
+    python bench/search_bench.py --database-url URL --reuse --cases N --explain "jug blender"
+
+prints instead each statement one search runs (as an agent, then as the busiest
+customer), its server time and, on PostgreSQL, its plan with EXPLAIN (ANALYZE, BUFFERS):
+the before/after plans in docs/search.md come from it.
 """
 
 from __future__ import annotations
@@ -15,10 +21,13 @@ from __future__ import annotations
 import random
 import re
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_bench import (
@@ -29,6 +38,7 @@ from api_bench import (
     token_for_agent,
 )
 from frontliner.desk.model import Role, User
+from frontliner.store import search as store_search
 from frontliner.store.tables import cases, customers, interactions
 from frontliner.store.uow import uow_factory
 from frontliner.web.tokens import issue_token
@@ -83,10 +93,53 @@ def customer_token(engine: sa.Engine) -> str:
     return issued.secret
 
 
+def busiest_customer(engine: sa.Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(
+            sa.select(cases.c.customer_id).group_by(cases.c.customer_id)
+            .order_by(sa.func.count().desc()).limit(1)).scalar_one())
+
+
+def explain(engine: sa.Engine, text: str) -> None:
+    """Each statement of one search, timed, with its plan (EXPLAIN ANALYZE on PostgreSQL)."""
+    statements: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
+
+    for who, filters in (("agent", store_search.SearchFilter()),
+                         ("customer", store_search.SearchFilter(
+                             customer_id=busiest_customer(engine)))):
+        sa.event.listen(engine, "before_cursor_execute", keep)
+        with Session(engine) as session:
+            started = time.perf_counter()
+            hits = store_search.search(session, text, filters)
+            took = (time.perf_counter() - started) * 1000
+        sa.event.remove(engine, "before_cursor_execute", keep)
+        print(f"== {text!r} as {who}: {len(hits)} hits, {len(statements)} statements, "
+              f"{took:.1f} ms")
+        for statement, parameters in statements:
+            print("\n" + statement.strip() + f"\n-- {parameters}")
+            if engine.dialect.name == "postgresql":
+                raw = engine.raw_connection()
+                try:
+                    cursor = raw.cursor()
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                    print("\n".join(row[0] for row in cursor.fetchall()))
+                finally:
+                    raw.close()
+        statements.clear()
+
+
 def main() -> None:
-    args = load_parser(__doc__).parse_args()
+    parser = load_parser(__doc__)
+    parser.add_argument("--explain", metavar="QUERY", help="print the plans of one search")
+    args = parser.parse_args()
     rng = random.Random(7)
     url, engine = desk_of(args, rng)
+    if args.explain:
+        explain(engine, args.explain)
+        return
     mix = queries(engine, rng)
     tokens = {"agent": token_for_agent(engine), "customer": customer_token(engine)}
     engine.dispose()

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 FTS_TABLE = "search_fts"
+PG_VECTOR = "search_tsv"  # PostgreSQL: the generated tsvector column (migration 0027)
 DOCS_TABLE = "search_docs"
 
 # The index's own tables come from migration 0022: search_docs, one document per
@@ -27,8 +28,8 @@ DOCS_TABLE = "search_docs"
 
 def mapped_name(name: str | None, _type: str, _parents: Any) -> bool:
     """For Alembic's comparison: the search structures live outside the mapped metadata
-    (SQLite's FTS5 and document tables, PostgreSQL's expression indexes)."""
-    return not (name or "").startswith((FTS_TABLE, DOCS_TABLE, "ix_search_"))
+    (SQLite's FTS5 and document tables, PostgreSQL's stored vectors and their indexes)."""
+    return not (name or "").startswith((FTS_TABLE, DOCS_TABLE, "ix_search_", PG_VECTOR))
 
 
 class Kind(IntEnum):

@@ -10,7 +10,6 @@ from sqlalchemy.engine import Engine
 from frontliner.config import Settings
 from frontliner.desk.ports import UowFactory
 from frontliner.store.engine import make_engine
-from frontliner.store.migrate import upgrade
 from frontliner.store.uow import uow_factory
 
 
@@ -24,6 +23,10 @@ class Storage:
             connection.execute(sa.text("SELECT 1"))
 
     def upgrade(self) -> None:
+        # Alembic (with Mako and Pygments) is some 7 MB and 250 modules: imported only
+        # when an upgrade runs, not in every app worker (`serve` upgrades once, first).
+        from frontliner.store.migrate import upgrade
+
         upgrade(self.engine)
 
     def dispose(self) -> None:
