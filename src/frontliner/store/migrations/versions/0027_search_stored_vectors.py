@@ -11,7 +11,7 @@ SQLite nothing changes (FTS5, migration 0022). Adding a stored column rewrites t
 once: minutes at millions of messages.
 
 Revision ID: 0027_search_vectors
-Revises: 0021_practice
+Revises: 0026_worker_claims
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0027_search_vectors"
-down_revision: str | None = "0021_practice"
+down_revision: str | None = "0026_worker_claims"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
