@@ -356,8 +356,8 @@ def _postgres(session: Session, raw: str, words: list[list[str]], f: SearchFilte
         ).where(text.op("@@")(tsq))))
 
     for kind, matched, select in branches:
-        rows = session.execute(select.order_by(sa.desc("s")).limit(CANDIDATES))
-        hits += [Hit(kind, matched, int(i), float(s), "", src) for i, src, s in rows]
+        found = session.execute(select.order_by(sa.desc("s")).limit(CANDIDATES))
+        hits += [Hit(kind, matched, int(i), float(s), "", src) for i, src, s in found]
     return hits
 
 
