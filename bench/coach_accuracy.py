@@ -2,7 +2,7 @@
 
     python bench/coach_accuracy.py --data /path/to/twitter-care/test.json
         [--labels bench/labels] [--part dev|holdout|aside|all] [--json]
-        [--errors RULE] [--check-labels]
+        [--errors RULE] [--check-labels] [--reply-model PATH|none]
 
 Reads every `*.jsonl` label file (format: bench/labels/README.md), runs the coach library
 on each labelled conversation (the final agent reply, read against the last customer
@@ -67,10 +67,17 @@ Check = Callable[..., Any]  # (draft, customer=...) -> report with .findings
 Read = Callable[[str], Any]  # message -> reading with .to_dict()
 
 
-def coach_api() -> tuple[Check, Read]:
-    """The library contract of DESIGN.md: `frontliner.coach.check` and `.read`."""
+def coach_api(reply_model: str | None = None) -> tuple[Check, Read]:
+    """The library contract of DESIGN.md: `frontliner.coach.check` and `.read`; with
+    `reply_model` (a model file, or `none` for the rules alone) the same calls of a
+    coach configured with it, to compare."""
     import frontliner.coach as coach
 
+    if reply_model is not None:
+        from frontliner.coach.config import CoachConfig
+
+        configured = coach.Coach(CoachConfig.from_dict({"reply_model": reply_model}))
+        return configured.check, configured.read
     check, read = getattr(coach, "check", None), getattr(coach, "read", None)
     if check is None or read is None:
         raise UnusableInput("frontliner.coach does not export check() and read()")
@@ -335,6 +342,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         f"{', '.join((*INBOUND_FLAGS, 'urgency'))}",
     )
     parser.add_argument("--check-labels", action="store_true", help="only validate the labels")
+    parser.add_argument(
+        "--reply-model",
+        metavar="PATH|none",
+        help="score a coach with this reply model file, or `none` for the rules alone",
+    )
     args = parser.parse_args(argv)
     if args.errors and args.errors not in (*RULES, *INBOUND_FLAGS, "urgency"):
         parser.error(f"--errors: unknown rule or field {args.errors!r}")
@@ -350,7 +362,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
             console.print(problem, markup=False, highlight=False)
         console.print(f"{len(lines)} labels, {len(problems)} problems")
         return 1 if problems else 0
-    check, read = coach_api()
+    check, read = coach_api(args.reply_model)
     scored = score_all(to_labels(lines), data, check, read)
     parts = {name: part_of(scored, name) for name in PARTS[args.part]}
     sentences = sentence_parts(args, check)

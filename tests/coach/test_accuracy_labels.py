@@ -183,3 +183,33 @@ def test_script_scores_the_real_coach_and_splits_dev_from_holdout(tmp_path: Path
     assert report["dev"]["conversations"] == 2 - held
     assert report["all"]["rules"]["no-thanks"]["support"] == 1
     assert report["all"]["inbound"]["read"] == 2
+
+
+def test_sentence_labels_score_every_agent_sentence_in_its_part(tmp_path: Path) -> None:
+    data, folder = write_case(tmp_path, [label("s1", ["guess"]), label("s2", [])])
+    raw = json.loads(data.read_text())
+    raw[0]["agentURL"]["url_utterance"] = "Hopefully it arrives soon. Thanks for waiting."
+    data.write_text(json.dumps(raw))
+    (folder / "sentences").mkdir()
+    line = {"id": "s1", "utterance": 1, "sentences": [[0, 26, ["guess"]], [27, 46, []]]}
+    (folder / "sentences" / "part.jsonl").write_text(json.dumps(line) + "\n")
+
+    result = run_script("--data", str(data), "--labels", str(folder), "--json")
+
+    assert result.returncode == 0, result.stderr
+    byte = hashlib.sha256(b"s1").digest()[0]
+    part = "holdout" if byte < 52 else "aside" if byte < 78 else "dev"
+    guess = json.loads(result.stdout)["sentences"][part]["guess"]
+    assert (guess["support"], guess["tp"], guess["fp"]) == (1, 1, 0)
+
+
+def test_sentence_labels_outside_the_message_are_refused(tmp_path: Path) -> None:
+    data, folder = write_case(tmp_path, [label("s1", []), label("s2", [])])
+    (folder / "sentences").mkdir()
+    line = {"id": "s1", "utterance": 1, "sentences": [[0, 500, ["guess"]]]}
+    (folder / "sentences" / "part.jsonl").write_text(json.dumps(line) + "\n")
+
+    result = run_script("--data", str(data), "--labels", str(folder))
+
+    assert result.returncode == 2
+    assert "bad sentence" in result.stderr

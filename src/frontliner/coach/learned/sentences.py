@@ -14,7 +14,9 @@ matched there: a phrase is evidence, and the model can still overrule it. The fi
 points at the phrase when there is one, else at the whole sentence.
 
 Speed: every head is scored in one pass over the features, through one merged table
-(feature -> that feature's weight in each head) instead of one look-up per head.
+(feature -> that feature's weight in each head) instead of one look-up per head. The
+decisions on the last few thousand sentences are remembered: the composer checks a draft
+again at every pause in typing, and replies built from prepared replies repeat sentences.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from frontliner.coach.learned.features import features
 from frontliner.coach.learned.linear import Model
@@ -43,6 +46,7 @@ SENTENCE_RULES = (
 )
 MATCHED = "@"  # mark: the rule's phrase matched in this sentence
 LET_OFF = "~"  # mark: a refusal phrase matched but an alternative was offered near it
+SENTENCES_KEPT = 4096  # decisions remembered per model (a sentence and its marks each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,7 @@ class Judge:
             for feature, weight in head.weights.items():
                 table.setdefault(feature, [0.0] * len(heads))[n] = weight
         self.table = {f: tuple(w) for f, w in table.items()}
+        self._remembered = lru_cache(maxsize=SENTENCES_KEPT)(self._decide)
 
     @classmethod
     def load(cls, name_or_path: str = MODEL_NAME) -> Judge:
@@ -127,14 +132,22 @@ class Judge:
         }
 
     def decide(self, text: str, marks: tuple[str, ...] = ()) -> list[str]:
-        """The rules this sentence breaks."""
+        """The rules this sentence breaks (remembered: the decision is a pure function of
+        the sentence and its marks)."""
+        return list(self._remembered(text, marks))
+
+    def forget(self) -> None:
+        """Drop the remembered decisions (the speed bench measures without them too)."""
+        self._remembered.cache_clear()
+
+    def _decide(self, text: str, marks: tuple[str, ...]) -> tuple[str, ...]:
         out = []
         for rule, margin, cut, cut_with_rule in zip(
             self.rules, self.margins(text, marks), self.cut, self.cut_with_rule, strict=False
         ):
             if margin >= cut or (margin >= cut_with_rule and MATCHED + rule in marks):
                 out.append(rule)
-        return out
+        return tuple(out)
 
     def judge(self, sentences: Iterable[SentenceInput]) -> list[tuple[SentenceInput, list[str]]]:
         return [(s, self.decide(s.text, s.marks)) for s in sentences]
