@@ -64,7 +64,9 @@ class ServerCpu:
                         "AND pid <> pg_backend_pid()")
         with self.engine.connect() as conn:
             while not self.stop.wait(0.5):
-                for pid in conn.execute(query).scalars():
+                pids = list(conn.execute(query).scalars())
+                conn.rollback()  # pg_stat_activity is read once per transaction
+                for pid in pids:
                     with contextlib.suppress(OSError, IndexError):
                         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                         self.seen[pid] = (int(fields[11]) + int(fields[12])) / tick
