@@ -42,6 +42,7 @@ from frontliner.store.uow import uow_factory as make_uow_factory
 PG_ENV = "FRONTLINER_TEST_DATABASE_URL"
 DB_FIXTURES = {"database_url", "engine", "uow_factory", "migrated_database", "seeded"}
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a Monday morning; tests count from here
+DUTY_PASSWORD = "a long enough password"  # the password of a user put `on_duty`
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -126,7 +127,7 @@ def uow_factory(engine: Engine) -> Callable[[], SqlUnitOfWork]:
 
 @lru_cache(maxsize=1)
 def _duty_hash() -> str:
-    return hash_password("a long enough password")  # once: argon2 is slow on purpose
+    return hash_password(DUTY_PASSWORD)  # once: argon2 is slow on purpose
 
 
 def on_duty(user: User) -> User:

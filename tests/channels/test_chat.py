@@ -26,6 +26,7 @@ from tests.channels.public_support import (
     public_app,
     seed_desk,
 )
+from tests.conftest import DUTY_PASSWORD
 
 from frontliner.channels.chat import AGENTS_TOPIC, LocalBroker
 from frontliner.channels.chat.conversation import start_chat as start_conversation
@@ -199,6 +200,25 @@ def test_with_redis_a_reply_posted_on_one_app_reaches_a_visitor_on_another(
             reply(agent_side, desk, chat["ref"], "Thank you for waiting: it is out today.")
             answer = frame_until(visitor, "message", **{"from": "agent"})
             assert answer["body"] == "Thank you for waiting: it is out today."
+
+
+def test_with_redis_signing_out_on_one_app_closes_the_live_view_on_another_at_once(
+    database_url: str, uow_factory: Factory, engine: Engine, desk: Desk, redis_url: str
+) -> None:
+    first = public_app(database_url, uow_factory, engine, redis_url=redis_url)
+    second = public_app(database_url, uow_factory, engine, redis_url=redis_url)
+    with TestClient(first) as here, TestClient(second) as there:
+        signed_in = here.post(f"{API}/auth/login",
+                              json={"email": "sam@desk.test", "password": DUTY_PASSWORD})
+        assert signed_in.status_code == 200, signed_in.text
+        there.cookies = here.cookies
+        with there.websocket_connect("/ws/agent",
+                                     headers={"Origin": "http://testserver"}) as live:
+            assert next_frame(live)["type"] == "ready"
+            assert here.post(f"{API}/auth/logout").status_code == 204
+            # The periodic check would take a minute; the sign-out is announced.
+            with pytest.raises(AssertionError, match="socket closed: 1008"):
+                next_frame(live)
 
 
 def test_only_committed_chat_messages_are_announced(

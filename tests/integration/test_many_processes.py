@@ -4,7 +4,8 @@
 - a chat visitor on app A gets the reply an agent posts through app B (Redis pub/sub);
 - an agent's live view on app B shows a new message posted on a case through app A (the
   live feed reads the database);
-- a session signed out through app A is refused by app B;
+- a session signed out through app A is refused by app B, and its live view open on B
+  closes at once;
 - the worker is killed (SIGKILL) in the middle of sending a reply, a new worker is
   started, and the customer gets the reply exactly once.
 
@@ -38,7 +39,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy.engine import Engine
 from tests.channels.mail_sink import free_port
 from tests.channels.public_support import API, SHOP, Desk, seed_desk
-from tests.conftest import PG_ENV, _empty_all_tables
+from tests.conftest import DUTY_PASSWORD, PG_ENV, _empty_all_tables
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from frontliner.store.engine import make_engine, normalise_url
@@ -50,7 +52,6 @@ from frontliner.store.worker_tables import worker_beats
 pytestmark = pytest.mark.slow
 
 REDIS_URL = os.environ.get("FRONTLINER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-PASSWORD = "a long enough password"  # tests.conftest.on_duty gives Sam this one
 WAIT = 60.0  # not a speed assertion: only how long before calling something lost
 STARTING = 240.0  # the same, for a process starting on a busy machine
 FRONTLINER = str(Path(sys.executable).parent / "frontliner")
@@ -296,14 +297,22 @@ def sign_out_crosses(a: str, b: str) -> None:
     with (httpx.Client(base_url=a, timeout=WAIT) as on_a,
           httpx.Client(base_url=b, timeout=WAIT) as on_b):
         signed_in = on_a.post(f"{API}/auth/login",
-                              json={"email": "sam@desk.test", "password": PASSWORD})
+                              json={"email": "sam@desk.test", "password": DUTY_PASSWORD})
         assert signed_in.status_code == 200, signed_in.text
         on_b.cookies = on_a.cookies
         assert on_b.get(f"{API}/auth/me").status_code == 200
-        assert on_a.post(f"{API}/auth/logout").status_code == 204
-        refused = on_b.get(f"{API}/auth/me")
-        assert refused.status_code == 401
-        assert "session has ended" in refused.json()["error"]["message"]
+        cookie = "; ".join(f"{name}={value}" for name, value in on_a.cookies.items())
+        with connect(ws_url(b, "/ws/agent"), open_timeout=WAIT,
+                     additional_headers={"Cookie": cookie, "Origin": b}) as live:
+            frame_until(live, type="ready")
+            assert on_a.post(f"{API}/auth/logout").status_code == 204
+            refused = on_b.get(f"{API}/auth/me")
+            assert refused.status_code == 401
+            assert "session has ended" in refused.json()["error"]["message"]
+            # The live view on B closes at once (its periodic check would take a minute).
+            with pytest.raises(ConnectionClosed) as closed:
+                live.recv(timeout=30)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
 
 
 def reply_is_sent_once_though_its_worker_was_killed(

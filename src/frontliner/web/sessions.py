@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from frontliner.config import Settings
 from frontliner.desk.ports import UowFactory
 from frontliner.store import session_tables as store
+from frontliner.web.live.logins import announce_login_ended
 from frontliner.web.lookup import session_of
 from frontliner.web.public.security import client_ip
 
@@ -83,6 +84,19 @@ def start_session(connection: HTTPConnection, user_id: int) -> None:
     state = _state(connection)
     assert state is not None, "ServerSessions is installed"
     state.switch_to = user_id
+
+
+def session_still_open(connection: HTTPConnection, factory: UowFactory,
+                       idle: timedelta) -> bool:
+    """Whether the session this connection was opened with is still valid in the
+    database. A long-lived socket asks again: any app process may have ended it."""
+    token = connection.cookies.get(SESSION_COOKIE)
+    if not token:
+        return False
+    with factory() as uow:
+        found = store.find_session(session_of(uow), hash_session_id(token),
+                                   datetime.now(UTC), idle)
+    return found is not None
 
 
 def end_session(connection: HTTPConnection) -> None:
@@ -183,6 +197,9 @@ class ServerSessions:
                     self.lifetime, connection.headers.get("user-agent", ""),
                     client_ip(connection))
             uow.commit()
+        ended = None if state.row is None else state.row.user_id
+        if ended is not None:  # its live views, in any app process, close now
+            announce_login_ended(connection.app.state, ended)
 
     def _touch(self, factory: UowFactory, session_id: int, now: datetime,
                data: dict[str, Any] | None) -> None:

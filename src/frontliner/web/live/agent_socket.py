@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import time
 from collections import OrderedDict
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -36,7 +37,9 @@ from frontliner.desk.ports import UowFactory
 from frontliner.web.deps import _user_for_session, _user_for_token, note_seen
 from frontliner.web.errors import ApiError
 from frontliner.web.live.feed import LiveFeed
+from frontliner.web.live.logins import LOGINS_TOPIC
 from frontliner.web.public.security import same_origin
+from frontliner.web.sessions import session_still_open
 
 router = APIRouter()
 
@@ -86,7 +89,7 @@ class AgentView:
         case_id = event.get("case_id")
         if not isinstance(case_id, int):
             return
-        await self._recheck_login()
+        await self.recheck_login()
         if case_id not in self.visible:
             self.visible[case_id] = await run_in_threadpool(
                 _may_see, self.state.uow_factory, self.user, case_id)
@@ -104,13 +107,22 @@ class AgentView:
         elif fresh_event and isinstance(event.get("cursor"), int):
             await self.websocket.send_json({"type": "cursor", "cursor": event["cursor"]})
 
-    async def _recheck_login(self) -> None:
-        every = getattr(self.state, "agent_recheck_seconds", RECHECK_SECONDS)
-        if time.monotonic() - self.checked_at < every:
+    @property
+    def recheck_every(self) -> float:
+        every: float = getattr(self.state, "agent_recheck_seconds", RECHECK_SECONDS)
+        return every
+
+    async def recheck_login(self, now: bool = False) -> None:
+        if not now and time.monotonic() - self.checked_at < self.recheck_every:
             return
-        # A revoked token or a deactivated account ends the live view too.
-        again, _ = await run_in_threadpool(_authenticate, self.websocket,
-                                           self.state.uow_factory)
+        # A revoked token, a deactivated account or an ended session ends the live view.
+        again, by_session = await run_in_threadpool(_authenticate, self.websocket,
+                                                    self.state.uow_factory)
+        if by_session and again is not None:
+            idle = timedelta(minutes=self.state.settings.session_idle_minutes)
+            if not await run_in_threadpool(session_still_open, self.websocket,
+                                           self.state.uow_factory, idle):
+                again = None
         if again is None or again.id != self.user.id or again.role not in STAFF:
             await self.websocket.close(POLICY, "your login has ended")
             raise LoginEnded
@@ -132,14 +144,29 @@ async def agent_socket(websocket: WebSocket) -> None:
     view = AgentView(websocket, user)
     broker: Broker = state.broker
     feed: LiveFeed = state.live_feed
-    async with broker.subscribe(AGENTS_TOPIC) as chat, feed.subscribe() as live:
+    async with broker.subscribe(AGENTS_TOPIC) as chat, feed.subscribe() as live, \
+            broker.subscribe(LOGINS_TOPIC) as logins:
         await websocket.send_json({"type": "ready", "user_id": user.id,
                                    "cursor": feed.cursor if since is None else since})
-        await _serve(websocket, view, since, (chat, live))
+        await _serve(websocket, view, since, (chat, live), logins)
+
+
+async def _watch_login(view: AgentView, logins: Subscription) -> None:
+    """Check the login again when one of this user's logins ended in any process
+    (web/live/logins.py), and every `recheck_every` seconds even when nothing happens
+    (a revoked token, a deactivated account); ends by raising LoginEnded."""
+    while True:
+        try:
+            event = await asyncio.wait_for(logins.get(), max(view.recheck_every, 1.0))
+            if event.get("user_id") != view.user.id:
+                continue
+        except TimeoutError:
+            pass
+        await view.recheck_login(now=True)
 
 
 async def _serve(websocket: WebSocket, view: AgentView, since: int | None,
-                 feeds: tuple[Subscription, ...]) -> None:
+                 feeds: tuple[Subscription, ...], logins: Subscription) -> None:
     """Catch up from `since`, then forward every feed until the agent goes away."""
 
     async def catch_up_then_forward(subscription: Subscription, catch_up: bool) -> None:
@@ -155,7 +182,8 @@ async def _serve(websocket: WebSocket, view: AgentView, since: int | None,
 
     # The live feed's own frames wait in its queue while the replay is sent, so nothing
     # published meanwhile is lost, and the memory of what was sent drops the overlap.
-    tasks = {asyncio.create_task(_until_closed(websocket))}
+    tasks = {asyncio.create_task(_until_closed(websocket)),
+             asyncio.create_task(_watch_login(view, logins))}
     tasks |= {asyncio.create_task(catch_up_then_forward(s, i == len(feeds) - 1))
               for i, s in enumerate(feeds)}
     try:
