@@ -7,7 +7,7 @@ cases), and plans parallel workers and JIT compilation: 245-360 ms where the rea
 takes 1-2 ms (docs/benchmarks.md, Insights). Nothing to do on SQLite.
 
 Revision ID: 0028_insight_statistics
-Revises: 0028_insight_combinations
+Revises: 0027_search_vectors
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0028_insight_statistics"
-down_revision: str | None = "0028_insight_combinations"
+down_revision: str | None = "0027_search_vectors"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
