@@ -4,6 +4,8 @@ sentence, combined with the rule packs so every finding keeps a span and a sugge
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from frontliner.coach.learned.reply_training import (
     DEFAULT_ALONE,
     DEFAULT_WITH_RULE,
     choose_thresholds,
+    review_rows,
     rule_example_rows,
 )
 from frontliner.coach.learned.sentences import (
@@ -182,3 +185,66 @@ def test_rule_examples_become_training_sentences() -> None:
     blame = [r for r in rows if r.group.startswith("rule:blame:fail")]
     assert blame and all(r.labels == {"blame": True} for r in blame)
     assert any(r.labels == {"guess": False} for r in rows)
+
+
+def _reviews(path: Path) -> None:
+    """Reviewed replies as `frontliner coach export-reviews` writes them."""
+    lines = []
+    policy = "Our policy doesn't allow refunds after 30 days."
+    fine = "I've refunded the order today, it shows in 3 days."
+    for n in range(12):
+        text = f"{policy} Sorry about that." if n % 2 else f"{fine} Thanks for waiting."
+        kept = ["policy"] if n % 2 else []
+        spans = [{"rule": "policy", "start": 0, "end": len(policy)}] if n % 2 else []
+        lines.append(
+            {
+                "id": f"reply-{n}",
+                "reply": kept,
+                "text": text,
+                "customer_text": None,
+                "spans": spans,
+                "coach": kept,
+            }
+        )
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+
+
+def test_review_rows_mark_the_sentence_holding_a_kept_rules_span() -> None:
+    coach = Coach(CoachConfig(reply_model=RULES_ALONE))
+    label = {
+        "id": "reply-1",
+        "reply": ["policy"],
+        "text": "Per our policy, no. Thanks!",
+        "spans": [{"rule": "policy", "start": 0, "end": 14}],
+    }
+    rows = list(review_rows([("x", label)], coach))
+    assert [r.labels["policy"] for r in rows] == [True, False]
+    assert all(r.labels["guess"] is False for r in rows)
+
+
+def test_train_command_makes_a_reply_model_from_reviews(tmp_path: Path) -> None:
+    _reviews(tmp_path / "reviews.jsonl")
+    out = tmp_path / "reply.model.gz"
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("frontliner")),
+            "coach",
+            "train",
+            "--model",
+            "reply",
+            "--labels",
+            str(tmp_path / "reviews.jsonl"),
+            "--labels",
+            str(WRITTEN.parent),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "120"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "held-out scores" in result.stdout
+    configured = Coach(CoachConfig(reply_model=str(out)))
+    draft = "Our policy doesn't allow refunds after 30 days."
+    assert "policy" in {f.rule for f in configured.check(draft).findings}
