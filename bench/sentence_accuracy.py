@@ -20,19 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from accuracy_labels import HOLDOUT_BELOW, UnusableInput
+from frontliner.coach.learned.reply_training import ASIDE_BELOW
+from frontliner.coach.learned.sentences import SENTENCE_RULES
 
-SENTENCE_RULES = (
-    "cant",
-    "cant-help",
-    "bare-no",
-    "policy",
-    "blame",
-    "hollow-empathy",
-    "feelings",
-    "guess",
-    "argue",
-)
-ASIDE_BELOW = 78
 FOLDER = "sentences"
 
 
