@@ -35,10 +35,11 @@ def main() -> None:
     parser.add_argument("--data", type=Path, required=True, help="the shared data folder")
     parser.add_argument("--out", type=Path, default=SHIPPED / "customer.model.gz")
     parser.add_argument("--c", type=float, default=4.0, help="inverse regularisation")
+    parser.add_argument("--char-grams", action="store_true", help="character n-grams too")
     args = parser.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     fitted = cli_train.train_command(
-        "customer", LABELS, [args.data / d for d in DATA], args.out, args.c
+        "customer", LABELS, [args.data / d for d in DATA], args.out, args.c, args.char_grams
     )
     console = Console(width=120)
     cli_train.render(console, fitted)

@@ -156,7 +156,10 @@ def test_train_command_writes_a_model_and_prints_held_out_scores(tmp_path: Path)
     )
     assert result.returncode == 0, result.stderr
     assert "held-out scores" in result.stdout and "complaint" in result.stdout
-    assert Model.load(out).predict(["my order never arrived"], "complaint") == [True]
+    problem, thanks = Model.load(out).predict_proba(
+        ["my order never arrived", "thank you so much for the quick help"], "complaint"
+    )
+    assert problem > 0.5 > thanks
 
 
 def test_train_command_refuses_labels_without_their_texts(tmp_path: Path) -> None:

@@ -80,16 +80,22 @@ def decide(message: str, rules: Reading, found: tuple[str, ...]) -> Reading:
     """The final reading: the rules' one decided by the model (module docstring)."""
     trained = model()
     if trained is None:
-        return _final(rules, rules.complaint, rules.indirect, rules.abuse_kinds)
-    p = trained.probabilities(message, found, DECIDING)
+        return decide_without_model(rules)
+    words = trained.features_of(message, found)
+    p = trained.chances(words, DECIDING)
     if p["abuse"] >= trained.heads["abuse"].threshold:  # rare: only then the kinds
-        p |= trained.probabilities(message, found, [k for k in ABUSE_KINDS if k in trained.heads])
+        p |= trained.chances(words, [k for k in ABUSE_KINDS if k in trained.heads])
     sure = p["complaint"] >= trained.heads["complaint"].threshold and GUARD not in found
     complaint = rules.complaint or sure
     indirect = complaint and (
         rules.indirect or p["indirect"] >= trained.heads["indirect"].threshold
     )
     return _final(rules, complaint, indirect, _kinds(rules, p, trained))
+
+
+def decide_without_model(rules: Reading) -> Reading:
+    """The lexicons' reading alone, finished as `decide` finishes it (for comparison)."""
+    return _final(rules, rules.complaint, rules.indirect, rules.abuse_kinds)
 
 
 def _final(rules: Reading, complaint: bool, indirect: bool, kinds: tuple[str, ...]) -> Reading:

@@ -85,7 +85,16 @@ class Model:
         self, text: str, extra: tuple[str, ...] = (), heads: Iterable[str] | None = None
     ) -> dict[str, float]:
         """The probability of every head (or of the `heads` named) for one text."""
-        found = features(text, extra, self.chars)
+        return self.chances(self.features_of(text, extra), heads)
+
+    def features_of(self, text: str, extra: tuple[str, ...] = ()) -> frozenset[str]:
+        """A text's features as this model reads them (to score several times)."""
+        return features(text, extra, self.chars)
+
+    def chances(
+        self, found: frozenset[str], heads: Iterable[str] | None = None
+    ) -> dict[str, float]:
+        """The probability of every head (or of the `heads` named) for features found."""
         scale = _scale(found)
         known = found & self.vocabulary
         names = self.heads if heads is None else heads
