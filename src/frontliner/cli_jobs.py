@@ -52,7 +52,7 @@ def build_jobs(settings: Settings, worker_id: str | None = None
     factory = uow_factory(engine)
     mail = install(make_huey(settings), SqlOutbox(factory, settings, worker_id),
                    settings.outbound_max_attempts, settings.outbound_retry_delay)
-    return mail, install_webhooks(mail.huey, SqlWebhooks(factory, settings))
+    return mail, install_webhooks(mail.huey, SqlWebhooks(factory, settings, worker_id))
 
 
 def _look_for_work(jobs: list[MailJobs | WebhookJobs], every: float, wake: threading.Event,

@@ -28,10 +28,13 @@ from frontliner.channels.email.outbox import collect as collect_mail
 from frontliner.channels.webhooks import delivery
 from frontliner.channels.webhooks.delivery import SqlWebhooks
 from frontliner.config import Settings
+from frontliner.desk.webhooks import DeliveryStatus
 from frontliner.jobs.webhooks import WebhookJobs, install
+from frontliner.store import worker_tables
 from frontliner.store.outbound_tables import outbound_mail
 from frontliner.store.uow import SqlUnitOfWork
 from frontliner.store.webhook_queries import webhook_trail
+from frontliner.store.webhook_tables import webhook_deliveries
 from frontliner.web.app import create_app
 from frontliner.web.storage import ping_engine
 
@@ -130,6 +133,30 @@ def test_a_delivery_reaches_the_receiver_signed_and_the_documented_snippet_verif
     assert (logged["status"], logged["response_code"], logged["attempts"]) == (
         "delivered", 200, 1)
     assert logged["event_id"] == body["id"]
+
+
+def test_a_delivery_whose_worker_died_mid_send_is_taken_over_once_it_stops_beating(
+    api: TestClient, desk: Desk, receiver: Receiver, uow_factory: Factory, settings: Settings,
+    engine: Engine,
+) -> None:
+    subscribe(api, desk, receiver.url, ["case.opened"])
+    open_case(api, desk.agent)
+    t0 = datetime.now(UTC)
+    [due] = delivery.collect(uow_factory, now=t0)
+    worker_tables.beat(engine, "worker-a", t0)
+    with uow_factory() as uow:  # as if worker A had claimed it and was killed mid-POST
+        uow.session.execute(sa.update(webhook_deliveries).values(
+            status=DeliveryStatus.SENDING, attempts=1, claimed_at=t0, claimed_by="worker-a"))
+        uow.commit()
+
+    assert delivery.collect(uow_factory, now=t0) == []  # A still counts as alive
+    assert delivery.send(uow_factory, settings, due, now=t0, worker_id="worker-b") == "skipped"
+    later = t0 + timedelta(seconds=21)  # four beats of 5 s missed, not the 5-minute lease
+    assert delivery.collect(uow_factory, now=later) == [due]
+    outcomes = [delivery.send(uow_factory, settings, due, now=later, worker_id="worker-b")
+                for _ in range(2)]
+    assert outcomes == ["delivered", "skipped"]
+    assert len(receiver.received) == 1
 
 
 def test_a_failing_receiver_is_retried_with_doubling_delays_until_it_answers(

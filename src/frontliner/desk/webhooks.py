@@ -66,6 +66,7 @@ class WebhookDelivery:
     attempts: int = 0
     next_attempt_at: datetime | None = None
     claimed_at: datetime | None = None
+    claimed_by: str | None = None  # the worker sending it (a dead one's is taken over)
     last_attempt_at: datetime | None = None
     delivered_at: datetime | None = None
     response_code: int | None = None

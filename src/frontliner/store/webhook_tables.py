@@ -58,6 +58,7 @@ webhook_deliveries = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False),
     _at("next_attempt_at", nullable=True),
     _at("claimed_at", nullable=True),
+    sa.Column("claimed_by", sa.String(80), nullable=True),  # store/worker_tables.py
     _at("last_attempt_at", nullable=True),
     _at("delivered_at", nullable=True),
     sa.Column("response_code", sa.Integer, nullable=True),

@@ -8,8 +8,9 @@ outside any transaction, and records the answer. A failure is tried again after
 `webhook_retry_window` (a day by default) the delivery is given up and its webhook
 disabled (the admins get a mail from the outbox and a notice on the admin page).
 
-A worker that dies mid-send leaves its claim; after `CLAIM_LEASE` another worker sends
-the delivery again (the receiver can tell by the event id).
+A worker that dies mid-send leaves its claim, which names it; once that worker stops
+beating (`store/worker_tables.py`, seconds) another worker sends the delivery again (the
+receiver can tell by the event id). A claim naming no worker waits for `CLAIM_LEASE`.
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ from frontliner.desk import webhooks
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.events import DeskEvent
 from frontliner.desk.webhooks import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from frontliner.store import worker_tables
 from frontliner.store.uow import SqlUnitOfWork
 from frontliner.store.webhook_tables import desk_events, webhook_deliveries
 
 BATCH = 200  # events fanned out, and deliveries returned, per collect
 CLAIM_LEASE = timedelta(minutes=5)  # far longer than one attempt may take
+DEFAULT_BEAT = timedelta(seconds=5)  # settings.worker_heartbeat_seconds' default
 KEEP_EVENTS = timedelta(days=30)  # events and their delivery log are kept this long
 USER_AGENT = "Frontliner-Webhooks/1"
 
@@ -62,22 +65,26 @@ def event_body(event: DeskEvent) -> bytes:
                       ensure_ascii=False).encode()
 
 
-def collect(uow_factory: UowFactory, now: datetime | None = None) -> list[int]:
-    """Fan out new events, forget old ones, and return the ids of deliveries due now."""
+def collect(uow_factory: UowFactory, now: datetime | None = None,
+            beat: timedelta = DEFAULT_BEAT) -> list[int]:
+    """Fan out new events, forget old ones, and return the ids of deliveries due now
+    (`beat`: how often workers say they are alive)."""
     at = resolve_now(now)
     with uow_factory() as uow:
         _fan_out(uow, at)
         _forget_old(uow.session, at)
         uow.commit()
-        return _due(uow.session, at)
+        return _due(uow.session, at, beat)
 
 
 def send(uow_factory: UowFactory, settings: Settings, delivery_id: int,
-         now: datetime | None = None) -> str:
-    """One attempt: 'delivered', 'retry', 'failed' or 'skipped' (not due, or taken)."""
+         now: datetime | None = None, worker_id: str | None = None) -> str:
+    """One attempt: 'delivered', 'retry', 'failed' or 'skipped' (not due, or taken);
+    the claim names `worker_id`."""
     at = resolve_now(now)
+    beat = timedelta(seconds=settings.worker_heartbeat_seconds)
     with uow_factory() as uow:
-        if not _claim(uow, delivery_id, at):
+        if not _claim(uow, delivery_id, at, beat, worker_id):
             return "skipped"
         delivery = uow.get(WebhookDelivery, delivery_id)
         assert delivery is not None
@@ -192,27 +199,30 @@ def _forget_old(session: Session, at: datetime) -> None:
     session.execute(sa.delete(desk_events).where(desk_events.c.id.in_(old.scalar_subquery())))
 
 
-def _claimable(at: datetime) -> sa.ColumnElement[bool]:
+def _claimable(at: datetime, beat: timedelta) -> sa.ColumnElement[bool]:
+    """Pending with its time come, or being sent by a worker that is gone."""
     return sa.or_(
         sa.and_(webhook_deliveries.c.status == DeliveryStatus.PENDING,
                 webhook_deliveries.c.next_attempt_at <= at),
-        sa.and_(webhook_deliveries.c.status == DeliveryStatus.SENDING,
-                webhook_deliveries.c.claimed_at < at - CLAIM_LEASE),
+        sa.and_(webhook_deliveries.c.status == DeliveryStatus.SENDING, sa.or_(
+            webhook_deliveries.c.claimed_at < at - CLAIM_LEASE,
+            worker_tables.claimant_gone(webhook_deliveries.c.claimed_by, at, beat))),
     )
 
 
-def _due(session: Session, at: datetime) -> list[int]:
-    query = (sa.select(webhook_deliveries.c.id).where(_claimable(at))
+def _due(session: Session, at: datetime, beat: timedelta) -> list[int]:
+    query = (sa.select(webhook_deliveries.c.id).where(_claimable(at, beat))
              .order_by(webhook_deliveries.c.next_attempt_at, webhook_deliveries.c.id)
              .limit(BATCH))
     return list(session.scalars(query))
 
 
-def _claim(uow: SqlUnitOfWork, delivery_id: int, at: datetime) -> bool:
+def _claim(uow: SqlUnitOfWork, delivery_id: int, at: datetime, beat: timedelta,
+           worker_id: str | None) -> bool:
     taken = uow.session.execute(
         sa.update(webhook_deliveries)
-        .where(webhook_deliveries.c.id == delivery_id, _claimable(at))
-        .values(status=DeliveryStatus.SENDING, claimed_at=at,
+        .where(webhook_deliveries.c.id == delivery_id, _claimable(at, beat))
+        .values(status=DeliveryStatus.SENDING, claimed_at=at, claimed_by=worker_id,
                 attempts=webhook_deliveries.c.attempts + 1))
     if getattr(taken, "rowcount", 0) != 1:
         uow.rollback()
@@ -227,9 +237,11 @@ class SqlWebhooks:
 
     uow_factory: UowFactory
     settings: Settings
+    worker_id: str | None = None  # the worker process sending (its claims name it)
 
     def collect(self) -> list[int]:
-        return collect(self.uow_factory)
+        return collect(self.uow_factory,
+                       beat=timedelta(seconds=self.settings.worker_heartbeat_seconds))
 
     def send(self, delivery_id: int) -> str:
-        return send(self.uow_factory, self.settings, delivery_id)
+        return send(self.uow_factory, self.settings, delivery_id, worker_id=self.worker_id)
