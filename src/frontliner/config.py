@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     access_link_rate_per_address: str = "5/hour"
     access_link_rate_per_client: str = "30/hour"
     confirm_link_days: int = Field(default=30, ge=1, le=365)  # "is it solved?" links work
+    # How long the link that adds a form or chat message to the account of its address
+    # works (docs/security.md, "Messages through the open doors").
+    contact_claim_link_hours: int = Field(default=72, ge=1, le=24 * 30)
     # Webhooks (docs/webhooks.md). Targets on private, loopback, link-local or multicast
     # addresses are refused unless this is on (a receiver on the same network, tests).
     webhook_allow_private_targets: bool = False

@@ -214,6 +214,8 @@ def test_every_entity_round_trips_with_every_field(uow_factory: UowFactory, seed
                          created_at=T0, expires_at=T0 + timedelta(days=1),
                          user_id=seeded.customer_user_id, customer_id=seeded.customer_id,
                          token_hash="cd" * 32, used_at=T0),
+            m.ContactClaim(case_id=seeded.case_id, customer_id=seeded.customer_id,
+                           email="ann@example.com", created_at=T0, confirmed_at=T0),
             m.AccountAuditEntry(at=T0, action="user_created", actor_id=seeded.lead_id,
                                 user_id=seeded.agent_id, team_id=seeded.team_id,
                                 detail={"role": "agent"}),

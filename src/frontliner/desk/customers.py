@@ -163,6 +163,19 @@ def merge_customers(
             )
     assert keep.id is not None and duplicate.id is not None
     logins = _check_login_merge(uow, actor, keep.id, duplicate.id)
+    fold_into(uow, actor, keep, duplicate, at)
+    for login in logins:
+        record_account(uow, "customers_merged", actor, user_id=login.id, now=at,
+                       kept_customer_id=keep.id, merged_customer_id=duplicate.id)
+    return keep
+
+
+def fold_into(
+    uow: UnitOfWork, actor: User | None, keep: Customer, duplicate: Customer, at: datetime
+) -> None:
+    """Move everything of `duplicate` onto `keep` and mark it merged. No checks: the
+    caller decided it may be done (`merge_customers`, or a confirmed contact claim)."""
+    assert keep.id is not None and duplicate.id is not None
     _move_contacts(uow, duplicate.id, keep.id)
     _move_cases(uow, actor, duplicate.id, keep.id, at)
     for kind in (Interaction, SatisfactionRating):
@@ -170,10 +183,6 @@ def merge_customers(
     _move_attr(uow, User, "customer_id", duplicate.id, keep.id)
     _move_attr(uow, Kudos, "from_customer_id", duplicate.id, keep.id)
     duplicate.merged_into_id = keep.id
-    for login in logins:
-        record_account(uow, "customers_merged", actor, user_id=login.id, now=at,
-                       kept_customer_id=keep.id, merged_customer_id=duplicate.id)
-    return keep
 
 
 def _check_login_merge(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from frontliner.desk import access, assignment, bounds
+from frontliner.desk import access, assignment, bounds, contact_claims
 from frontliner.desk.audit import record
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.customers import current_customer, customer_by_contact, parse_contact
@@ -55,8 +55,13 @@ def open_case(
     message: str | None = None,
     problem_at: datetime | None = None,
     now: datetime | None = None,
+    unverified: bool = False,
 ) -> Case:
     """Open a case for a customer found (or created) by contact, owned at once.
+
+    `unverified`: the contact was typed by whoever wrote, with nothing to vouch for it
+    (the contact form, the chat). If it is the address of a customer with a login, the
+    case opens on a record of its own with a claim on theirs (`desk.contact_claims`).
 
     A customer opening their own case may leave name and contact empty: their record
     supplies them. `message` is the customer's own words, kept as the first inbound
@@ -71,7 +76,9 @@ def open_case(
     people = _check_intake(nature, customer_name, contact, people_involved)
     check_problem_at(problem_at, at)
     bounds.check_amounts({"remedy_requested": remedy_requested})
-    customer = _customer_for(uow, actor, customer_name, contact, at)
+    holder = contact_claims.login_holder(uow, contact) if unverified and actor is None else None
+    customer = (_new_customer(uow, customer_name, None, at) if holder is not None
+                else _customer_for(uow, actor, customer_name, contact, at))
     assert customer.id is not None
     recent = uow.cases_opened_since(customer.id, at - timedelta(days=REPEAT_WINDOW_DAYS))
     skill = (required_skill or "").strip().lower() or None
@@ -96,6 +103,8 @@ def open_case(
     if owner is None:
         # Owned by nobody only while it waits for someone to take it: said, and audited.
         record(uow, case, "left_unassigned", actor, at, reason=_why_unassigned(skill))
+    if holder is not None:
+        contact_claims.record_claim(uow, case, holder, contact, at)
     if message and message.strip():
         _first_message(uow, actor, case, message, at)
     return case
@@ -262,15 +271,20 @@ def _customer_for(
             raise Forbidden("This login is not linked to a customer record.")
         return current_customer(uow, own)
     found = customer_by_contact(uow, contact)
-    if found is not None:
-        return found
+    return found if found is not None else _new_customer(uow, name, contact, at)
+
+
+def _new_customer(uow: UnitOfWork, name: str, contact: str | None, at: datetime) -> Customer:
+    """A new record; with `contact` as its primary contact (None: the contact is another
+    record's, and this one waits for a claim to be confirmed)."""
     customer = Customer(name=" ".join(name.split()), created_at=at)
     uow.add(customer)
     uow.flush()
     assert customer.id is not None
-    kind, value = parse_contact(contact)
-    uow.add(Contact(customer_id=customer.id, kind=kind, value=value, is_primary=True))
-    uow.flush()
+    if contact is not None:
+        kind, value = parse_contact(contact)
+        uow.add(Contact(customer_id=customer.id, kind=kind, value=value, is_primary=True))
+        uow.flush()
     return customer
 
 

@@ -472,6 +472,21 @@ class AccessLink:
 
 
 @dataclass(eq=False)
+class ContactClaim:
+    """A case that came through a door where anyone may type any address (the contact
+    form, the chat) with the e-mail address of a customer who has a login. The case
+    stays on a record of its own until that address confirms by an e-mailed link; then
+    it joins the claimed customer's record (and their portal)."""
+
+    case_id: int
+    customer_id: int  # the login-holding customer whose address was given
+    email: str
+    created_at: datetime
+    confirmed_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
 class AccountAuditEntry:
     """The audit trail of users, teams, tokens and sign-in: who did what to whom, when."""
 

@@ -24,13 +24,14 @@ from frontliner.store.types import UtcDateTime, json_dict
 # confirmation_request: "is it solved?" with its two signed links (channels/confirm_links.py)
 # unreadable_notice: "we could not read your message", for mail kept in the quarantine
 # webhook_disabled: tells the admins a webhook kept failing and was disabled
+# contact_confirmation: "is this message yours?" with a signed link (channels/claim_links.py)
 OUTBOUND_KINDS = ("reply", "acknowledgement", "follow_up_reminder", "sign_in_link",
                   "password_reset", "confirmation_request", "unreadable_notice",
-                  "webhook_disabled")
+                  "webhook_disabled", "contact_confirmation")
 # suppressed: never sent, the sender had their share of automatic mail (last_error says)
 OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed", "suppressed")
 # Automatic answers to whoever wrote in: limited per address (settings.mail_auto_reply_*)
-AUTOMATIC_TO_SENDERS = ("acknowledgement", "unreadable_notice")
+AUTOMATIC_TO_SENDERS = ("acknowledgement", "unreadable_notice", "contact_confirmation")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

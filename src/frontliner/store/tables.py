@@ -450,6 +450,19 @@ access_links = sa.Table(
     sa.Index(None, "created_at", "id"),
 )
 
+contact_claims = sa.Table(
+    "contact_claims",
+    metadata,
+    _id(),
+    _fk("case_id", "cases.id", nullable=False, cascade=True),
+    _fk("customer_id", "customers.id", nullable=False, cascade=True),
+    sa.Column("email", sa.String(320), nullable=False),
+    _at("created_at"),
+    _at("confirmed_at", nullable=True),
+    sa.UniqueConstraint("case_id"),  # one claim per case
+    sa.Index(None, "created_at", "id"),  # the outbox looks for recent claims to mail
+)
+
 account_audit = sa.Table(
     "account_audit",
     metadata,
@@ -571,6 +584,7 @@ TABLES: dict[type, sa.Table] = {
     m.AbuseReport: abuse_reports,
     m.SimilarityKey: similarity_keys,
     m.AccessLink: access_links,
+    m.ContactClaim: contact_claims,
     m.AccountAuditEntry: account_audit,
     m.SentReply: sent_replies,
     m.SentFinding: sent_findings,

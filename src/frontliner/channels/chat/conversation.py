@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from frontliner.channels.chat.tokens import ChatPass
 from frontliner.desk import abuse, intake, interactions
+from frontliner.desk.customers import current_customer
 from frontliner.desk.errors import Invalid
-from frontliner.desk.model import Case, Channel, Interaction
+from frontliner.desk.model import Case, Channel, Customer, Interaction
 from frontliner.desk.ports import UnitOfWork
 from frontliner.store.tables import interactions as interactions_table
 
@@ -36,7 +37,8 @@ def start_chat(uow: UnitOfWork, *, name: str, email: str, message: str) -> Start
     or unusable field, like the desk's intake does."""
     check_fields(name=name, email=email, message=message)
     case = intake.open_case(uow, None, nature=nature_of(message), customer_name=name,
-                            contact=email, channel=Channel.CHAT, message=message)
+                            contact=email, channel=Channel.CHAT, message=message,
+                            unverified=True)  # anyone may type any address: see contact_claims
     return StartedChat(case=case, customer_id=case.customer_id)
 
 
@@ -74,7 +76,9 @@ def nature_of(message: str) -> str:
 def chat_case(uow: UnitOfWork, chat: ChatPass) -> Case | None:
     """The case the pass was issued for, while it still belongs to that visitor."""
     case = uow.get(Case, chat.case_id)
-    if case is None or case.customer_id != chat.customer_id:
+    visitor = uow.get(Customer, chat.customer_id)
+    # The visitor's record may since have joined another (a confirmed contact claim).
+    if case is None or visitor is None or current_customer(uow, visitor).id != case.customer_id:
         return None
     return case
 

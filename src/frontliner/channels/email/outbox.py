@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from frontliner.channels import claim_links
 from frontliner.channels.confirm_links import NOT_YET_MARK, YES_MARK, with_links
 from frontliner.channels.email import access_mail, messages, webhook_notice
 from frontliner.channels.email.addresses import (
@@ -88,7 +89,7 @@ def collect(uow_factory: UowFactory, settings: Settings, now: datetime | None = 
         fresh = []
         for collector in (_replies, _acknowledgements, _reminders, access_mail.collect_links,
                           _confirmation_requests, _unreadable_notices,
-                          webhook_notice.collect_notices):
+                          webhook_notice.collect_notices, _claims):
             for row in collector(uow, settings, since, at):
                 row_id = _insert(uow.session, {**row, "created_at": at})
                 if row_id is not None and row["status"] == "queued":
@@ -113,6 +114,8 @@ def send(uow_factory: UowFactory, settings: Settings, row_id: int,
         try:
             if row["kind"] == "confirmation_request":
                 row = _with_confirm_links(uow, row, settings)  # nor are these links
+            elif row["kind"] == claim_links.KIND:
+                row = claim_links.with_claim_link(uow, row, settings)  # nor this one
             message = compose(row, settings)
         except (ValueError, TypeError) as error:  # e.g. an address no header can hold
             reason = f"the message could not be built: {type(error).__name__}"
@@ -199,6 +202,15 @@ def _unreadable_notices(uow: SqlUnitOfWork, settings: Settings, since: datetime,
             "headers": dict(messages.AUTOMATIC), "automatic": True, "status": "queued",
             "attempts": 0, "last_error": None}))
     return rows
+
+
+def _claims(uow: SqlUnitOfWork, settings: Settings, since: datetime, at: datetime,
+            ) -> list[dict[str, Any]]:
+    """"Is this message yours?", within the same per-address limit as acknowledgements:
+    a stranger typing a victim's address into the form again and again gets them a few
+    of these, then silence."""
+    limit = _AutomaticLimit(uow.session, settings, at)
+    return [limit.applied(row) for row in claim_links.collect_claims(uow, settings, since, at)]
 
 
 class _AutomaticLimit:

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from frontliner.desk import access, intake, interactions, ownership
+from frontliner.desk import access, contact_claims, intake, interactions, ownership
 from frontliner.desk.model import CaseStatus, Channel, Role, Size
+from frontliner.desk.ports import UnitOfWork
 from frontliner.store import live_queries, queries
 from frontliner.web.deps import CurrentUser, IfMatch, PageDep, StaffUser, UowDep
 from frontliner.web.lookup import case_for, case_id, render, render_page, session_of, set_etag
@@ -24,6 +25,7 @@ from frontliner.web.schemas.cases import (
     InteractionOut,
     MessageIn,
     NoteBodyIn,
+    UnconfirmedContactOut,
 )
 from frontliner.web.schemas.common import ERRORS, PageOut
 
@@ -91,8 +93,17 @@ def get_case(ref: str, user: CurrentUser, uow: UowDep, response: Response) -> An
     else:
         back = live_queries.last_hand_back(session_of(uow), case_id(case), case.owner_id)
         out.last_hand_back = None if back is None else render(HandBackOut, back)
+        out.unconfirmed_contact = _unconfirmed(uow, case_id(case))
     set_etag(response, case)
     return out
+
+
+def _unconfirmed(uow: UnitOfWork, case_id: int) -> UnconfirmedContactOut | None:
+    claim = contact_claims.claim_of_case(uow, case_id)
+    if claim is None or claim.confirmed_at is not None:
+        return None
+    return UnconfirmedContactOut(email=claim.email, customer_id=claim.customer_id,
+                                 since=claim.created_at)
 
 
 def _customer_view(out: CaseDetailOut) -> None:

@@ -17,12 +17,13 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from frontliner.coach import Report
-from frontliner.desk import access
+from frontliner.desk import access, contact_claims
 from frontliner.desk.clock import start_of_day
 from frontliner.desk.empowerment import limits_for
 from frontliner.desk.model import (
     Case,
     CaseStatus,
+    Customer,
     Direction,
     EmpowermentProfile,
     Fire,
@@ -208,9 +209,20 @@ def render_case(
         "awaiting": case.status == CaseStatus.AWAITING_CONFIRMATION,
         "recorded_by": lead_queries.names_of(session, [case.confirmation_recorded_by_id]),
         "held": held_of_case(session, case.id, waiting_only=True),
+        "claim": _claim_view(uow, case),
         **abuse_context(uow, user, case, scene.detail.interactions),
     }
     return render(request, "agent/case.html", context, status_code=status_code)
+
+
+def _claim_view(uow: UnitOfWork, case: Case) -> dict[str, Any] | None:
+    """The customer the case's address belongs to while it waits to be confirmed."""
+    assert case.id is not None
+    claim = contact_claims.claim_of_case(uow, case.id)
+    if claim is None or claim.confirmed_at is not None:
+        return None
+    holder = uow.get(Customer, claim.customer_id)
+    return {"email": claim.email, "name": holder.name if holder else "", "at": claim.created_at}
 
 
 @router.get("/work/cases/{ref}")

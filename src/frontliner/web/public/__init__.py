@@ -21,6 +21,7 @@ from frontliner.config import Settings
 from frontliner.web.public.chat_start import router as chat_start_router
 from frontliner.web.public.confirm import router as confirm_router
 from frontliner.web.public.contact import router as contact_router
+from frontliner.web.public.contact_confirm import router as contact_confirm_router
 from frontliner.web.public.security import redact_server_logs
 from frontliner.web.public.socket_cap import SocketsPerClient
 from frontliner.web.ratelimit import RateLimiter
@@ -41,6 +42,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(chat_start_router)
     app.include_router(ws_router)
     app.include_router(confirm_router)  # the "is it solved?" links from our mail
+    app.include_router(contact_confirm_router)  # "is this message yours?" links
     if not any(getattr(route, "name", None) == "static" for route in app.routes):
         # The pages (`web/pages`) mount the same folder when they are installed.
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

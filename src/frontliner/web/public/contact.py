@@ -21,12 +21,13 @@ from starlette.concurrency import run_in_threadpool
 
 from frontliner.desk import intake
 from frontliner.desk.errors import Invalid
-from frontliner.desk.model import Channel
+from frontliner.desk.model import Channel, Role, User
 from frontliner.desk.ports import UowFactory
 from frontliner.desk.refs import new_case_ref
 from frontliner.web.public.security import client_ip, csrf_ok, csrf_token, harden
 from frontliner.web.public.templating import templates
 from frontliner.web.ratelimit import RateLimiter
+from frontliner.web.sessions import session_user_id
 
 log = logging.getLogger("frontliner.web.public")
 router = APIRouter(include_in_schema=False)
@@ -123,7 +124,8 @@ async def contact_send(request: Request) -> Response:
         return _page(request, form, 422, errors,
                      "Some details are missing or need a change; what you typed is kept below.")
     try:
-        ref = await run_in_threadpool(_open_case, request.app.state.uow_factory, form)
+        ref = await run_in_threadpool(_open_case, request.app.state.uow_factory, form,
+                                      session_user_id(request))
     except Invalid as bad:
         return _page(request, form, 422, _form_fields(bad.fields), bad.message)
     request.session[LAST_SENT] = [token, ref]
@@ -153,11 +155,17 @@ def _form_fields(fields: dict[str, str]) -> dict[str, str]:
     return {names.get(k, k): v for k, v in fields.items()}
 
 
-def _open_case(factory: UowFactory, form: ContactForm) -> str:
+def _open_case(factory: UowFactory, form: ContactForm, user_id: int | None) -> str:
+    # Anyone may type any address here: `unverified` keeps the case apart from a customer
+    # with a login until the address confirms (desk.contact_claims). A customer signed
+    # in is who they are: the case is theirs at once.
     with factory() as uow:
-        case = intake.open_case(uow, None, nature=form.problem, customer_name=form.name,
+        user = uow.get(User, user_id) if user_id is not None else None
+        signed_in = user if user is not None and user.role == Role.CUSTOMER and user.active \
+            else None
+        case = intake.open_case(uow, signed_in, nature=form.problem, customer_name=form.name,
                                 contact=form.email or form.phone, channel=Channel.WEB,
-                                message=form.message())
+                                message=form.message(), unverified=True)
         uow.commit()
         return case.ref
 

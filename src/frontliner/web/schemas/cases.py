@@ -290,6 +290,16 @@ class HandBackOut(Out):
     pending: bool = Field(description="the owner has done nothing on the case since")
 
 
+class UnconfirmedContactOut(Out):
+    """The case gave the address of a customer with a login through a door where anyone
+    may type any address; it stays apart from that customer until the address confirms
+    by the link mailed to it (staff only)."""
+
+    email: str
+    customer_id: int = Field(description="the customer with a login whose address it is")
+    since: datetime
+
+
 class CaseDetailOut(Out):
     case: CaseOut
     customer: CustomerOut
@@ -304,6 +314,7 @@ class CaseDetailOut(Out):
     interactions: list[InteractionOut]
     ratings: list[RatingOut]
     last_hand_back: HandBackOut | None = None
+    unconfirmed_contact: UnconfirmedContactOut | None = None
 
 
 class RecordedConfirmationOut(Out):
