@@ -2,7 +2,7 @@
 until the address confirms; the outbox mails the link (kind contact_confirmation)
 
 Revision ID: 0023_contact_claims
-Revises: 0028_insight_statistics
+Revises: 0026_webhook_claims
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 from frontliner.store.types import UtcDateTime
 
 revision: str = "0023_contact_claims"
-down_revision: str | None = "0028_insight_statistics"
+down_revision: str | None = "0026_webhook_claims"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
