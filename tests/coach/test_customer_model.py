@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from frontliner.coach import read
+import pytest
+
+from frontliner.coach import Coach, CoachConfig, ConfigError, read
 from frontliner.coach.analyser import rule_reading
-from frontliner.coach.learned import Model, customer
+from frontliner.coach.learned import Model, Settings, customer, train
 from frontliner.coach.learned.linear import SHIPPED
 
 LIMIT = 30 * 1024 * 1024  # issue 11: all shipped weights together
@@ -50,3 +52,33 @@ def test_the_model_adds_what_it_is_sure_of_and_keeps_the_rules_guard() -> None:
 def test_reading_is_deterministic() -> None:
     text = "oh great, another update that breaks everything"
     assert read(text) == read(text) == customer.decide(text, *rule_reading(text))
+
+
+def test_a_config_chooses_the_customer_model_or_the_lexicons_alone(tmp_path: Path) -> None:
+    message = "you useless idiot, just do your job"
+    shipped = Coach(CoachConfig()).read(message)
+    alone = Coach(CoachConfig.from_dict({"customer_model": "none"})).read(message)
+    assert alone == customer.decide_without_model(rule_reading(message)[0])
+    # A model trained here (a file next to the config) decides instead of the shipped one.
+    trained = train(
+        ["you useless idiot", "you stupid clown", "my order is late", "thanks a lot"] * 3,
+        {
+            "abuse": [True, True, False, False] * 3,
+            "complaint": [False, False, True, False] * 3,
+            "indirect": [False, False, True, False] * 3,
+        },
+        settings=Settings(min_count=1),
+    ).with_thresholds(customer.THRESHOLDS)
+    trained.save(tmp_path / "ours.model.gz")
+    config = CoachConfig.from_dict({"customer_model": "ours.model.gz"}, tmp_path)
+    ours = customer.load(str(tmp_path / "ours.model.gz"))
+    for text in (message, "my order is late", "thanks a lot"):
+        rules, marks = rule_reading(text)
+        assert Coach(config).read(text) == customer.decide(text, rules, marks, ours)
+    assert shipped.abuse
+
+
+def test_a_config_naming_a_missing_customer_model_is_refused(tmp_path: Path) -> None:
+    config = CoachConfig.from_dict({"customer_model": "missing.model.gz"}, tmp_path)
+    with pytest.raises(ConfigError, match="customer_model"):
+        Coach(config)

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from frontliner.coach.learned import customer
+from frontliner.coach.learned.linear import Model
 from frontliner.coach.model import ABUSE_KINDS, Reading, Urgency
 from frontliner.coach.phrases import INBOUND, PhraseSet, Scan
 from frontliner.coach.solved import lexicon as solved_lexicon
@@ -161,11 +162,12 @@ def _hashtag_words(text: str) -> str:
     return _HASHTAG.sub(lambda m: f"{m.group()} {_CAMEL.sub(' ', m.group(1))}", text)
 
 
-def read(message: str) -> Reading:
+def read(message: str, trained: Model | str | None = customer.NAME) -> Reading:
     """Read one customer message (pure; callers bound its size): the rules' reading,
-    decided by the learned customer model where it is shipped (`learned/customer.py`)."""
+    decided by the learned customer model (`learned/customer.py`; `trained`: the shipped
+    one by default, another model, or None for the lexicons alone)."""
     rules, marks = rule_reading(message)
-    return customer.decide(message, rules, marks)
+    return customer.decide(message, rules, marks, trained)
 
 
 def rule_reading(message: str) -> tuple[Reading, tuple[str, ...]]:

@@ -10,6 +10,8 @@ A config file is YAML:
     packs: [acme-rules]         # directories, relative to the config file
     reply_model: my.model.gz    # a reply model trained here (`frontliner coach train`),
                                 # relative to the config file; `none`: the rules alone
+    customer_model: ours.model.gz  # the same for the reading of customers' messages
+                                # (`coach train --model customer`); `none`: lexicons alone
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ import yaml
 
 from frontliner.coach.model import Severity
 
-_KEYS = {"disable", "enable", "severity", "min_severity", "packs", "reply_model"}
+_KEYS = {"disable", "enable", "severity", "min_severity", "packs", "reply_model", "customer_model"}
 # `reply_model` values: the model shipped in the package, or no model (rules alone).
 SHIPPED_REPLY_MODEL = "reply"
+SHIPPED_CUSTOMER_MODEL = "customer"
 RULES_ALONE = "none"
 
 
@@ -43,6 +46,8 @@ class CoachConfig:
     # The reply model deciding the meaning rules: the shipped one's name, a file path,
     # or RULES_ALONE.
     reply_model: str = SHIPPED_REPLY_MODEL
+    # The customer model deciding the reading of messages, in the same three forms.
+    customer_model: str = SHIPPED_CUSTOMER_MODEL
 
     def runs(self, rule_id: str) -> bool:
         if rule_id in self.disabled:
@@ -68,7 +73,8 @@ class CoachConfig:
             severity=severity,
             min_severity=minimum,
             packs=tuple(base_dir / p for p in _ids(data.get("packs") or [], "packs")),
-            reply_model=_reply_model(data.get("reply_model"), base_dir),
+            reply_model=_model(data.get("reply_model"), base_dir, "reply_model"),
+            customer_model=_model(data.get("customer_model"), base_dir, "customer_model"),
         )
 
     @classmethod
@@ -95,11 +101,11 @@ def _ids(value: Any, key: str) -> list[str]:
     return list(value)
 
 
-def _reply_model(value: Any, base_dir: Path) -> str:
+def _model(value: Any, base_dir: Path, key: str) -> str:
     if value is None:
-        return SHIPPED_REPLY_MODEL
+        return SHIPPED_REPLY_MODEL if key == "reply_model" else SHIPPED_CUSTOMER_MODEL
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError("reply_model must be a model file path or 'none'")
+        raise ConfigError(f"{key} must be a model file path or 'none'")
     if value.strip().lower() == RULES_ALONE:
         return RULES_ALONE
     return str(base_dir / value)

@@ -7,9 +7,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from frontliner.coach import analyser
-from frontliner.coach.config import RULES_ALONE, CoachConfig, ConfigError
+from frontliner.coach.config import (
+    RULES_ALONE,
+    SHIPPED_CUSTOMER_MODEL,
+    CoachConfig,
+    ConfigError,
+)
 from frontliner.coach.kinds import Context, Hit, Kind, Refusal, compile_kind
-from frontliner.coach.learned.linear import ModelError
+from frontliner.coach.learned import customer
+from frontliner.coach.learned.linear import Model, ModelError
 from frontliner.coach.learned.sentences import (
     SENTENCE_RULES,
     Judge,
@@ -69,6 +75,7 @@ class Coach:
         self.rules = [self._compile(s) for s in specs if self.config.runs(s.id)]
         self._by_id = {rule.spec.id: rule for rule in self.rules}
         self.judge = _judge(self.config.reply_model)
+        _customer_model(self.config.customer_model)  # a bad file fails here, not later
 
     def _compile(self, spec: RuleSpec) -> CompiledRule:
         also = spec.data.get("also") or []
@@ -99,7 +106,7 @@ class Coach:
 
     def read(self, message: str) -> Reading:
         check_size(message, "the customer's message")
-        return _read(message)
+        return _read(message, self.config.customer_model)
 
     def _phrases(
         self, ctx: Context, rule_ids: Iterable[str]
@@ -215,11 +222,18 @@ def _judge(reply_model: str) -> Judge | None:
         raise ConfigError(f"reply_model: {exc}") from exc
 
 
+def _customer_model(name: str) -> Model | None:
+    try:
+        return customer.load(name)
+    except ModelError as exc:
+        raise ConfigError(f"customer_model: {exc}") from exc
+
+
 @lru_cache(maxsize=READINGS_KEPT)
-def _read(message: str) -> Reading:
+def _read(message: str, customer_model: str = SHIPPED_CUSTOMER_MODEL) -> Reading:
     """The composer checks every version of a draft against the same customer message,
     so its reading (pure, and immutable) is worked out once, not once per keystroke."""
-    return analyser.read(message)
+    return analyser.read(message, _customer_model(customer_model))
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
 
 from frontliner.coach.learned.linear import SHIPPED, Model
 from frontliner.coach.model import ABUSE_KINDS, Reading
@@ -45,10 +46,21 @@ THRESHOLDS = {
 }
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=8)
+def load(name: str) -> Model | None:
+    """A configuration's customer model (loaded once per process): the shipped one by
+    name, a file path, or "none" (the lexicons alone)."""
+    if name == "none":
+        return None
+    path = SHIPPED / f"{name}.model.gz" if name == NAME else Path(name)
+    if name == NAME and not path.exists():
+        return None
+    return Model.load(path)
+
+
 def model() -> Model | None:
-    path = SHIPPED / f"{NAME}.model.gz"
-    return Model.load(path) if path.exists() else None
+    """The shipped customer model (None if the package has none)."""
+    return load(NAME)
 
 
 def marks(signals: Mapping[str, bool], rules: Reading, guarded: bool) -> tuple[str, ...]:
@@ -76,9 +88,13 @@ def _kinds(rules: Reading, p: Mapping[str, float], trained: Model) -> tuple[str,
     return tuple(k for k in ABUSE_KINDS if k in learned or k in rules.abuse_kinds)
 
 
-def decide(message: str, rules: Reading, found: tuple[str, ...]) -> Reading:
-    """The final reading: the rules' one decided by the model (module docstring)."""
-    trained = model()
+def decide(
+    message: str, rules: Reading, found: tuple[str, ...], trained: Model | str | None = NAME
+) -> Reading:
+    """The final reading: the rules' one decided by the model (module docstring);
+    `trained`: the model, or a name for `load`, or None for the lexicons alone."""
+    if isinstance(trained, str):
+        trained = load(trained)
     if trained is None:
         return decide_without_model(rules)
     words = trained.features_of(message, found)
