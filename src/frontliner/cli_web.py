@@ -37,6 +37,21 @@ console = Console()
 err = Console(stderr=True)
 
 
+APP_MODULE = "frontliner.web.app"
+
+
+def _workers_import_only_the_app() -> None:
+    """uvicorn starts its workers with multiprocessing's "spawn", which first imports the
+    parent's main module in each one: the `frontliner` script, so Typer, Rich and the
+    coach's command line (some 15 MB of every worker). An empty module named as the main
+    one instead; each worker then imports only the app."""
+    import importlib.util
+
+    main = sys.modules["__main__"]
+    if getattr(main, "__spec__", None) is None:
+        main.__spec__ = importlib.util.find_spec("frontliner.web.worker_start")
+
+
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface (default: FRONTLINER_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: FRONTLINER_PORT)")] = None,
@@ -60,12 +75,14 @@ def serve(
         err.print("[yellow]Several workers without FRONTLINER_REDIS_URL: a chat visitor "
                   "sees a reply posted through another worker only when the widget "
                   "reconnects. Set it to share chat messages at once.[/yellow]")
+    if workers > 1:
+        _workers_import_only_the_app()
     console.print(
         f"[green]Frontliner[/green] on http://{bind_host}:{bind_port} "
         f"(API /api/v1, OpenAPI /openapi.json, {workers} worker(s))"
     )
     uvicorn.run(
-        "frontliner.web.app:create_app",
+        f"{APP_MODULE}:create_app",
         factory=True,
         host=bind_host,
         port=bind_port,

@@ -80,6 +80,18 @@ def test_approval_queue_names_the_remedy_the_limit_and_who_asked(
     assert [(r.case_ref, r.approval.note) for r in decided] == [(seeded.case_ref, "fine")]
     assert one is not None and one.remedy.status.value == "applied"
 
+    with uow_factory() as uow:  # approved and declined alike, the newest request first
+        lead = uow.get(User, seeded.lead_id)
+        assert lead is not None
+        empowerment.decide_approval(uow, lead, left[0].approval.id or 0, False, "no", now=T0)
+        uow.commit()
+    with uow_factory() as uow:
+        both = lead_queries.recent_decisions(uow.session)
+        newest = lead_queries.recent_decisions(uow.session, limit=1)
+    assert [(r.case_ref, r.approval.note) for r in both] == [
+        ("C-TWO", "no"), (seeded.case_ref, "fine")]
+    assert [r.case_ref for r in newest] == ["C-TWO"]
+
 
 def test_escalations_to_me_and_all_open_with_what_each_case_is_about(
     uow_factory: UowFactory, seeded: Seeded

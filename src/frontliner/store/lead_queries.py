@@ -122,12 +122,22 @@ def approval_by_id(session: Session, approval_id: int) -> ApprovalRow | None:
 
 def recent_decisions(session: Session, limit: int = 10) -> list[ApprovalRow]:
     """The latest approved or declined requests (newest request first), for context."""
-    decided = [ApprovalStatus.APPROVED, ApprovalStatus.DECLINED]
+    n = min(limit, MAX_LIMIT)
+    newest_first = (approval_requests.c.created_at.desc(), approval_requests.c.id.desc())
+    # The newest n of each status, each read from the end of the (status, created_at, id)
+    # index: "status IN (both)" ordered by date read and sorted every decided request
+    # (730 ms at a million cases).
+    per_status = [
+        sa.select(approval_requests.c.id).where(approval_requests.c.status == status)
+        .order_by(*newest_first).limit(n)
+        for status in (ApprovalStatus.APPROVED, ApprovalStatus.DECLINED)
+    ]
+    candidates = sa.union_all(*(s.subquery().select() for s in per_status)).subquery()
     query = (
         _approval_query()
-        .where(approval_requests.c.status.in_(decided))
-        .order_by(approval_requests.c.created_at.desc(), approval_requests.c.id.desc())
-        .limit(min(limit, MAX_LIMIT))
+        .where(approval_requests.c.id.in_(sa.select(candidates.c.id)))
+        .order_by(*newest_first)
+        .limit(n)
     )
     return [_approval_row(tuple(row)) for row in session.execute(query)]
 
