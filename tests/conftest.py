@@ -96,6 +96,7 @@ def _empty_all_tables(engine: Engine) -> None:
     if engine.dialect.name == "postgresql":
         statements += [
             f"SELECT setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), 1, false)" for t in tables
+            if "id" in t.c
         ]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":

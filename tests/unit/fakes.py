@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from frontliner.desk.assignment import MAX_CAPACITY
 from frontliner.desk.model import (
     Case,
     CaseStatus,
@@ -162,8 +161,7 @@ class FakeUnitOfWork:
             if case.status in UNRESOLVED:
                 owned.update([case.owner_id] if case.owner_id in user_ids else [])
                 handled.update([case.handler_id] if case.handler_id in user_ids else [])
-        cap = MAX_CAPACITY + 1  # each count stops there, as in store/
-        loads = {u: min(owned[u], cap) + min(handled[u], cap) for u in user_ids}
+        loads = {u: owned[u] + handled[u] for u in user_ids}
         return {u: n for u, n in loads.items() if n}
 
     def lock_for_assignment(self, user_id: int, wait: bool = True) -> bool:

@@ -185,6 +185,17 @@ cases = sa.Table(
              postgresql_where=sa.text("returned_from_id IS NOT NULL")),
 )
 
+# Open (unresolved) cases per member of staff: each case counts once for its owner and
+# once for its handler. Kept by database triggers on `cases` in the transaction of every
+# write (store/staff_loads.py), so choosing an owner reads one row per candidate instead
+# of counting their cases. No foreign key: the row is bookkeeping, never a reference.
+staff_loads = sa.Table(
+    "staff_loads",
+    metadata,
+    sa.Column("user_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("open_cases", sa.Integer, nullable=False),
+)
+
 audit_entries = sa.Table(
     "audit_entries",
     metadata,

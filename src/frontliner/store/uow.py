@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from frontliner.desk import bounds
-from frontliner.desk.assignment import MAX_CAPACITY
 from frontliner.desk.errors import Conflict, Invalid
 from frontliner.desk.model import (
     Case,
@@ -59,6 +58,7 @@ from frontliner.store.tables import (
     metadata,
     remedies,
     similarity_keys,
+    staff_loads,
     users,
 )
 from frontliner.store.types import json_list_contains
@@ -99,24 +99,13 @@ _PROFILE_FOR = (
     .limit(1)
 )
 _FIRE_BY_KEY = sa.select(Fire).where(fires.c.key == sa.bindparam("key", type_=sa.String)).limit(1)
-# Open cases per user, owned and handled counted separately so that each count is a range
-# of the (owner_id, status, ...) or (handler_id, status, ...) index: an OR of the two
-# columns cannot use either and scanned the whole table on every new case. Each count
-# stops at LOAD_CAP (above any capacity), so its cost never grows with the desk.
-LOAD_CAP = MAX_CAPACITY + 1
-_LOAD_IDS = sa.bindparam("ids", expanding=True, type_=sa.Integer)
-
-
-def _capped_open_cases(column: sa.Column[Any]) -> sa.ScalarSelect[Any]:
-    held = (sa.select(sa.literal(1)).select_from(cases)
-            .where(column == users.c.id, cases.c.status.in_(UNRESOLVED))
-            .correlate(users).limit(LOAD_CAP).subquery())
-    return sa.select(sa.func.count()).select_from(held).scalar_subquery()
-
-
-STAFF_LOAD = sa.select(
-    users.c.id, _capped_open_cases(cases.c.owner_id) + _capped_open_cases(cases.c.handler_id)
-).where(users.c.id.in_(_LOAD_IDS))
+# Open cases per user: one row each in staff_loads, which triggers on `cases` keep in
+# the transaction of every write (store/staff_loads.py). Counting the cases instead grew
+# with the desk on every new case.
+STAFF_LOAD = sa.select(staff_loads.c.user_id, staff_loads.c.open_cases).where(
+    staff_loads.c.user_id.in_(sa.bindparam("ids", expanding=True, type_=sa.Integer)),
+    staff_loads.c.open_cases > 0,
+)
 _LOCK_USER = sa.select(users.c.id).where(users.c.id == sa.bindparam("user_id", type_=sa.Integer))
 _TOUCH_USER = (
     sa.update(users)
