@@ -334,3 +334,46 @@ def test_presence_and_capacity_are_stored(uow_factory: UowFactory, seeded: Seede
         assert (stored.presence, stored.capacity) == (Presence.AWAY, 4)
         assert stored.last_seen_at is not None
         assert _now() - stored.last_seen_at < timedelta(minutes=5)
+
+
+def _plan(engine: Engine, statement: str, params: object) -> str:
+    """The database's plan for one captured statement, with its own parameters."""
+    with engine.connect() as connection:
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        if engine.dialect.name == "postgresql":
+            cursor.execute("SET enable_seqscan = off")  # as on a desk of 100k cases
+            cursor.execute("EXPLAIN " + statement, params)
+            rows = [r[0] for r in cursor.fetchall()]
+            cursor.execute("RESET enable_seqscan")
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + statement, params)
+            rows = [str(r[-1]) for r in cursor.fetchall()]
+        return "\n".join(rows)
+
+
+def test_opening_a_case_with_automatic_assignment_never_scans_the_cases(
+    uow_factory: UowFactory, seeded: Seeded, engine: Engine
+) -> None:
+    # Many open cases already on the desk, owned and handled by the candidates.
+    with uow_factory() as uow:
+        kim = _agent(uow, "Kim")
+        uow.commit()
+        uow.session.execute(sa.insert(cases), [
+            _case_row(seeded.customer_id, n, owner_id=(kim.id, seeded.agent_id)[n % 2],
+                      handler_id=kim.id if n % 5 == 0 else None) for n in range(300)])
+        uow.commit()
+    reads: list[tuple[str, object]] = []
+
+    def keep(_c: object, _cur: object, statement: str, params: object, *_: object) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            reads.append((statement, params))
+
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        case = _web_case(uow_factory)  # no agent of the desk takes it in: assignment picks
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+    assert case.owner_id in (kim.id, seeded.agent_id)
+    plans = [_plan(engine, statement, params) for statement, params in reads]
+    scans = [p for p in plans if re.search(r"^SCAN cases\b|Seq Scan on cases\b", p, re.M)]
+    assert reads and scans == [], scans

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from frontliner.desk import access, assignment, bounds, contact_claims
 from frontliner.desk.audit import record
@@ -29,6 +30,7 @@ from frontliner.desk.model import (
     Interaction,
     Role,
     User,
+    id_of,
 )
 from frontliner.desk.ports import UnitOfWork
 from frontliner.desk.refs import new_case_ref
@@ -76,24 +78,32 @@ def open_case(
     people = _check_intake(nature, customer_name, contact, people_involved)
     check_problem_at(problem_at, at)
     bounds.check_amounts({"remedy_requested": remedy_requested})
+    body = (message or "").strip()
+    # Everything is read and worked out before the first write: the write transaction
+    # (on SQLite the database's one write lock) lasts only for the writing. The coach's
+    # reading of the message is pure CPU, done here rather than while holding it.
+    reading = analyse(body) if body else None
     holder = contact_claims.login_holder(uow, contact) if unverified and actor is None else None
-    customer = (_new_customer(uow, customer_name, None, at) if holder is not None
-                else _customer_for(uow, actor, customer_name, contact, at))
-    assert customer.id is not None
-    recent = uow.cases_opened_since(customer.id, at - timedelta(days=REPEAT_WINDOW_DAYS))
+    # A contact typed with nothing to vouch for it that is a login's address: a record of
+    # its own, with a claim on theirs (desk.contact_claims).
+    known = None if holder is not None else _known_customer(uow, actor, contact)
+    recent = 0 if known is None else uow.cases_opened_since(
+        id_of(known), at - timedelta(days=REPEAT_WINDOW_DAYS))
+    clean_nature = " ".join(nature.split())
+    ref, fire = _unique_ref(uow), fire_for(uow, clean_nature)
     skill = (required_skill or "").strip().lower() or None
-    owner = choose_owner(uow, actor, skill, at)
+    owner = choose_owner(uow, actor, skill, at)  # holds the owner's assignment lock
+    own_contact = None if holder is not None else contact
+    customer = known or _new_customer(uow, customer_name, own_contact, at)
     case = Case(
-        ref=_unique_ref(uow), customer_id=customer.id, nature=" ".join(nature.split()),
+        ref=ref, customer_id=id_of(customer), nature=clean_nature,
         channel=chosen_channel, opened_at=at, owner_id=None if owner is None else owner.id,
-        category=category or None,
+        category=category or None, fire_id=None if fire is None else fire.id,
         required_skill=skill, people_involved=people,
         contact_name=" ".join(customer_name.split()), contact_value=contact.strip(),
         updated_at=at, problem_at=problem_at, waiting_since=at,
     )
     assert_sized(uow, case, owner, remedy_requested, recent_cases=recent + 1)
-    fire = fire_for(uow, case.nature)
-    case.fire_id = None if fire is None else fire.id
     uow.add(case)
     uow.flush()
     index_case(uow, case)
@@ -105,8 +115,10 @@ def open_case(
         record(uow, case, "left_unassigned", actor, at, reason=_why_unassigned(skill))
     if holder is not None:
         contact_claims.record_claim(uow, case, holder, contact, at)
-    if message and message.strip():
-        _first_message(uow, actor, case, message, at)
+    if body:
+        first = _first_message(uow, actor, case, body, reading, at)
+        record(uow, case, "message_received", actor, at, interaction_id=first.id,
+               channel=case.channel.value)
     return case
 
 
@@ -261,17 +273,15 @@ def _check_intake(
     return cleaned
 
 
-def _customer_for(
-    uow: UnitOfWork, actor: User | None, name: str, contact: str, at: datetime
-) -> Customer:
-    """A customer login always opens for itself; otherwise find by contact or create."""
+def _known_customer(uow: UnitOfWork, actor: User | None, contact: str) -> Customer | None:
+    """A customer login always opens for itself; otherwise the customer with this
+    contact, if there is one (read only: a new customer is written later)."""
     if actor is not None and actor.role == Role.CUSTOMER:
         own = uow.get(Customer, actor.customer_id) if actor.customer_id is not None else None
         if own is None:
             raise Forbidden("This login is not linked to a customer record.")
         return current_customer(uow, own)
-    found = customer_by_contact(uow, contact)
-    return found if found is not None else _new_customer(uow, name, contact, at)
+    return customer_by_contact(uow, contact)
 
 
 def _new_customer(uow: UnitOfWork, name: str, contact: str | None, at: datetime) -> Customer:
@@ -280,11 +290,9 @@ def _new_customer(uow: UnitOfWork, name: str, contact: str | None, at: datetime)
     customer = Customer(name=" ".join(name.split()), created_at=at)
     uow.add(customer)
     uow.flush()
-    assert customer.id is not None
     if contact is not None:
         kind, value = parse_contact(contact)
-        uow.add(Contact(customer_id=customer.id, kind=kind, value=value, is_primary=True))
-        uow.flush()
+        uow.add(Contact(customer_id=id_of(customer), kind=kind, value=value, is_primary=True))
     return customer
 
 
@@ -297,15 +305,12 @@ def _unique_ref(uow: UnitOfWork) -> str:
 
 
 def _first_message(
-    uow: UnitOfWork, actor: User | None, case: Case, message: str, at: datetime
-) -> None:
-    assert case.id is not None
-    body = message.strip()
-    first = Interaction(case_id=case.id, customer_id=case.customer_id, at=at,
+    uow: UnitOfWork, actor: User | None, case: Case, body: str,
+    reading: dict[str, Any] | None, at: datetime,
+) -> Interaction:
+    first = Interaction(case_id=id_of(case), customer_id=case.customer_id, at=at,
                         channel=case.channel, direction=Direction.INBOUND, body=body,
-                        author_id=None if actor is None else actor.id,
-                        analysis=analyse(body))
+                        author_id=None if actor is None else actor.id, analysis=reading)
     uow.add(first)
     uow.flush()  # its id goes in the audit entry, which is what the live view reads
-    record(uow, case, "message_received", actor, at, interaction_id=first.id,
-           channel=case.channel.value)
+    return first
