@@ -137,7 +137,8 @@ def test_load_is_read_from_one_row_per_person_not_counted_from_the_cases(
         else:
             plan = "\n".join(str(r[-1]) for r in connection.execute(
                 sa.text("EXPLAIN QUERY PLAN " + sql)))
-            assert re.search(r"SEARCH staff_loads USING (INDEX \w+|INTEGER PRIMARY KEY)", plan), plan
+            assert re.search(r"SEARCH staff_loads USING (INDEX \w+|INTEGER PRIMARY KEY)",
+                             plan), plan
     # Whatever the desk's size, the cases table is never read to weigh a candidate.
     assert not re.search(r"\bcases\b", plan), plan
 

@@ -37,7 +37,6 @@ from frontliner.desk.refs import new_case_ref
 from frontliner.desk.triage import REPEAT_WINDOW_DAYS, TriageFacts, triage
 
 MAX_NATURE = 2_000
-_REF_ATTEMPTS = 5
 # Who an unassigned case is sized for: an agent (their role's limits), not yet named.
 _WHOEVER_TAKES_IT = User(name="whoever takes it", email="", role=Role.AGENT, id=0)
 
@@ -90,7 +89,9 @@ def open_case(
     recent = 0 if known is None else uow.cases_opened_since(
         id_of(known), at - timedelta(days=REPEAT_WINDOW_DAYS))
     clean_nature = " ".join(nature.split())
-    ref, fire = _unique_ref(uow), fire_for(uow, clean_nature)
+    # 2**79 references: no lookup for a clash that never comes; the unique index on the
+    # reference would refuse one (409), never let two cases share it.
+    ref, fire = new_case_ref(), fire_for(uow, clean_nature)
     skill = (required_skill or "").strip().lower() or None
     owner = choose_owner(uow, actor, skill, at)  # holds the owner's assignment lock
     own_contact = None if holder is not None else contact
@@ -294,14 +295,6 @@ def _new_customer(uow: UnitOfWork, name: str, contact: str | None, at: datetime)
         kind, value = parse_contact(contact)
         uow.add(Contact(customer_id=id_of(customer), kind=kind, value=value, is_primary=True))
     return customer
-
-
-def _unique_ref(uow: UnitOfWork) -> str:
-    for _ in range(_REF_ATTEMPTS):
-        ref = new_case_ref()
-        if uow.case_by_ref(ref) is None:
-            return ref
-    raise RuntimeError("could not draw an unused case reference")  # 2**79 space: never
 
 
 def _first_message(

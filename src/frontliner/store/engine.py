@@ -96,8 +96,12 @@ def _queue_writes(
 ) -> None:
     """Before a statement that starts a write transaction: wait for this process's turn."""
     dbapi = cursor.connection
-    if (isinstance(dbapi, QueuedWriter) and not dbapi.in_transaction
-            and dbapi.isolation_level is not None and _WRITE.match(statement)):
+    if not isinstance(dbapi, QueuedWriter) or dbapi.in_transaction:
+        return
+    # A transaction ended some other way than commit or rollback (SQLite itself rolls
+    # back on some errors) gives its turn back here at the latest.
+    dbapi.leave_queue()
+    if dbapi.isolation_level is not None and _WRITE.match(statement):
         dbapi.enter_queue()
 
 
