@@ -6,7 +6,7 @@ fill, come from frontliner.store.staff_loads.ensure, which every upgrade runs (S
 drops triggers whenever a later batch migration rebuilds the cases table).
 
 Revision ID: 0025_staff_loads
-Revises: 0027_search_vectors
+Revises: 0023_contact_claims
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025_staff_loads"
-down_revision: str | None = "0027_search_vectors"
+down_revision: str | None = "0023_contact_claims"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
