@@ -292,6 +292,10 @@ escalations = sa.Table(
     sa.Index(None, "handler_id", "at", "id"),
     sa.Index(None, "at", "id"),
     sa.Index(None, "case_id"),
+    # the open ones (the lead console counts them on every page; all open, or a handler's)
+    sa.Index("ix_escalations_open", "handler_id", "at", "id",
+             sqlite_where=sa.text("resolved_at IS NULL"),
+             postgresql_where=sa.text("resolved_at IS NULL")),
 )
 
 follow_ups = sa.Table(
