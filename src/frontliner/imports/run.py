@@ -27,7 +27,15 @@ from frontliner.desk.interactions import analyse
 from frontliner.desk.model import Direction
 from frontliner.imports.records import Item, Reader
 from frontliner.imports.rejects import Rejects
-from frontliner.store.imports import Added, Batch, Seen, known_keys, plan_batch, write_batch
+from frontliner.store.imports import (
+    Added,
+    Batch,
+    Seen,
+    known_keys,
+    plan_batch,
+    refresh_statistics,
+    write_batch,
+)
 
 log = logging.getLogger("frontliner.imports")
 DEFAULT_BATCH = 500  # tickets per transaction
@@ -41,6 +49,7 @@ class Tally:
     rejected: int = 0
     added: Added = field(default_factory=Added)
     readings: int = 0  # customer messages the analyser read
+    batches: int = 0  # batches written (or tried)
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,10 @@ def read_messages(bodies: list[tuple[str, str]]) -> dict[str, dict[str, Any]]:
 def _write(engine: Engine, reader: Reader, good: list[tuple[Item, Ticket]],
            readings: dict[str, dict[str, Any]], rejects: Rejects, options: Options,
            tally: Tally, at: datetime) -> None:
+    tally.batches += 1
+    if tally.batches & (tally.batches - 1) == 0:  # batches 1, 2, 4, 8...: as the tables grow
+        with engine.begin() as conn:
+            refresh_statistics(conn)
     tickets = [t for _, t in good]
     tally.readings += len(readings)
     try:
