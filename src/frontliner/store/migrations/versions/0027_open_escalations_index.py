@@ -5,7 +5,7 @@ page) no longer read every escalation ever made
 of the table (54,000 rows, 13 ms at a million cases), on each page of the console.
 
 Revision ID: 0027_open_escalations
-Revises: 0023_contact_claims
+Revises: 0025_staff_loads
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0027_open_escalations"
-down_revision: str | None = "0023_contact_claims"
+down_revision: str | None = "0025_staff_loads"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
