@@ -7,6 +7,7 @@ Test modules import the fixtures they use (registered under the names `api` and 
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -127,3 +128,18 @@ def error(response: Any) -> dict[str, Any]:
     assert set(body) == {"error"}, body
     assert {"code", "message", "details"} <= set(body["error"]), body
     return body["error"]
+
+
+_CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def log_in(client: TestClient, email: str) -> str:
+    """Log in through the form; the session's CSRF token."""
+    token = _CSRF_META.search(client.get("/login").text)
+    assert token is not None
+    page = client.post("/login", data={"email": email, "password": PASSWORD,
+                                       "csrf_token": token.group(1)})
+    assert page.status_code == 200, page.text
+    after = _CSRF_META.search(page.text)
+    assert after is not None and after.group(1) != token.group(1)  # renewed at login
+    return str(after.group(1))

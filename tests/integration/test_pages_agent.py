@@ -8,27 +8,19 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from api_support import PASSWORD, Desk, api_fixture, desk_fixture  # noqa: F401 - fixtures, used by name
+from api_support import (  # noqa: F401 - fixtures, used by name; log_in for other modules
+    PASSWORD,
+    Desk,
+    api_fixture,
+    desk_fixture,
+    log_in,
+)
 from fastapi.testclient import TestClient
 
 from frontliner.desk import escalation, intake, interactions
 from frontliner.desk.model import User
 from frontliner.store.uow import SqlUnitOfWork
 from frontliner.web.pages.coaching import set_coach_errors_policy
-
-_TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
-
-
-def log_in(client: TestClient, email: str) -> str:
-    """Log in through the form; the session's CSRF token."""
-    token = _TOKEN.search(client.get("/login").text)
-    assert token is not None
-    page = client.post("/login", data={"email": email, "password": PASSWORD,
-                                       "csrf_token": token.group(1)})
-    assert page.status_code == 200, page.text
-    after = _TOKEN.search(page.text)
-    assert after is not None and after.group(1) != token.group(1)  # renewed at login
-    return str(after.group(1))
 
 
 def open_case(factory: Callable[[], SqlUnitOfWork], owner_id: int, nature: str) -> str:

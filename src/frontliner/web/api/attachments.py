@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
+from sqlalchemy import Connection
 
 from frontliner.channels.email.cleaning import file_name
 from frontliner.desk import access
@@ -43,8 +44,13 @@ class AttachmentOut(BaseModel):
 )
 def list_attachments(ref: str, user: CurrentUser, uow: UowDep) -> Any:
     case = case_for(uow, user, ref)
-    connection = session_of(uow).connection()
-    found = attachments_of_case(connection, case_id(case))
+    return files_of_case(session_of(uow).connection(), case_id(case))
+
+
+def files_of_case(connection: Connection, case: int) -> list[AttachmentOut]:
+    """What the API lists and the case pages show: the files mailed in, then those imported
+    with the case's history; every name as the sender gave it, with bidi and control
+    characters taken out (web pages and the API show the same)."""
     mailed = [
         AttachmentOut(
             name=a.name,
@@ -53,18 +59,18 @@ def list_attachments(ref: str, user: CurrentUser, uow: UowDep) -> Any:
             size=a.size,
             url=f"/api/v1/attachments/{a.name}",
         )
-        for a in found
+        for a in attachments_of_case(connection, case)
     ]
     # Imported from another helpdesk: the bytes when the export had them, else its link.
     imported = [
         AttachmentOut(
             name=f.name,
-            filename=f.filename,
+            filename=file_name(f.filename),
             content_type=f.content_type,
             size=f.size,
             url=f"/api/v1/attachments/{f.name}" if f.has_bytes else f.link or "",
         )
-        for f in imported_files_of_case(connection, case_id(case))
+        for f in imported_files_of_case(connection, case)
     ]
     return mailed + imported
 

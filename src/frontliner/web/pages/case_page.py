@@ -37,6 +37,7 @@ from frontliner.desk.ports import UnitOfWork
 from frontliner.store import lead_queries, live_queries, queries
 from frontliner.store.held_queries import held_of_case
 from frontliner.web.abuse_scene import abuse_context
+from frontliner.web.api.attachments import files_of_case
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import session_of
 from frontliner.web.pages.auth import StaffPageUser
@@ -210,6 +211,7 @@ def render_case(
         "recorded_by": lead_queries.names_of(session, [case.confirmation_recorded_by_id]),
         "held": held_of_case(session, case.id, waiting_only=True),
         "claim": _claim_view(uow, case),
+        "files": files_of_case(session.connection(), case.id),
         **abuse_context(uow, user, case, scene.detail.interactions),
     }
     return render(request, "agent/case.html", context, status_code=status_code)

@@ -31,6 +31,7 @@ from frontliner.desk.model import (
 )
 from frontliner.desk.ports import UnitOfWork
 from frontliner.store import lead_queries, queries
+from frontliner.web.api.attachments import files_of_case
 from frontliner.web.customer_export import export_response
 from frontliner.web.deps import UowDep
 from frontliner.web.lookup import case_for, case_id, session_of
@@ -149,6 +150,7 @@ def _case_context(uow: UnitOfWork, case: Case) -> dict[str, Any]:
         "can_confirm": case.status == CaseStatus.AWAITING_CONFIRMATION,
         "can_rate": case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED),
         "max_comment": MAX_COMMENT, "max_kudos": recognition.MAX_MESSAGE,
+        "files": files_of_case(session.connection(), case_id(case)),
     }
 
 
