@@ -19,38 +19,17 @@ from frontliner.coach.learned.examples import (
     Texts,
     customer_examples,
     label_lines,
-    reply_examples,
 )
 from frontliner.coach.learned.fitting import Fitted, fit
 from frontliner.coach.learned.reply_training import REPLY_SETTINGS, fit_reply_model
 
-REPLY_RULES = (
-    "cant",
-    "cant-help",
-    "bare-no",
-    "policy",
-    "blame",
-    "hollow-empathy",
-    "feelings",
-    "guess",
-    "argue",
-    "no-apology",
-    "no-thanks",
-    "no-next-step",
-    "too-long",
-)
 
-
-def examples_for(kind: str, labels: list[Path], data: list[Path]) -> Examples:
-    lines = list(label_lines(labels))
-    texts = Texts(data)
-    if kind == "customer":
-        examples = customer_examples(lines, texts)
-        add_lexicon_examples(examples)
-        # The shipped reading weighs the rules' marks with the words: train the same way.
-        examples.extras = [analyser.rule_reading(t)[1] for t in examples.texts]
-        return examples
-    return reply_examples(lines, texts, REPLY_RULES)
+def customer_training(labels: list[Path], data: list[Path]) -> Examples:
+    examples = customer_examples(list(label_lines(labels)), Texts(data))
+    add_lexicon_examples(examples)
+    # The shipped reading weighs the rules' marks with the words: train the same way.
+    examples.extras = [analyser.rule_reading(t)[1] for t in examples.texts]
+    return examples
 
 
 def add_lexicon_examples(examples: Examples) -> None:
@@ -105,10 +84,9 @@ def train_command(
     F1 on abuse, at half the reading speed, so the customer model goes without)."""
     if kind == "reply":
         return _train_reply(labels, data, out, c)
-    examples = examples_for(kind, labels, data)
-    thresholds = customer.THRESHOLDS if kind == "customer" else {}
+    examples = customer_training(labels, data)
     meta = {"kind": kind, "examples": len(examples), "c": c}
-    fitted = fit(examples, Settings(c=c, char_grams=chars), thresholds, meta)
+    fitted = fit(examples, Settings(c=c, char_grams=chars), customer.THRESHOLDS, meta)
     fitted.model.save(out)
     return fitted
 

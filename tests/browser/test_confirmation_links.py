@@ -9,15 +9,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from huey import MemoryHuey
 from tests.browser.conftest import BrowserDesk, LiveServer, screenshot
-from tests.channels.mail_sink import Sink, running_sink
+from tests.channels.mail_sink import Sink, sink_fixture  # noqa: F401 - sink_fixture by name
 
 from frontliner.channels.email.outbox import SqlOutbox
 from frontliner.config import Settings
@@ -35,14 +33,6 @@ from frontliner.jobs.mail import install
 from frontliner.web.tokens import issue_token
 
 SECRET = "browser-test-secret-key"  # the live server's (tests/browser/conftest.py)
-
-
-@pytest.fixture
-def sink() -> Iterator[Sink]:
-    found = Sink()
-    with running_sink(found) as port:
-        found.port = port  # type: ignore[attr-defined]
-        yield found
 
 
 def _ask_by_mail(server: LiveServer, sink: Sink, customer: tuple[str, str]) -> tuple[Case, str]:

@@ -11,6 +11,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -64,3 +65,12 @@ def running_sink(sink: Sink) -> Iterator[int]:
         yield port
     finally:
         controller.stop()
+
+
+@pytest.fixture(name="sink")
+def sink_fixture() -> Iterator[Sink]:
+    """A running sink for the test, its port on `sink.port` (import it by name to use it)."""
+    found = Sink()
+    with running_sink(found) as port:
+        found.port = port  # type: ignore[attr-defined]
+        yield found

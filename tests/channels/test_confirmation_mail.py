@@ -5,11 +5,10 @@ for the customer's confirmation, through the real outbox, huey job and SMTP serv
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from tests.channels.mail_sink import Sink, running_sink
+from tests.channels.mail_sink import Sink, sink_fixture  # noqa: F401 - sink_fixture by name
 from tests.channels.test_outbound_mail import mail_jobs, mail_settings, outbox_rows, run_queue
 from tests.conftest import Seeded
 
@@ -25,14 +24,6 @@ from frontliner.store.uow import SqlUnitOfWork
 
 UowFactory = Callable[[], SqlUnitOfWork]
 PUBLIC = "https://help.shop.test"
-
-
-@pytest.fixture
-def sink() -> Iterator[Sink]:
-    found = Sink()
-    with running_sink(found) as port:
-        found.port = port  # type: ignore[attr-defined]
-        yield found
 
 
 def _settings(sink: Sink) -> Settings:

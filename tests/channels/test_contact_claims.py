@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from tests.channels.mail_sink import Sink, running_sink
+from tests.channels.mail_sink import Sink, sink_fixture  # noqa: F401 - sink_fixture by name
 from tests.channels.public_support import (
     API,
     SECRET,
@@ -45,14 +45,6 @@ FORGED = {"name": "Ann Lee", "email": "Ann@Example.com", "phone": "",
 @pytest.fixture
 def desk(uow_factory: Factory) -> Desk:
     return seed_desk(uow_factory)
-
-
-@pytest.fixture
-def sink() -> Iterator[Sink]:
-    found = Sink()
-    with running_sink(found) as port:
-        found.port = port  # type: ignore[attr-defined]
-        yield found
 
 
 @pytest.fixture

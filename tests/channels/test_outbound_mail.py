@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from huey import MemoryHuey
 from huey.api import Task
 from sqlalchemy.engine import Engine
-from tests.channels.mail_sink import Sink, running_sink
+from tests.channels.mail_sink import Sink, running_sink, sink_fixture  # noqa: F401 - sink_fixture by name
 from tests.conftest import Seeded
 
 from frontliner.channels.email import intake as mail_intake
@@ -49,14 +49,6 @@ def mail_settings(port: int, **overrides: object) -> Settings:
     }
     values.update(overrides)
     return Settings.model_validate(values)
-
-
-@pytest.fixture
-def sink() -> Iterator[Sink]:
-    found = Sink()
-    with running_sink(found) as port:
-        found.port = port  # type: ignore[attr-defined]
-        yield found
 
 
 def mail_jobs(uow_factory: UowFactory, settings: Settings) -> MailJobs:

@@ -177,10 +177,6 @@ class Texts:
         said = [t["message"] for t in turns if "client" in t]
         return str(said[-1]) if said else None
 
-    def reply(self, label: Mapping[str, Any]) -> str | None:
-        turns = self.care.get(str(label["id"]))
-        return None if turns is None or "turn" in label else str(turns[-1]["message"])
-
 
 # --- label files -----------------------------------------------------------------------
 
@@ -232,17 +228,3 @@ def customer_examples(
         out.add(_id(label), text, customer_heads(fields), weight, real=not made_up)
     return out
 
-
-def reply_examples(
-    labels: Iterable[tuple[str, dict[str, Any]]], texts: Texts, rules: Iterable[str]
-) -> Examples:
-    """Whole replies with one head per rule id (its label says which rules apply)."""
-    wanted = tuple(rules)
-    out = Examples()
-    for _where, label in labels:
-        reply = label.get("reply")
-        text = label.get("text") or texts.reply(label)
-        if not isinstance(reply, list) or text is None:
-            continue
-        out.add(_id(label), text, {r: r in reply for r in wanted}, 1.0)
-    return out
