@@ -5,7 +5,7 @@
 Where bench/coach_accuracy.py scores the last customer message of each Twitter-care
 conversation, this scores every labelled real message: all customer turns of the
 conversations (bench/labels/*.jsonl and messages/twitter-care-earlier.jsonl) and the
-relabelled offensive tweets (messages/offensive-tweets-abuse.jsonl, abuse only). Text
+relabelled offensive tweets (messages/offensive-tweets-abuse*.jsonl, abuse only). Text
 written here or generated is never scored. For complaint, indirect and abuse it prints
 precision, recall and F1 with 95% Wilson intervals for the final reading (the lexicons
 decided by the learned customer model) and for the lexicons alone, so the model's part
