@@ -100,7 +100,9 @@ def grow(engine: sa.Engine, total: int, rng: random.Random) -> None:
             progress.advance(task, len(batch))
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
-            for table in (t for t in metadata.sorted_tables if "id" in t.c):
+            # Only integer ids have a sequence (worker_beats is keyed by a name).
+            for table in (t for t in metadata.sorted_tables
+                          if "id" in t.c and isinstance(t.c.id.type, sa.Integer)):
                 connection.execute(sa.text(
                     f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
                     f"(SELECT coalesce(max(id), 1) FROM \"{table.name}\"))"))

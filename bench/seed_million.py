@@ -529,7 +529,9 @@ def _finish(engine: sa.Engine, now: datetime) -> None:
 
 def _sequences(connection: sa.Connection) -> None:
     """Each id sequence past the ids written with explicit values (PostgreSQL)."""
-    for table in (t for t in metadata.sorted_tables if "id" in t.c):
+    # Only integer ids have a sequence (worker_beats is keyed by a name).
+    for table in (t for t in metadata.sorted_tables
+                  if "id" in t.c and isinstance(t.c.id.type, sa.Integer)):
         connection.execute(sa.text(
             f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
             f"(SELECT coalesce(max(id), 1) FROM \"{table.name}\"))"))

@@ -82,7 +82,7 @@ def serve(
         f"(API /api/v1, OpenAPI /openapi.json, {workers} worker(s))"
     )
     uvicorn.run(
-        f"{APP_MODULE}:create_app",
+        f"{APP_MODULE}:create_served_app",
         factory=True,
         host=bind_host,
         port=bind_port,

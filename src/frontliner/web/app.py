@@ -16,7 +16,7 @@ from fastapi import Depends, FastAPI
 
 from frontliner.config import Settings, get_settings
 from frontliner.desk.ports import UowFactory
-from frontliner.web import live, public
+from frontliner.web import heap, live, public
 from frontliner.web.api import router as api_router
 from frontliner.web.api_docs import install_api_docs
 from frontliner.web.errors import install_error_handlers
@@ -41,6 +41,7 @@ def create_app(
     *,
     uow_factory: UowFactory | None = None,
     health_check: Callable[[], Any] | None = None,
+    settle_heap: bool = False,
 ) -> FastAPI:
     settings = settings or get_settings()
     storage: Storage | None = None
@@ -52,6 +53,8 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settings.upgrade_on_start and storage is not None:
             storage.upgrade()
+        if settle_heap:
+            heap.settle()
         yield
         await live.close(app)
         await public.close(app)
@@ -84,3 +87,9 @@ def create_app(
     public.install(app, settings)  # /contact, /chat/start, /ws/chat/{token}, /ws/agent
     live.install(app)  # the agents' live feed (behind /ws/agent)
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The app as `frontliner serve` runs it in each worker: settings from the
+    environment, and the collector settled once started (web/heap.py)."""
+    return create_app(settle_heap=True)
