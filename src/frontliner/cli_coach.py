@@ -302,7 +302,8 @@ def train(
     out: Annotated[Path, typer.Option("--out", help="The model file to write.")] = Path(
         "coach.model.gz"),
     kind: Annotated[str, typer.Option(
-        "--model", help="customer (the reading of messages) or reply (the rules).")] = "customer",
+        "--model", help="customer (the reading of messages), solved (confirms_solved / "
+        "not_solved) or reply (the rules).")] = "customer",
     c: Annotated[float, typer.Option("--c", help="Inverse regularisation strength.")] = 4.0,
 ) -> None:
     """Train a learned model from labels and print its held-out scores (docs/coach-models.md)."""
@@ -310,12 +311,15 @@ def train(
     from frontliner.coach.learned import TrainingUnavailable
     from frontliner.coach.learned.examples import LabelError
 
-    if kind not in ("customer", "reply"):
-        raise _fail(f"--model: {kind!r} is not one of customer, reply")
+    if kind not in ("customer", "solved", "reply"):
+        raise _fail(f"--model: {kind!r} is not one of customer, solved, reply")
+    console = Console(highlight=False)
     try:
-        fitted = cli_train.train_command(kind, labels, data or [], out, c)
+        if kind == "solved":
+            cli_train.render_solved(console, cli_train.train_solved_command(
+                labels, data or [], out, c))
+        else:
+            cli_train.render(console, cli_train.train_command(kind, labels, data or [], out, c))
     except (LabelError, TrainingUnavailable, ValueError) as exc:
         raise _fail(str(exc)) from exc
-    console = Console(highlight=False)
-    cli_train.render(console, fitted)
     console.print(f"model written to {out} ({out.stat().st_size:,} bytes)")

@@ -22,6 +22,19 @@ from frontliner.coach.learned.examples import (
 )
 from frontliner.coach.learned.fitting import Fitted, fit
 from frontliner.coach.learned.reply_training import REPLY_SETTINGS, fit_reply_model
+from frontliner.coach.learned.solved_training import (
+    SETTINGS as SOLVED_SETTINGS,
+)
+from frontliner.coach.learned.solved_training import (
+    SolvedFit,
+    fit_solved,
+    solved_examples,
+)
+from frontliner.coach.learned.solved_training import (
+    add_lexicon_examples as add_solved_lexicon_examples,
+)
+
+SOLVED_C = SOLVED_SETTINGS.c
 
 
 def customer_training(labels: list[Path], data: list[Path]) -> Examples:
@@ -98,3 +111,44 @@ def _train_reply(labels: list[Path], data: list[Path], out: Path, c: float) -> F
     fitted = fit_reply_model(labels, data, settings)
     fitted.model.save(out)
     return Fitted(fitted.model, fitted.heldout, {}, fitted.trained_on, fitted.held_out)
+
+
+def train_solved_command(
+    labels: list[Path], data: list[Path], out: Path, c: float = SOLVED_C
+) -> SolvedFit:
+    """Train the solved model (thresholds by cross-validation), save it and return it
+    with its cross-validated and held-out scores (coach/learned/solved_training.py)."""
+    examples = solved_examples(label_lines(labels), Texts(data))
+    if not examples.texts:
+        raise ValueError("no label has confirms_solved / not_solved fields")
+    add_solved_lexicon_examples(examples)
+    fitted = fit_solved(examples, c)
+    fitted.model.save(out)
+    return fitted
+
+
+def render_solved(console: Console, fitted: SolvedFit) -> None:
+    how = fitted.combination
+    console.print(
+        f"chosen by 5-fold cross-validation: confirms_solved = rules at p >= {how.keep_solved}"
+        f" or model at p >= {how.add_solved}; not_solved = rules at p >= {how.keep_not}"
+        f" or model at p >= {how.add_not}"
+    )
+    for title, parts in (
+        (f"cross-validated on the dev part ({fitted.trained_on} texts)", fitted.cv),
+        (f"held out ({fitted.held_out} real messages, never trained or tuned on)",
+         fitted.heldout),
+    ):
+        table = Table(title=title)
+        for column in ("reading", "head", "support", "precision (95% CI)", "recall (95% CI)",
+                       "F1"):
+            table.add_column(column, justify="left" if column in ("reading", "head") else "right")
+        for reading, heads in parts.items():
+            for head, s in heads.items():
+                d = s.to_dict()
+                table.add_row(
+                    reading, head, str(d["support"]),
+                    f"{_num(s.precision)} {_ci(d['precision_ci'])}",
+                    f"{_num(s.recall)} {_ci(d['recall_ci'])}", _num(s.f1),
+                )
+        console.print(table)

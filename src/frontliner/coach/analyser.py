@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from frontliner.coach.learned import customer
+from frontliner.coach.learned import solved as learned_solved
 from frontliner.coach.learned.linear import Model
 from frontliner.coach.model import ABUSE_KINDS, Reading, Urgency
 from frontliner.coach.phrases import INBOUND, PhraseSet, Scan
@@ -165,9 +166,14 @@ def _hashtag_words(text: str) -> str:
 def read(message: str, trained: Model | str | None = customer.NAME) -> Reading:
     """Read one customer message (pure; callers bound its size): the rules' reading,
     decided by the learned customer model (`learned/customer.py`; `trained`: the shipped
-    one by default, another model, or None for the lexicons alone)."""
+    one by default, another model, or None for the lexicons alone), and its
+    confirms_solved / not_solved by the solved model (`learned/solved.py`) unless the
+    lexicons alone were asked for."""
     rules, marks = rule_reading(message)
-    return customer.decide(message, rules, marks, trained)
+    reading = customer.decide(message, rules, marks, trained)
+    if trained is None:  # the lexicons alone, for every field
+        return reading
+    return learned_solved.decide(message, reading)
 
 
 def rule_reading(message: str) -> tuple[Reading, tuple[str, ...]]:

@@ -67,6 +67,14 @@ def features(text: str, extra: tuple[str, ...] = (), chars: bool = True) -> froz
     """Every feature of one text (see the module docstring); `chars=False` leaves out the
     character n-grams (a model of well-spelt text, such as agents' replies, needs them
     less, and they are most of a text's features)."""
+    found = _own(text, chars)
+    return found.union(extra) if extra else found
+
+
+# A message is read by more than one model in a row (the customer model, then the solved
+# one): the text's own features are worked out once for them all.
+@lru_cache(maxsize=8)
+def _own(text: str, chars: bool) -> frozenset[str]:
     words = tokens(text)
     found: set[str] = set(words)
     found.update(f"{a} {b}" for a, b in zip([START, *words], words, strict=False))
@@ -74,5 +82,4 @@ def features(text: str, extra: tuple[str, ...] = (), chars: bool = True) -> froz
         if word.isalpha() and len(word) > 1:
             found.update(_char_grams(word))
     found.update(_shape(text, len(words)))
-    found.update(extra)
     return frozenset(found)
