@@ -10,9 +10,9 @@ Measures, in this order:
    replies per second (target >= 5,000) and the p50/p99 time per reply (target p99 <= 1 ms);
 3. the CLI: `frontliner coach check --jsonl` over the same replies as one batch file
    (target: within 2x of the library), with and without the process start-up;
-4. the learned customer model's load (CPU time, target < 300 ms) and, with `--data`,
-   `read` on every real customer message (CPU time; target >= 3,000/s), with the model
-   and with the lexicons alone.
+4. the learned customer and solved models' load (CPU time, target < 300 ms) and, with
+   `--data`, `read` on every real customer message (CPU time; target >= 3,000/s), with the
+   models and with the lexicons alone.
 
 The replies are generated here from our own phrases (no customer data), seeded, so every
 run measures the same text. They are rule-dense: nearly every sentence breaks a rule, the
@@ -43,6 +43,7 @@ from typing import Any
 from accuracy_labels import load_conversations
 from frontliner.coach import Coach, analyser, engine, packs, triggers
 from frontliner.coach.learned import customer
+from frontliner.coach.learned import solved as learned_solved
 
 OPENERS = [
     "@river_fan Hi Sam, thanks for reaching out.",
@@ -136,6 +137,14 @@ def model_load_ms() -> float:
     return (time.process_time() - start) * 1000
 
 
+def solved_model_load_ms() -> float:
+    """The shipped solved model, from its file (loaded on the first `read`)."""
+    learned_solved.load.cache_clear()
+    start = time.process_time()
+    learned_solved.load()
+    return (time.process_time() - start) * 1000
+
+
 def reading(messages: list[str], repeat: int) -> dict[str, float]:
     """`read` on real customer messages, CPU time per pass (the fastest pass kept), with
     the learned model and with the lexicons alone."""
@@ -215,6 +224,7 @@ def main() -> int:
         "reply_chars_mean": round(statistics.mean(len(r) for r in replies)),
         "pack_load_ms": pack_load_ms(),
         "customer_model_load_ms_cpu": model_load_ms(),
+        "solved_model_load_ms_cpu": solved_model_load_ms(),
         "library_draft_only": library(replies, None, args.repeat),
         "library_with_customer": library(replies, CUSTOMERS, args.repeat),
         # Every reply against a message never read before: the reading cache never helps.
