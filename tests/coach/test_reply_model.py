@@ -61,10 +61,11 @@ def test_one_pass_scores_equal_the_models_own_probabilities(judge: Judge) -> Non
     [
         # Sentences written for this test, in none of the training files: meaning the
         # rule phrases do not spell out.
-        ("policy", "Regulations mean we have to keep the hold on for another week."),
+        ("policy", "Legislation obliges us to keep the hold on for another week."),
         ("blame", "Your provider is the one throttling your speed."),
         ("blame", "That's something the store you bought it from handles."),
-        ("bare-no", "We don't do refunds on sale items."),
+        ("hollow-empathy", "Oh, we totally know that feeling."),
+        ("argue", "As our earlier tweet explained, the store closes at 9."),
     ],
 )
 def test_the_model_flags_meaning_the_phrases_miss(rule: str, draft: str) -> None:
@@ -76,12 +77,12 @@ def test_the_model_flags_meaning_the_phrases_miss(rule: str, draft: str) -> None
 
 
 def test_a_finding_without_a_phrase_spans_its_sentence_and_has_the_rules_suggestion() -> None:
-    draft = "Thanks for waiting. Regulations mean we have to keep the hold on for another week."
+    draft = "Thanks for waiting. Legislation obliges us to keep the hold on for another week."
     report = check(draft)
     policy = [f for f in report.findings if f.rule == "policy"]
     assert policy
     assert draft[policy[0].start : policy[0].end] == (
-        "Regulations mean we have to keep the hold on for another week."
+        "Legislation obliges us to keep the hold on for another week."
     )
     assert policy[0].suggestion
 
@@ -134,7 +135,7 @@ def test_config_can_run_the_rules_alone_or_a_model_file(tmp_path: Path) -> None:
 
 
 def test_a_disabled_rule_is_not_flagged_by_the_model() -> None:
-    draft = "Regulations mean we have to keep the hold on for another week."
+    draft = "Legislation obliges us to keep the hold on for another week."
     config = CoachConfig(disabled=frozenset({"policy"}))
     assert not [f for f in Coach(config).check(draft).findings if f.rule == "policy"]
 

@@ -44,6 +44,10 @@ from frontliner.coach.packs import load_base
 ASIDE_BELOW = 78  # sha256(session)[0] in [52, 78): kept aside, scored once at the end
 FOLDS = 5
 THRESHOLDS = tuple(round(0.05 * n, 2) for n in range(2, 20))
+# Where the rule's own phrase matched, the model may also be told never to overrule it
+# (0.0) or only when nearly sure (0.02, 0.05): on unseen text the phrases held up better
+# than the model's vetoes (docs/coach-models.md), so a tie goes to the phrase.
+WITH_RULE_THRESHOLDS = (0.0, 0.02, 0.05, *THRESHOLDS)
 # A rule with fewer real positives than this cannot have its thresholds chosen by
 # cross-validation (one sentence would decide them): it gets the defaults, a high bar
 # for the model alone and a low one where the rule's own phrase matched.
@@ -282,7 +286,7 @@ def choose_thresholds(
         best = (-1.0, 0.5, 0.5)
         # The model alone must at least find a rule more likely than not.
         for t in (x for x in THRESHOLDS if x >= ALONE_AT_LEAST):
-            for w in (x for x in THRESHOLDS if x <= t):
+            for w in (x for x in WITH_RULE_THRESHOLDS if x <= t):
                 predicted = [p >= t or (m and p >= w) for p, m, _g in rows]
                 value = _f_half(scores([g for _p, _m, g in rows], predicted))
                 if value > best[0] + 1e-9:
