@@ -107,6 +107,19 @@ def test_a_typed_part_of_a_reference_finds_its_case(
     assert _refs(_find(uow_factory, "pq4r-t8wx")) == ["FL-K7M2-PQ4R-T8WX-Z9AB"]
 
 
+def test_a_whole_reference_typed_in_small_letters_ranks_its_own_case_first(
+    uow_factory: UowFactory, seeded: Seeded
+) -> None:
+    with uow_factory() as uow:
+        _case(uow, seeded.customer_id, "refund asked again", "FL-3456-789A-BCDE-FGHJ",
+              contact_name="Re FL-K7M2-PQ4R-T8WX-Z9AB")  # quotes the other case
+        _case(uow, seeded.customer_id, "lost parcel", "FL-K7M2-PQ4R-T8WX-Z9AB")
+        uow.commit()
+    found = _refs(_find(uow_factory, "fl-k7m2-pq4r-t8wx-z9ab"))
+    assert found[0] == "FL-K7M2-PQ4R-T8WX-Z9AB"
+    assert "FL-3456-789A-BCDE-FGHJ" in found
+
+
 def test_a_customer_name_and_a_contact_find_the_customer_and_their_cases(
     uow_factory: UowFactory, seeded: Seeded
 ) -> None:
