@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from frontliner.coach import Coach
 from frontliner.coach.packs import load_base
-from frontliner.coach.phrases import PhraseSet, Scan, _words
+from frontliner.coach.phrases import RULES, PhraseSet, Scan, _words
 from frontliner.coach.text import lower, prepare
-from frontliner.coach.triggers import analyse, triggers
+from frontliner.coach.triggers import analyse, required, triggers, width
 
 COACH = Coach()
 SETS = [v for rule in COACH.rules for v in vars(rule.kind).values() if isinstance(v, PhraseSet)]
@@ -20,11 +20,14 @@ EXAMPLES = [e.draft for spec in load_base() for e in (*spec.fails, *spec.passes)
 WORDS = sorted({w for text in EXAMPLES for w in re.findall(r"[\w']+", text.lower())})
 
 
-def _every_alternative(phrases: PhraseSet, scan: Scan) -> list[tuple[int, int]]:
+def _every_alternative(
+    phrases: PhraseSet, scan: Scan, start: int = 0, end: int | None = None
+) -> list[tuple[int, int]]:
     found = []
+    stop = len(scan.lower) if end is None else end
     for part in phrases.alternatives:
         rx = re.compile(rf"(?<![\w'])(?:{part})(?![\w'])", re.MULTILINE)
-        found += [m.span() for m in rx.finditer(scan.lower)]
+        found += [m.span() for m in rx.finditer(scan.lower, start, stop)]
     found.sort(key=lambda span: (span[0], -span[1]))
     kept: list[tuple[int, int]] = []
     for span in found:
@@ -36,7 +39,13 @@ def _every_alternative(phrases: PhraseSet, scan: Scan) -> list[tuple[int, int]]:
 def _agree(text: str) -> None:
     scan = prepare(text).scan
     for phrases in SETS:
-        assert phrases.spans(scan) == _every_alternative(phrases, scan), text
+        every = _every_alternative(phrases, scan)
+        assert phrases.spans(scan) == every, text
+        assert phrases.search(scan) == bool(every), text
+        # Searches over a part of the draft (an exception near a hit, one sentence).
+        for sentence in prepare(text).sentences:
+            inside = _every_alternative(phrases, scan, sentence.start, sentence.end)
+            assert phrases.search(scan, sentence.start, sentence.end) == bool(inside), text
 
 
 def test_triggers_change_nothing_on_the_rule_examples() -> None:
@@ -90,3 +99,45 @@ def test_checking_a_draft_after_others_gives_what_it_gives_alone() -> None:
     for earlier in EXAMPLES:
         shared.check(earlier, "My parcel is late!")
     assert shared.check(later, "My parcel is late!").to_dict() == alone
+
+
+def _naive_triggers(lower_text: str) -> frozenset[str]:
+    fragments = [f for f in RULES.fragments if f in lower_text]
+    return frozenset(RULES.words.intersection(_words(lower_text))).union(fragments)
+
+
+def test_a_drafts_triggers_are_its_trigger_words_and_the_fragments_in_its_text() -> None:
+    # Settled word by word (remembered), they must equal a substring test per fragment.
+    for text in (*EXAMPLES, "Annotated: we'd 'thank' you—won't we? dont_can x.youll"):
+        scan = prepare(text).scan
+        assert scan.present == _naive_triggers(scan.lower), text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([*WORDS, " ", ", ", "-", "'", "?"]), min_size=1, max_size=40))
+def test_a_drafts_triggers_are_the_same_for_words_run_together(parts: list[str]) -> None:
+    text = "".join(parts)
+    scan = prepare(text).scan
+    assert scan.present == _naive_triggers(scan.lower), text
+
+
+def test_every_match_is_as_narrow_as_its_width_and_holds_what_it_spells() -> None:
+    texts = [prepare(t).scan for t in EXAMPLES]
+    for phrases in SETS:
+        for part in phrases.alternatives:
+            wide, groups = width(part), required(part)
+            rx = re.compile(rf"(?<![\w'])(?:{part})(?![\w'])", re.MULTILINE)
+            for scan in texts:
+                for m in rx.finditer(scan.lower):
+                    if wide is not None:
+                        assert len(m.group()) <= wide[0] + wide[1] * scan.longest, part
+                    assert all(any(s in m.group() for s in g) for g in groups), part
+
+
+def test_width_counts_word_runs_and_gives_up_on_any_run() -> None:
+    assert width(r"(?:you )?(?:may|might) (?:need|have) to") == (17, 0)
+    assert width(r"(?:i|we)(?: \w+)? (?:send|arrang\w*)") == (10, 2)
+    assert width(r"[\w')]*\?") is None
+    assert width(r"a.*b") is None
+    assert {"need", "have"} in required(r"(?:you )?(?:may|might) (?:need|have) to")
+    assert required(r"(?i)abc") == []

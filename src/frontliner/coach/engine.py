@@ -76,6 +76,10 @@ class Coach:
         self._by_id = {rule.spec.id: rule for rule in self.rules}
         self.judge = _judge(self.config.reply_model)
         _customer_model(self.config.customer_model)  # a bad file fails here, not later
+        judged = self.judge.rules if self.judge is not None else ()
+        # The rules the packs decide alone, and the reply model's rules in its order.
+        self._unjudged = [rule for rule in self.rules if rule.spec.id not in judged]
+        self._evidence = [self._by_id[r] for r in judged if r in self._by_id]
 
     def _compile(self, spec: RuleSpec) -> CompiledRule:
         also = spec.data.get("also") or []
@@ -91,15 +95,14 @@ class Coach:
         reading = self.read(customer) if customer is not None else None
         ctx = Context(prepare(draft), reading, options or Options())
         findings: list[Finding] = []
-        judged = self.judge.rules if self.judge is not None else ()
-        for rule in self.rules:
-            if rule.spec.id not in judged and rule.kind.applies(ctx):
+        for rule in self._unjudged:
+            if rule.kind.applies(ctx):
                 for hit in rule.kind.find(ctx):
                     findings.extend(self._findings(rule, hit, ctx))
         if self.judge is not None:
             # The phrases are the model's evidence; a model of the words alone needs them
             # only where it flagged something (`_judged`).
-            matched, let_off = self._phrases(ctx, judged if self.judge.uses_marks else ())
+            matched, let_off = self._found(ctx, self._evidence if self.judge.uses_marks else ())
             findings.extend(self._judged(self.judge, ctx, matched, let_off))
         kept = _dedupe(f for f in findings if f.severity >= self.config.min_severity)
         return Report(tuple(kept), score(kept))
@@ -113,11 +116,16 @@ class Coach:
     ) -> tuple[dict[str, list[Hit]], dict[str, list[Hit]]]:
         """What the phrases of these rules find (the reply model's evidence), and the
         refusals they let off because an alternative was near."""
+        return self._found(ctx, [r for r in map(self._by_id.get, rule_ids) if r is not None])
+
+    def _found(
+        self, ctx: Context, rules: Iterable[CompiledRule]
+    ) -> tuple[dict[str, list[Hit]], dict[str, list[Hit]]]:
         matched: dict[str, list[Hit]] = {}
         let_off: dict[str, list[Hit]] = {}
-        for rule_id in rule_ids:
-            rule = self._by_id.get(rule_id)
-            if rule is not None and rule.kind.applies(ctx):
+        for rule in rules:
+            if rule.kind.applies(ctx):
+                rule_id = rule.spec.id
                 matched[rule_id], let_off[rule_id] = rule.kind.find_with_near_misses(ctx)
         return matched, let_off
 
@@ -185,7 +193,8 @@ def _served(kind: Kind, ctx: Context, sentence: SentenceInput, let_off: Iterable
 
 
 def _spans(hits: dict[str, list[Hit]]) -> dict[str, list[tuple[int, int]]]:
-    return {rule: [(h.start, h.end) for h in found] for rule, found in hits.items()}
+    # A rule that found nothing marks no sentence: left out.
+    return {rule: [(h.start, h.end) for h in found] for rule, found in hits.items() if found}
 
 
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:

@@ -62,6 +62,7 @@ _SIGNOFFS: tuple[tuple[re.Pattern[str], tuple[str, ...], int | None], ...] = (
 _SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|\n\s*\n|\n(?=\s*[-*\u2022]|\s*\d+[.)])")
 
 _ALNUM = re.compile(r"[^\W_]")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 MAX_SIGNATURE_LINES = 4
 MAX_SIGNATURE_LINE = 60
@@ -110,7 +111,14 @@ def _straight(match: re.Match[str]) -> str:
 
 def _spaces(match: re.Match[str]) -> str:
     """Spaces for a matched span, keeping newlines so line structure survives."""
-    return "".join("\n" if ch == "\n" else " " for ch in match.group())
+    return _blanked(match.group())
+
+
+def _blanked(text: str) -> str:
+    # Most spans (a handle, a sign-off) hold no newline: one multiplication, not a loop.
+    if "\n" not in text:
+        return " " * len(text)
+    return _NOT_NEWLINE.sub(" ", text)
 
 
 def _url_marker(match: re.Match[str]) -> str:
@@ -119,8 +127,7 @@ def _url_marker(match: re.Match[str]) -> str:
 
 
 def _blank_from(text: str, start: int) -> str:
-    tail = "".join("\n" if ch == "\n" else " " for ch in text[start:])
-    return text[:start] + tail
+    return text[:start] + _blanked(text[start:])
 
 
 def _blank_quoted(text: str) -> str:
@@ -185,8 +192,9 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     sentences: list[Sentence] = []
     start = 0
     for end_match in _SENTENCE_END.finditer(text):
-        _add_sentence(sentences, text, start, end_match.end())
-        start = end_match.end()
+        end = end_match.end()
+        _add_sentence(sentences, text, start, end)
+        start = end
     _add_sentence(sentences, text, start, len(text))
     return tuple(sentences)
 
@@ -196,9 +204,10 @@ def _add_sentence(sentences: list[Sentence], text: str, start: int, end: int) ->
     if _ALNUM.search(text, start, end) is None:
         return
     chunk = text[start:end]
-    stripped = chunk.strip()
-    lead = len(chunk) - len(chunk.lstrip())
-    sentences.append(Sentence(start + lead, start + lead + len(stripped), stripped))
+    unled = chunk.lstrip()
+    stripped = unled.rstrip()
+    begin = start + len(chunk) - len(unled)
+    sentences.append(Sentence(begin, begin + len(stripped), stripped))
 
 
 def prepare(draft: str) -> Prepared:

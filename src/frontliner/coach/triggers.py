@@ -255,3 +255,123 @@ def split_top(pattern: str) -> list[str]:
         i += 1
     parts.append(pattern[start:])
     return parts
+
+
+# --- how wide a match can be ----------------------------------------------------------
+
+_WORD_CATEGORIES = frozenset({sre_c.CATEGORY_WORD, sre_c.CATEGORY_UNI_WORD,
+                              sre_c.CATEGORY_DIGIT, sre_c.CATEGORY_UNI_DIGIT})
+_IS_WORD = re.compile(r"\w")
+
+
+def width(pattern: str) -> tuple[int, int] | None:
+    """The widest match of `pattern` as (characters, word runs): at most `characters`
+    plus `word runs` times the longest run of word characters in the text. An unbounded
+    repeat of word characters (`\\w+`, `[a-z]*`) is one word run, since it cannot go
+    past the end of a word; None when a match can be as wide as the text (`.*`, `\\S+`)."""
+    return _width(sre_parse.parse(pattern))
+
+
+def _width(items: Any) -> tuple[int, int] | None:
+    chars = runs = 0
+    for op, arg in items:
+        if op in (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT):
+            continue  # consumes nothing
+        if op in (sre_c.LITERAL, sre_c.NOT_LITERAL, sre_c.ANY, sre_c.IN):
+            chars += 1
+            continue
+        if op is sre_c.SUBPATTERN:
+            inner = _width(arg[-1])
+        elif op is sre_c.ATOMIC_GROUP:
+            inner = _width(arg)
+        elif op is sre_c.BRANCH:
+            ways = [_width(branch) for branch in arg[1]]
+            if any(way is None for way in ways):
+                return None
+            inner = (max(w[0] for w in ways if w), max(w[1] for w in ways if w))
+        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
+            inner = _repeat_width(arg)
+        else:
+            return None  # a back-reference or a conditional: not worth bounding
+        if inner is None:
+            return None
+        chars, runs = chars + inner[0], runs + inner[1]
+    return chars, runs
+
+
+def _repeat_width(arg: Any) -> tuple[int, int] | None:
+    _low, high, body = arg
+    if high is not sre_c.MAXREPEAT:
+        inner = _width(body)
+        return None if inner is None else (inner[0] * high, inner[1] * high)
+    return (0, 1) if _word_characters(list(body)) else None
+
+
+def _word_characters(body: list[Any]) -> bool:
+    """Is `body` a single character that is always a word character?"""
+    if len(body) != 1:
+        return False
+    op, arg = body[0]
+    if op is sre_c.LITERAL:
+        return _IS_WORD.match(chr(arg)) is not None
+    if op is not sre_c.IN:
+        return False
+    for item_op, item in arg:
+        if item_op is sre_c.LITERAL:
+            ok = _IS_WORD.match(chr(item)) is not None
+        elif item_op is sre_c.RANGE:
+            low, high = item
+            ok = high - low < 1000 and all(
+                _IS_WORD.match(chr(c)) for c in range(low, high + 1)
+            )
+        elif item_op is sre_c.CATEGORY:
+            ok = item in _WORD_CATEGORIES
+        else:
+            ok = False  # NEGATE and anything else
+        if not ok:
+            return False
+    return True
+
+
+def required(pattern: str) -> list[frozenset[str]]:
+    """Sets of literal strings of which every match of `pattern` holds one, as written
+    (so a text of another case may hold none and still match: used on lower-cased text
+    with lower-case patterns only; a part that ignores case requires nothing here)."""
+    parsed = sre_parse.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return []
+    return _required(list(parsed))
+
+
+def _required(items: list[Any]) -> list[frozenset[str]]:
+    groups: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, arg in items:
+        if op is sre_c.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:
+            groups.append(frozenset({"".join(run)}))
+            run = []
+        if op is sre_c.SUBPATTERN and not arg[1] & re.IGNORECASE:
+            groups += _required(list(arg[-1]))
+        elif op is sre_c.ATOMIC_GROUP:
+            groups += _required(list(arg))
+        elif op is sre_c.BRANCH:
+            groups += _one_of(arg[1])
+        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            groups += _required(list(arg[2]))
+    if run:
+        groups.append(frozenset({"".join(run)}))
+    return groups
+
+
+def _one_of(branches: list[Any]) -> list[frozenset[str]]:
+    """A choice requires one of its branches' strings (each branch's most telling set)."""
+    union: set[str] = set()
+    for branch in branches:
+        inner = _required(list(branch))
+        if not inner:
+            return []
+        union |= max(inner, key=lambda group: min(map(len, group)))
+    return [frozenset(union)]

@@ -117,7 +117,7 @@ class Judge:
         if not found:
             return self.biases
         scale = 1.0 / math.sqrt(len(found))
-        rows = [w for w in map(self.table.get, found) if w is not None]
+        rows = list(filter(None, map(self.table.get, found)))  # a row is never empty
         if not rows:
             return self.biases
         return tuple(
