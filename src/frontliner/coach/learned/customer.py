@@ -13,7 +13,8 @@ are right and where meaning beats wording. It decides:
 - abuse kinds: those the rules found, plus those the model finds when it is sure the
   message is abuse at all (its abuse head at p >= 0.9);
 - frustration: the rules' signal sum, kept only for a complaint or abuse, as before;
-- urgency, confirms_solved and not_solved: the rules (no model is trained for them yet).
+- urgency: the rules; confirms_solved and not_solved are decided after, by the solved
+  model (`learned/solved.py`).
 Without a shipped model the rules' reading stands, unchanged.
 """
 
