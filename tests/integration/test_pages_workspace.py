@@ -168,3 +168,26 @@ def test_follow_ups_due_name_the_customer_and_the_last_message(
     assert row is not None
     assert "Ann Lee" in row.group(1)
     assert re.search(r"Customer:</span> It is broken again!", row.group(1))
+
+
+def test_the_hand_over_choices_are_the_active_agents_then_leads_but_not_me(
+    api: TestClient, desk: Desk, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    ref = open_case(uow_factory, desk.agent2.id, "Kettle lid broken")
+    log_in(api, "kim@desk.test")
+
+    def offered() -> list[tuple[str, str]]:
+        page = api.get(f"/work/cases/{ref}").text
+        hand_over = re.search(r'<select id="ho-to" name="to_user_id">(.*?)</select>', page)
+        assert hand_over is not None
+        return re.findall(r'<option value="(\d+)">([^<]+)</option>', hand_over.group(1))
+
+    # Agents first though the lead's account is older; not Kim herself, no admin.
+    assert offered() == [(str(desk.agent.id), "Sam Agent (agent)"),
+                         (str(desk.lead.id), "Lee Lead (lead)")]
+    with uow_factory() as uow:
+        gone = uow.get(User, desk.agent.id)
+        assert gone is not None
+        gone.active = False  # Sam left: no longer offered
+        uow.commit()
+    assert offered() == [(str(desk.lead.id), "Lee Lead (lead)")]

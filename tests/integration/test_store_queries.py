@@ -114,6 +114,25 @@ def test_cases_with_a_follow_up_due(uow_factory: UowFactory, desk: dict[str, Any
         ]
 
 
+def test_queue_counts_in_one_statement_agree_with_each_count_and_stop_at_the_cap(
+    uow_factory: UowFactory, desk: dict[str, Any]
+) -> None:
+    s: Seeded = desk["s"]
+    with uow_factory() as uow:
+        uow.add(m.FollowUp(case_id=s.case_id, owner_id=s.agent_id, due_at=T0 + 1 * H))
+        uow.add(m.FollowUp(case_id=s.case_id, owner_id=s.agent_id, due_at=T0 + 9 * H))
+        uow.commit()
+    queues = {"mine": CaseFilter(owner_id=s.agent_id, statuses=[m.CaseStatus.NEW]),
+              "escalated": CaseFilter(handler_id=s.lead_id),
+              "nobody's": CaseFilter(owner_id=desk["kim"].id, statuses=[m.CaseStatus.CLOSED])}
+    with uow_factory() as uow:
+        counts = queries.count_queues(uow.session, queues, s.agent_id, T0 + 2 * H)
+        assert counts == {"mine": 2, "escalated": 1, "nobody's": 0, "follow-ups": 1}
+        assert counts["mine"] == queries.count_cases(uow.session, queues["mine"])
+        assert queries.count_queues(uow.session, queues, s.agent_id, T0 + 10 * H, cap=1) == {
+            "mine": 1, "escalated": 1, "nobody's": 0, "follow-ups": 1}
+
+
 def test_case_detail_gathers_the_case_page(uow_factory: UowFactory, desk: dict[str, Any]) -> None:
     s: Seeded = desk["s"]
     with uow_factory() as uow:

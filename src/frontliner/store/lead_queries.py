@@ -21,6 +21,7 @@ from frontliner.desk.model import (
     CaseStatus,
     Channel,
     Remedy,
+    Role,
 )
 from frontliner.store.mapping import map_entities
 from frontliner.store.pagination import MAX_LIMIT, Order, Page, first, page
@@ -74,6 +75,29 @@ def names_of(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
         return {}
     rows = session.execute(sa.select(users.c.id, users.c.name).where(users.c.id.in_(wanted)))
     return {row.id: row.name for row in rows}
+
+
+@dataclass(frozen=True)
+class Colleague:
+    id: int
+    name: str
+    role: Role
+
+
+def colleagues(session: Session, per_role: int = 50) -> list[Colleague]:
+    """Active agents, then active leads (the first `per_role` of each by id): whom a case
+    can be handed over or escalated to. One statement and plain rows: the case page
+    loaded them as two pages of full users (11% of its CPU at 20k cases)."""
+    parts = [
+        sa.select(users.c.id, users.c.name, users.c.role, sa.literal(order).label("o"))
+        .where(users.c.role == role, users.c.active.is_(True))
+        .order_by(users.c.id).limit(per_role).subquery()
+        for order, role in enumerate((Role.AGENT, Role.LEAD))
+    ]
+    union = sa.union_all(*(sa.select(*part.c) for part in parts)).subquery()
+    rows = session.execute(sa.select(union.c.id, union.c.name, union.c.role)
+                           .order_by(union.c.o, union.c.id))
+    return [Colleague(row.id, row.name, Role(row.role)) for row in rows]
 
 
 # --- approvals ---------------------------------------------------------------------------

@@ -147,8 +147,27 @@ def list_case_rows(
 def count_cases(session: Session, filters: CaseFilter, cap: int = 1_000) -> int:
     """How many cases match, counting at most `cap` (a queue shows "1000+" beyond it), so
     a count never scans more rows than a few pages would."""
+    return int(session.scalar(_capped_case_count(filters, cap)) or 0)
+
+
+def _capped_case_count(filters: CaseFilter, cap: int) -> sa.Select[Any]:
     matching = sa.select(cases.c.id).where(*_case_conditions(filters)).limit(cap).subquery()
-    return int(session.scalar(sa.select(sa.func.count()).select_from(matching)) or 0)
+    return sa.select(sa.func.count()).select_from(matching)
+
+
+def count_queues(
+    session: Session, queues: dict[str, CaseFilter], follow_ups_of: int, due_by: datetime,
+    cap: int = 1_000,
+) -> dict[str, int]:
+    """`count_cases` for each queue and `count_follow_ups_due`, in one statement: every
+    agent page shows them, and five round trips each waited for a core on a busy host."""
+    counts = [_capped_case_count(f, cap).scalar_subquery().label(f"q{n}")
+              for n, f in enumerate(queues.values())]
+    counts.append(_follow_ups_due(follow_ups_of, due_by, cap).scalar_subquery().label("due"))
+    row = session.execute(sa.select(*counts)).one()
+    found = {key: int(row[n] or 0) for n, key in enumerate(queues)}
+    found["follow-ups"] = int(row[-1] or 0)
+    return found
 
 
 @dataclass(frozen=True)
@@ -401,6 +420,10 @@ def count_follow_ups_due(
     session: Session, owner_id: int, due_by: datetime, cap: int = 1_000
 ) -> int:
     """How many of an owner's open follow-ups are due by `due_by`, counting at most `cap`."""
+    return int(session.scalar(_follow_ups_due(owner_id, due_by, cap)) or 0)
+
+
+def _follow_ups_due(owner_id: int, due_by: datetime, cap: int) -> sa.Select[Any]:
     matching = (
         sa.select(follow_ups.c.id)
         .where(
@@ -411,7 +434,7 @@ def count_follow_ups_due(
         .limit(cap)
         .subquery()
     )
-    return int(session.scalar(sa.select(sa.func.count()).select_from(matching)) or 0)
+    return sa.select(sa.func.count()).select_from(matching)
 
 
 def handovers_offered_to(

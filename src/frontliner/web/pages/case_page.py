@@ -30,7 +30,6 @@ from frontliner.desk.model import (
     KnowledgeArticle,
     PreparedReply,
     RemedyKind,
-    Role,
     User,
 )
 from frontliner.desk.ports import UnitOfWork
@@ -98,12 +97,9 @@ def knowledge_for(session: Session, case: Case) -> tuple[list[KnowledgeArticle],
     return queries.suggestions(session, words, SUGGESTIONS)
 
 
-def staff_choices(session: Session) -> list[User]:
+def staff_choices(session: Session) -> list[lead_queries.Colleague]:
     """Colleagues to hand over or escalate to (bounded: the first 100 active ones)."""
-    found: list[User] = []
-    for role in (Role.AGENT, Role.LEAD):
-        found += queries.list_users(session, role=role, active=True, limit=50).items
-    return found
+    return lead_queries.colleagues(session, per_role=50)
 
 
 def last_customer_message(detail: queries.CaseDetail) -> str | None:

@@ -62,10 +62,8 @@ def _filters(key: str, user: User) -> queries.CaseFilter:
 
 def queue_counts(session: Session, user: User, now: datetime) -> dict[str, int]:
     assert user.id is not None
-    counts = {q.key: queries.count_cases(session, _filters(q.key, user), COUNT_CAP)
-              for q in QUEUES if q.key != "follow-ups"}
-    counts["follow-ups"] = queries.count_follow_ups_due(session, user.id, now, COUNT_CAP)
-    return counts
+    queues = {q.key: _filters(q.key, user) for q in QUEUES if q.key != "follow-ups"}
+    return queries.count_queues(session, queues, user.id, now, COUNT_CAP)
 
 
 def waited(since: datetime | None, now: datetime) -> str:
