@@ -161,22 +161,30 @@ class RawMail:
 
 def lock_for_processing(connection: Connection, mail_id: int) -> RawMail | None:
     """The stored message, its row held (PostgreSQL) so two workers never process it at once."""
+    return lock_many_for_processing(connection, [mail_id]).get(mail_id)
+
+
+def lock_many_for_processing(connection: Connection, mail_ids: Sequence[int]) -> dict[int, RawMail]:
+    """The stored messages by id (missing ids left out), their rows held on PostgreSQL,
+    locked in id order so two workers taking overlapping batches cannot deadlock."""
     c = inbound_mail.c
-    query = sa.select(c.raw, c.status, c.envelope_from, c.envelope_to, c.attempts).where(
-        c.id == mail_id
+    query = (
+        sa.select(c.id, c.raw, c.status, c.envelope_from, c.envelope_to, c.attempts)
+        .where(c.id.in_(list(mail_ids)))
+        .order_by(c.id)
     )
     if connection.dialect.name == "postgresql":
         query = query.with_for_update()
-    row = connection.execute(query).first()
-    if row is None:
-        return None
-    return RawMail(
-        raw=bytes(row.raw),
-        status=MailStatus(row.status),
-        envelope_from=row.envelope_from,
-        envelope_to=list(row.envelope_to),
-        attempts=row.attempts,
-    )
+    return {
+        int(row.id): RawMail(
+            raw=bytes(row.raw),
+            status=MailStatus(row.status),
+            envelope_from=row.envelope_from,
+            envelope_to=list(row.envelope_to),
+            attempts=row.attempts,
+        )
+        for row in connection.execute(query)
+    }
 
 
 def update_mail(connection: Connection, mail_id: int, **values: Any) -> None:
@@ -199,6 +207,20 @@ def first_with_dedupe_key(connection: Connection, dedupe_key: str) -> tuple[int,
         .limit(1)
     ).first()
     return None if row is None else (int(row.id), row.case_id)
+
+
+def first_with_dedupe_keys(
+    connection: Connection, dedupe_keys: Sequence[str]
+) -> dict[str, tuple[int, int | None]]:
+    """`first_with_dedupe_key` for many keys in one query: {key: (id, case_id)} of those
+    already taken."""
+    if not dedupe_keys:
+        return {}
+    c = inbound_mail.c
+    rows = connection.execute(
+        sa.select(c.dedupe_key, c.id, c.case_id).where(c.dedupe_key.in_(list(dedupe_keys)))
+    )
+    return {str(row.dedupe_key): (int(row.id), row.case_id) for row in rows}
 
 
 def case_of_message_ids(connection: Connection, message_ids: Sequence[str]) -> int | None:

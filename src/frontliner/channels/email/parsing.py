@@ -17,6 +17,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.parser import BytesParser, HeaderParser
 from email.policy import EmailPolicy, compat32
+from functools import lru_cache
 from typing import Any
 
 from frontliner.channels.email import cleaning, origin, signals
@@ -53,12 +54,24 @@ class _Policy(EmailPolicy):
     instead of surrogate escapes that fail the moment anything stores them."""
 
     def header_fetch_parse(self, name: str, value: Any) -> Any:
+        if isinstance(value, str) and self is _POLICY:
+            return _parsed_header(name, cleaning.repaired(value))
         if isinstance(value, str):
             value = cleaning.repaired(value)
         return super().header_fetch_parse(name, value)
 
 
 _POLICY = _Policy(message_factory=_ReadOnlyMessage)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_header(name: str, value: str) -> Any:
+    """A header as the modern API reads it, parsed once per distinct value. The e-mail
+    API fetches the same header many times per message (Content-Type alone four times),
+    and many values recur from message to message (the desk's own address in To, the
+    usual Content-Type, a customer who writes again). Header objects are never changed
+    once made, so one can be handed out again."""
+    return EmailPolicy.header_fetch_parse(_POLICY, name, value)
 
 
 class Unreadable(Exception):

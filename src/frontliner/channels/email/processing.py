@@ -2,7 +2,9 @@
 
 One transaction per message: the case message, its attachments and the mail row's new
 status are committed together, so a crash leaves the mail `received` and the next run
-(`process_waiting`, called when a receiver starts) simply does it again.
+(`process_waiting`, called when a receiver starts) simply does it again. With several
+messages waiting, a receiver files them together (`batches.file_batch`, the same
+`file_parsed` for each, one transaction for all).
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def process_mail(
             return Outcome(mail_id=mail_id, status=stored.status, reason="already processed")
         try:
             parsed = parse(stored.raw, stored.envelope_from, stored.envelope_to, s, lenient)
-            outcome = _file(uow, connection, mail_id, parsed, s, at)
+            outcome = file_parsed(uow, connection, mail_id, parsed, s, at)
             uow.commit()
             return outcome
         except OperationalError:
@@ -109,14 +111,22 @@ def process_waiting(
     ]
 
 
-def _file(
+# The first copy already filed under a duplicate key: (its mail id, its case id).
+FirstCopy = tuple[int, int | None]
+
+
+def file_parsed(
     uow: SqlUnitOfWork,
     connection: Connection,
     mail_id: int,
     parsed: ParsedMail,
     s: Settings,
     at: datetime,
+    filed_keys: dict[str, FirstCopy] | None = None,
 ) -> Outcome:
+    """Put one parsed message on its case (or open one) and mark its row, in `uow`'s
+    transaction. `filed_keys`: duplicate keys already looked up by the caller (a batch,
+    which looks them all up at once); a key not in it is then known to be new."""
     common: dict[str, Any] = {
         "message_id": parsed.message_id,
         "subject": parsed.subject,
@@ -127,9 +137,12 @@ def _file(
         return _finish(connection, mail_id, MailStatus.LOOP, common, reason=parsed.loop)
     if parsed.bounce is not None:
         return _note_bounce(uow, connection, mail_id, parsed, s, at, common)
-    key = _dedupe_key(parsed)
+    key = dedupe_key(parsed)
     if key is not None:
-        first = mail_store.first_with_dedupe_key(connection, key)
+        if filed_keys is None:
+            first = mail_store.first_with_dedupe_key(connection, key)
+        else:
+            first = filed_keys.get(key)
         if first is not None:
             return _finish(
                 connection,
@@ -211,12 +224,13 @@ def _hold(
 
 
 def _first_message(uow: SqlUnitOfWork, case: Case) -> Interaction:
-    """The message open_case just wrote, from the session (no query: it was just added)."""
-    uow.flush()
-    for obj in uow.session:
-        if isinstance(obj, Interaction) and obj.case_id == case.id:
-            return obj
-    raise LookupError(f"open_case wrote no message on case {case.ref}")
+    """The message open_case just wrote: the case's first (an indexed lookup, whether
+    open_case wrote it through the session or with plain statements; a batch's session
+    holds many messages, so walking it would cost more with every one)."""
+    found = uow.find(Interaction, limit=1, case_id=case.id)
+    if not found:
+        raise LookupError(f"open_case wrote no message on case {case.ref}")
+    return found[0]
 
 
 def _note_bounce(
@@ -314,7 +328,7 @@ def _keep_attachments(
         )
 
 
-def _dedupe_key(parsed: ParsedMail) -> str | None:
+def dedupe_key(parsed: ParsedMail) -> str | None:
     if parsed.message_id is None:
         return None  # identical bytes are still kept once (store_raw)
     # Only a true repeat is a duplicate: the same Message-ID and sender with another body

@@ -23,6 +23,7 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy.engine import Engine
 
+from frontliner.channels.email.batches import file_batch
 from frontliner.channels.email.processing import Outcome, UowFactory, process_mail
 from frontliner.config import Settings
 from frontliner.store.mail import Incoming, store_raw_batch, waiting_ids
@@ -33,15 +34,19 @@ log = logging.getLogger("frontliner.smtp")
 
 class MailWorker:
     """The one thread that writes mail: it stores what the server accepts, in batches (one
-    commit answers every message waiting for it), and between batches processes stored
-    mail one message at a time, oldest first.
+    commit answers every message waiting for it), and between them files stored mail,
+    oldest first, also in batches (`batches.file_batch`: one transaction for several).
 
     One writer, because SQLite has one write lock: several threads taking turns at it
     spend their time waiting, not writing. Storing always goes first, so a sender waits
-    for at most one message being processed.
+    for at most one filing batch.
     """
 
     BATCH = 200  # messages stored per commit, at most
+    # Messages filed per transaction, at most: enough to share a commit and the lookups
+    # among many, few enough that a sender waiting to be stored (and, on SQLite, any
+    # other writer) waits a fraction of a second, not more.
+    FILE_BATCH = 20
 
     def __init__(
         self,
@@ -79,7 +84,7 @@ class MailWorker:
             if batch:
                 self._store(batch)
             elif self._to_process:
-                self._process(self._to_process.popleft())
+                self._file_some()
             elif self._stopping:
                 return
 
@@ -112,6 +117,23 @@ class MailWorker:
             done.set_result(kept.mail_id)
             if kept.created:
                 self._to_process.append(kept.mail_id)
+
+    def _file_some(self) -> None:
+        take = min(len(self._to_process), self.FILE_BATCH)
+        ids = [self._to_process.popleft() for _ in range(take)]
+        if len(ids) == 1:
+            self._process(ids[0])
+            return
+        try:
+            batch = file_batch(self._uow_factory, ids, settings=self._settings)
+        except Exception:  # the database: the mail stays `received`, filed at the next start
+            log.exception("mail %s could not be filed now; it stays stored", ids)
+            return
+        for outcome in batch.filed:
+            if self._on_outcome is not None:
+                self._on_outcome(outcome)
+        for mail_id in batch.alone:
+            self._process(mail_id)
 
     def _process(self, mail_id: int) -> None:
         try:

@@ -53,43 +53,54 @@ class Thread:
 def find_case(
     uow: SqlUnitOfWork, connection: Connection, parsed: ParsedMail, settings: Settings
 ) -> Thread:
-    """The case this message continues (and whether it may join it), or a new one."""
-    candidates = _candidates(uow, connection, parsed, settings)
-    if not candidates:
+    """The case this message continues (and whether it may join it), or a new one.
+
+    Our signed tokens are looked at first: a reply that carries one for the sender's case
+    (a customer pressing Reply always does) is settled without the lookups of the weaker
+    clues, which could only have lost to it."""
+    signed = _signed_candidates(uow, parsed, settings)
+    unsigned = None if signed else _unsigned_candidates(uow, connection, parsed)
+    if not signed and not unsigned:
         return Thread(None)  # a new conversation
     customer = sender_customer(uow, parsed)
     if customer is None:
         return Thread(None)  # a stranger's message never threads onto anyone's case
-    theirs = [(case, signed) for case, signed in candidates if case.customer_id == customer.id]
+    mine = next((case for case in signed if case.customer_id == customer.id), None)
+    if mine is not None:
+        return Thread(mine, vouched_by="our signed reply token")
+    if unsigned is None:
+        unsigned = _unsigned_candidates(uow, connection, parsed)
+    theirs = [case for case in unsigned if case.customer_id == customer.id]
     if not theirs:
         return Thread(None)
-    signed = next((case for case, token in theirs if token), None)
-    if signed is not None:
-        return Thread(signed, vouched_by="our signed reply token")
     if parsed.origin is not None:
-        return Thread(theirs[0][0], vouched_by=parsed.origin)
-    return Thread(theirs[0][0], held=(
+        return Thread(theirs[0], vouched_by=parsed.origin)
+    return Thread(theirs[0], held=(
         "it names the case but carries none of our signed reply tokens, and no trusted "
         "mail server checked that it comes from the customer's address"))
 
 
-def _candidates(
-    uow: SqlUnitOfWork, connection: Connection, parsed: ParsedMail, settings: Settings
-) -> list[tuple[Case, bool]]:
-    """(case, whether the clue is one of our signed tokens) for every clue found."""
-    found: list[tuple[Case | None, bool]] = []
-    for address in parsed.recipients:
-        ref = case_ref_from_address(address, settings)
-        if ref is not None:
-            found.append((uow.case_by_ref(ref), True))
-    for message_id in parsed.thread_ids:
-        ours = ids_from_message_id(message_id, settings)
-        if ours is not None:
-            found.append((uow.get(Case, ours.case_id), True))
+def _signed_candidates(uow: SqlUnitOfWork, parsed: ParsedMail, settings: Settings) -> list[Case]:
+    """The cases our signed tokens name: a reply address among the recipients, one of our
+    Message-IDs in In-Reply-To/References."""
+    # In the order they come, each looked up once (the same case is often named twice).
+    refs = [case_ref_from_address(address, settings) for address in parsed.recipients]
+    found = [uow.case_by_ref(ref) for ref in dict.fromkeys(refs) if ref is not None]
+    ids = [ids_from_message_id(message_id, settings) for message_id in parsed.thread_ids]
+    case_ids = dict.fromkeys(ours.case_id for ours in ids if ours is not None)
+    found += [uow.get(Case, case_id) for case_id in case_ids]
+    return [case for case in found if case is not None]
+
+
+def _unsigned_candidates(
+    uow: SqlUnitOfWork, connection: Connection, parsed: ParsedMail
+) -> list[Case]:
+    """The cases weaker clues name, in this order: an earlier inbound mail whose
+    Message-ID this one answers, a case reference in the subject."""
+    found: list[Case | None] = []
     earlier = case_of_message_ids(connection, parsed.thread_ids)
     if earlier is not None:
-        found.append((uow.get(Case, earlier), False))
-    for ref in _SUBJECT_REF.findall(parsed.subject.upper()):
-        if looks_like_case_ref(ref):
-            found.append((uow.case_by_ref(ref), False))
-    return [(case, signed) for case, signed in found if case is not None]
+        found.append(uow.get(Case, earlier))
+    refs = dict.fromkeys(_SUBJECT_REF.findall(parsed.subject.upper()))
+    found += [uow.case_by_ref(ref) for ref in refs if looks_like_case_ref(ref)]
+    return [case for case in found if case is not None]
