@@ -141,11 +141,33 @@ def test_a_disabled_rule_is_not_flagged_by_the_model() -> None:
 
 
 def test_written_training_text_is_marked_and_uses_known_rules() -> None:
-    lines = [json.loads(line) for line in WRITTEN.read_text().splitlines() if line.strip()]
-    assert lines
+    files = sorted(WRITTEN.parent.glob("reply-sentences*.jsonl"))
+    assert len(files) >= 3  # the first pass, and issue 11's positives and hard negatives
+    lines = [json.loads(line) for f in files for line in f.read_text().splitlines() if line]
+    ids = [line["id"] for line in lines]
+    assert len(ids) == len(set(ids))
     for line in lines:
         assert line["written_here"] is True
         assert set(line["sentence_rules"]) <= set(SENTENCE_RULES)
+    # Hard negatives are at least as many as the positives they were written against.
+    negatives = [line for f in files if f.stem.endswith("-2b") for line in _jsonl(f)]
+    positives = [line for f in files if f.stem.endswith("-2a") for line in _jsonl(f)]
+    assert positives and all(line["sentence_rules"] for line in positives)
+    assert len(negatives) >= len(positives)
+    assert not any(line["sentence_rules"] for line in negatives)
+
+
+def _jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_cross_validation_may_keep_every_phrase_the_model_doubts() -> None:
+    # Six true phrase findings the model scores low, no false ones: overruling any of
+    # them loses recall for nothing, so the threshold with the phrase is 0.
+    rows = [(0.03, True, True)] * 6 + [(0.2, False, False)] * 20 + [(0.9, False, True)]
+    alone, with_rule = choose_thresholds({"policy": rows})
+    assert with_rule["policy"] == 0.0
+    assert alone["policy"] >= 0.5
 
 
 def test_a_model_saved_and_loaded_decides_the_same(tmp_path: Path, judge: Judge) -> None:
