@@ -37,6 +37,9 @@ UNUSABLE = 2
 # batch streams in constant memory whatever it holds.
 MAX_LINE_BYTES = MAX_CHARS * 4 + 1024
 _CHUNK = 1 << 16
+# json.dumps with options builds a new encoder per call; a batch line reuses this one
+# (the same output, byte for byte).
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 SourceArg = Annotated[
     str, typer.Argument(metavar="FILE|-", help="A file, or - for standard input.")
@@ -201,7 +204,7 @@ def run_jsonl(source: str, handle_line: Callable[[str], dict[str, Any]]) -> int:
             message = f"line {number}: {exc}"
             errors.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
             result = {"error": message, "line": number}
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.write(_encode(result) + "\n")
         out.flush()  # each result is out before the next line is read: a true stream
     return UNUSABLE if bad else 0
 

@@ -249,10 +249,10 @@ class PhraseSet:
         key = id(self)
         live = scan.live.get(key)
         if live is None:
-            if self._members.isdisjoint(scan.present):
+            present = self._members.intersection(scan.present)
+            if not present:
                 live = scan.live[key] = self._asleep  # nothing woken (most sets, most drafts)
                 return live
-            present = self._members.intersection(scan.present)
             woken = self._by_woken.get(present)
             if woken is None:
                 woken = self._gather(present)
@@ -284,11 +284,14 @@ class PhraseSet:
 
     def spans(self, scan: Scan, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         """Non-overlapping matches, leftmost first, the longer one on a tie."""
+        live = self._live(scan)
+        if not live:
+            return []
         text = scan.lower
         stop = len(text) if end is None else end
         found: list[tuple[int, int]] = []
         sources = 0
-        for rx, earliest in self._live(scan):
+        for rx, earliest in live:
             begin = start if start >= earliest else earliest
             # Most regexes find nothing in a draft: one search says so, with no generator.
             if begin <= stop and rx.search(text, begin, stop) is not None:
