@@ -120,6 +120,32 @@ def test_a_whole_reference_typed_in_small_letters_ranks_its_own_case_first(
     assert "FL-3456-789A-BCDE-FGHJ" in found
 
 
+def test_words_only_in_older_cases_are_found_past_the_newest_slice(
+    uow_factory: UowFactory, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL looks first among the newest rows and then, when they hold too few
+    matches, through the whole table: both the problems and the messages branch here."""
+    from frontliner.store import search as store_search
+
+    monkeypatch.setattr(store_search, "PG_RECENT", {"cases": 1, "interactions": 1})
+    monkeypatch.setattr(store_search, "_floors_read", {})  # no bounds read before
+    with uow_factory() as uow:
+        in_problem = _case(uow, seeded.customer_id, "zeppelin model arrived bent",
+                           "FL-AAAA-2222-3333-4444")
+        in_message = _case(uow, seeded.customer_id, "late parcel", "FL-BBBB-2222-3333-4444")
+        _message(uow, in_message, seeded.customer_id, "It was a zeppelin kit, now in pieces.")
+        for n in range(3):  # newer rows without the word
+            newer = _case(uow, seeded.customer_id, "charger broken",
+                          f"FL-CCC{n + 2}-2222-3333-4444")
+            _message(uow, newer, seeded.customer_id, "The charger does not work.")
+        assert in_problem
+        uow.commit()
+    hits = _find(uow_factory, "zeppelin")
+    assert sorted((h.facts["ref"], h.matched) for h in hits) == [
+        ("FL-AAAA-2222-3333-4444", "problem"), ("FL-BBBB-2222-3333-4444", "message")]
+    assert "<mark>zeppelin</mark>" in highlight_html(hits[0].snippet).lower()
+
+
 def test_a_customer_name_and_a_contact_find_the_customer_and_their_cases(
     uow_factory: UowFactory, seeded: Seeded
 ) -> None:

@@ -331,16 +331,17 @@ def _postgres(session: Session, raw: str, words: list[list[str]], f: SearchFilte
     branches = [("case", build(floor)) for build, floor in words_in]
     branches += _substring_branches(raw, words, f, conds, tsq)
     rows = session.execute(_union([select for _, select in branches])).all()
-    hits: list[Hit] = []
-    for index, (build, floor) in enumerate(words_in):
-        found = [row for row in rows if row.branch == index]
-        if floor is not None and len(found) < PG_ENOUGH:
-            # A word rare among the newest rows: its table is searched whole (the
-            # matches are few there too, see _newest_matches).
-            found = list(session.execute(_union([build(None)])).all())
-        hits += [_union_hit("case", row) for row in found]
-    hits += [_union_hit(branches[row.branch][0], row) for row in rows if row.branch >= 2]
-    return hits
+    # A word rare among the newest rows: the table whose slice held too few is searched
+    # whole (the matches are few there too, see _newest_matches); both in one statement.
+    short = [index for index, (_, floor) in enumerate(words_in) if floor is not None
+             and sum(1 for row in rows if row.branch == index) < PG_ENOUGH]
+    if short:
+        whole = session.execute(_union([words_in[index][0](None) for index in short])).all()
+        tagged: list[tuple[Any, ...]] = [tuple(row) for row in rows if row.branch not in short]
+        tagged += [(short[row.branch], *row[1:]) for row in whole]
+    else:
+        tagged = [tuple(row) for row in rows]
+    return [_union_hit(branches[row[0]][0], row) for row in tagged]
 
 
 def _substring_branches(raw: str, words: list[list[str]], f: SearchFilter,
