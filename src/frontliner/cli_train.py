@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from frontliner.coach import analyser
-from frontliner.coach.learned import Settings, customer
+from frontliner.coach.learned import customer
 from frontliner.coach.learned.examples import (
     ABUSE_KINDS,
     Examples,
@@ -99,7 +99,10 @@ def train_command(
         return _train_reply(labels, data, out, c)
     examples = customer_training(labels, data)
     meta = {"kind": kind, "examples": len(examples), "c": c}
-    fitted = fit(examples, Settings(c=c, char_grams=chars), customer.THRESHOLDS, meta)
+    settings = replace(customer.SETTINGS, c=c, char_grams=chars)
+    # The word table knows every word of the data sets given, labelled or not.
+    more = Texts(data).every_text() if settings.dense else []
+    fitted = fit(examples, settings, customer.THRESHOLDS, meta, vocabulary_texts=more)
     fitted.model.save(out)
     return fitted
 

@@ -9,9 +9,9 @@ are right and where meaning beats wording. It decides:
   overturn). Cross-validated, the model alone was no better than the rules (F1 0.87 vs
   0.92 on the part they were tuned on, 0.82 each held out), so it only adds what it is
   sure of: plain problem reports with no word the lexicons know;
-- indirect: a complaint that the rules read as indirect, or the model does at p >= 0.7;
+- indirect: a complaint that the rules read as indirect, or the model does at p >= 0.6;
 - abuse kinds: those the rules found, plus those the model finds when it is sure the
-  message is abuse at all (its abuse head at p >= 0.9);
+  message is abuse at all (its abuse head at p >= 0.8);
 - frustration: the rules' signal sum, kept only for a complaint or abuse, as before;
 - urgency: the rules; confirms_solved and not_solved are decided after, by the solved
   model (`learned/solved.py`).
@@ -26,25 +26,39 @@ from functools import lru_cache
 from pathlib import Path
 
 from frontliner.coach.learned.linear import SHIPPED, Model
+from frontliner.coach.learned.training import Settings
 from frontliner.coach.model import ABUSE_KINDS, Reading
 
 NAME = "customer"
 DECIDING = ("complaint", "indirect", "abuse")  # the heads every message needs
 GUARD = "rule:own-or-suggestion"
-# Chosen by 5-fold cross-validation on the labelled part outside the held-out one, and
-# strict: the model only adds to the rules where it is sure. The indirect head adds recall
-# below 0.7 only at a precision near 0.35 (direct complaints read as sarcasm); the abuse
-# head puts precision first; the kinds follow once abuse is certain.
+# Chosen by 5-fold cross-validation on the labelled part outside the held-out one (whole
+# pipeline: train on four folds, decide on the fifth), and strict: the model only adds to
+# the rules where it is sure. Complaint: 0.85 ties the rules' F1 (0.914 vs 0.915 on the
+# part they were tuned on) and adds only sure ones. Indirect: the head is weak (precision
+# near 0.4 at any threshold); at 0.4 it lifts the final F1 from 0.36 (rules) to 0.47, at
+# 0.6 to 0.39, but below 0.6 it reads the plain complaint of the CLI's own example ("...
+# nobody answers. Really disappointed!!", p 0.57) as sarcasm, so 0.6. Abuse: at 0.8
+# "rules or sure" reaches F1 0.655 at precision 0.69, against 0.620 at 0.9 with the
+# same precision. The kinds follow once abuse is certain.
 THRESHOLDS = {
     "complaint": 0.85,
-    "indirect": 0.7,
-    "abuse": 0.9,
+    "indirect": 0.6,
+    "abuse": 0.8,
     "insult": 0.5,
     "slur": 0.5,
     "threat": 0.5,
     "harassment": 0.5,
     "doxxing": 0.5,
 }
+
+# How the shipped model is trained (bench/train_coach.py, `coach train --model customer`):
+# words, word pairs and the rules' marks, plus the mean WordLlama embedding folded into a
+# word table (dense.py) for complaints and abuse. 5-fold cross-validation on dev (grouped
+# by conversation) chose the scale; the embedding lowered the indirect head's average
+# precision (0.37 -> 0.31), so that head goes without.
+DENSE_HEADS = ("complaint", "abuse", "insult", "slur", "threat", "harassment", "doxxing")
+SETTINGS = Settings(c=4.0, char_grams=False, dense=0.05, dense_heads=DENSE_HEADS)
 
 
 @lru_cache(maxsize=8)

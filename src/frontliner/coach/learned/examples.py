@@ -161,6 +161,12 @@ class Texts:
                 key, text = pick(n, row)
                 self.rows[f"{prefix}:{key}"] = text
 
+    def every_text(self) -> list[str]:
+        """Every text of the data sets given (for the vocabulary of a word table: words,
+        not labels, so held-out texts may lend their words too)."""
+        said = [str(t["message"]) for turns in self.care.values() for t in turns]
+        return [*said, *self.rows.values()]
+
     def customer(self, label: Mapping[str, Any]) -> str | None:
         """The customer text a label describes, or None if the data was not given."""
         label_id = str(label["id"])
@@ -227,4 +233,3 @@ def customer_examples(
         weight = weight_written if made_up else 1.0
         out.add(_id(label), text, customer_heads(fields), weight, real=not made_up)
     return out
-

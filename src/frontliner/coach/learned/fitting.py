@@ -3,7 +3,7 @@ part: what `frontliner coach train` and `bench/train_coach.py` print."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,8 @@ def fit(
     settings: Settings = Settings(),
     thresholds: Mapping[str, float] | None = None,
     meta: Mapping[str, Any] | None = None,
+    vocabulary_texts: Sequence[str] = (),
+    embedder: Any = None,
 ) -> Fitted:
     """A model trained on every example outside the held-out part, and its held-out
     scores per head."""
@@ -55,6 +57,8 @@ def fit(
         extras=training.extras,
         settings=settings,
         meta=meta,
+        embedder=embedder,
+        vocabulary_texts=vocabulary_texts,
     ).with_thresholds(thresholds or {})
     return Fitted(model, heldout_scores(model, test), skipped, len(training), len(test))
 

@@ -10,6 +10,9 @@ File format (`*.model.gz`): gzip of one JSON object
   "weights": base64 of little-endian float32, one per vocabulary entry}},
   "vocabulary": "feature\\nfeature\\n...", "meta": {...}}`.
 Weights that are exactly zero are dropped at load, so a pruned model is small in memory.
+A model with a dense part (word scores folded from embeddings, `dense.py`) is written as
+`frontliner-linear/2`: the same object plus `"dense": {"words", "counts", "heads"}`, and a
+head's margin adds the text's dense margin for that head. Version 1 files load as before.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from frontliner.coach.learned.dense import WordTable
 from frontliner.coach.learned.features import features
 
 FORMAT = "frontliner-linear/1"
+FORMAT_DENSE = "frontliner-linear/2"
 SHIPPED = Path(__file__).with_name("models")
 
 
@@ -66,6 +71,8 @@ class Model:
 
     heads: Mapping[str, Head]
     meta: Mapping[str, Any] = field(default_factory=dict)
+    # Word scores folded from embeddings, for the heads trained with them (or none).
+    dense: WordTable | None = None
     # Every feature some head weighs: a text's features are narrowed to these once (a set
     # intersection, in C), so each head then sums only the few dozen that count.
     vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -97,8 +104,12 @@ class Model:
         """The probability of every head (or of the `heads` named) for features found."""
         scale = _scale(found)
         known = found & self.vocabulary
-        names = self.heads if heads is None else heads
-        return {name: _sigmoid(self.heads[name].margin(known, scale)) for name in names}
+        names = list(self.heads if heads is None else heads)
+        extra = self.dense.margins(found, names) if self.dense is not None else {}
+        return {
+            name: _sigmoid(self.heads[name].margin(known, scale) + extra.get(name, 0.0))
+            for name in names
+        }
 
     def decide(self, text: str, extra: tuple[str, ...] = ()) -> dict[str, bool]:
         """Every head's yes/no for one text, at that head's threshold."""
@@ -110,12 +121,8 @@ class Model:
         model has only one)."""
         if isinstance(texts, str):
             raise TypeError("predict_proba takes a list of texts, not one string")
-        chosen = self._head(head)
-        out = []
-        for text in texts:
-            found = features(text, (), self.chars)
-            out.append(_sigmoid(chosen.margin(found & self.vocabulary, _scale(found))))
-        return out
+        name = self._head_name(head)
+        return [self.chances(features(text, (), self.chars), [name])[name] for text in texts]
 
     def predict(self, texts: Iterable[str], head: str | None = None) -> list[bool]:
         """Yes/no of one head for each text, at the head's threshold."""
@@ -123,21 +130,23 @@ class Model:
         return [p >= threshold for p in self.predict_proba(texts, head)]
 
     def _head(self, head: str | None) -> Head:
+        return self.heads[self._head_name(head)]
+
+    def _head_name(self, head: str | None) -> str:
         if head is None:
             if len(self.heads) != 1:
                 raise ValueError(f"name a head: this model has {', '.join(self.heads)}")
-            return next(iter(self.heads.values()))
-        try:
-            return self.heads[head]
-        except KeyError:
-            raise ValueError(f"no head {head!r}: this model has {', '.join(self.heads)}") from None
+            return next(iter(self.heads))
+        if head not in self.heads:
+            raise ValueError(f"no head {head!r}: this model has {', '.join(self.heads)}")
+        return head
 
     def with_thresholds(self, thresholds: Mapping[str, float]) -> Model:
         heads = {
             name: Head(h.bias, h.weights, thresholds.get(name, h.threshold))
             for name, h in self.heads.items()
         }
-        return Model(heads, self.meta)
+        return Model(heads, self.meta, self.dense)
 
     # --- files -----------------------------------------------------------------------
 
@@ -157,12 +166,14 @@ class Model:
                 "threshold": head.threshold,
                 "weights": base64.b64encode(values.tobytes()).decode("ascii"),
             }
-        document = {
-            "format": FORMAT,
+        document: dict[str, Any] = {
+            "format": FORMAT if self.dense is None else FORMAT_DENSE,
             "heads": heads,
             "vocabulary": "\n".join(vocabulary),
             "meta": dict(self.meta),
         }
+        if self.dense is not None:
+            document["dense"] = self.dense.to_document()
         data = json.dumps(document, separators=(",", ":")).encode("utf-8")
         # mtime=0: the same model gives the same bytes (reproducible builds, clean diffs).
         path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
@@ -184,7 +195,7 @@ class Model:
 
     @classmethod
     def _from_document(cls, document: Any, path: Path) -> Model:
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
+        if not isinstance(document, dict) or document.get("format") not in (FORMAT, FORMAT_DENSE):
             raise ModelError(f"{path} is not a {FORMAT} model")
         vocabulary = document["vocabulary"].split("\n") if document["vocabulary"] else []
         heads = {}
@@ -199,4 +210,7 @@ class Model:
                 )
             weights = {f: w for f, w in zip(vocabulary, values, strict=True) if w}
             heads[name] = Head(float(raw["bias"]), weights, float(raw["threshold"]))
-        return cls(heads, document.get("meta") or {})
+        dense = None
+        if document["format"] == FORMAT_DENSE:
+            dense = WordTable.from_document(document["dense"])
+        return cls(heads, document.get("meta") or {}, dense)
