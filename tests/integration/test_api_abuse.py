@@ -11,7 +11,9 @@ from api_support import API, Desk, api_fixture, desk_fixture, error, open_case  
 ABUSIVE = "You are a useless idiot. I was charged twice and nobody answers me."
 FRUSTRATED = ("This is ridiculous, the third time I write and I am still charged twice!!! "
               "I will sue you and tell everyone on twitter.")
-ATTACK = "Your colleague Kim is a clown and a liar and everyone should know it."
+# Intimidation that the analyser does not read as abuse (a plain insult at staff it now
+# catches), so staff report it themselves.
+ATTACK = "I know where Kim from your team parks her car. Nice car."
 
 
 def _customer_says(api: Any, desk: Desk, ref: str, body: str) -> dict[str, Any]:

@@ -20,7 +20,9 @@ Factory = Callable[[], SqlUnitOfWork]
 ABUSIVE = "You are a useless idiot. The blender jug cracked again and nobody answers."
 FRUSTRATED = ("This is ridiculous!!! The damn jug cracked AGAIN, third time I write. "
               "I will cancel and tell everyone on twitter.")
-ATTACK = "Your colleague at the counter is a clown and a liar."
+# Intimidation that the analyser does not read as abuse (a plain insult at staff it now
+# catches), so staff report it themselves.
+ATTACK = "I saw where your colleague at the counter parks her car. Nice car."
 
 
 def _case_with(factory: Factory, owner_id: int, *bodies: str) -> tuple[str, list[int]]:

@@ -23,6 +23,9 @@ from tests.unit.conftest import MONDAY, Desk
 
 ABUSIVE = "You are a useless idiot. My kettle is still broken and nobody answers me."
 THREAT = "I know where you live and I will hurt you if this kettle is not replaced."
+# Intimidation that the analyser does not read as abuse (a plain insult at staff, "your
+# colleague is a clown and a liar", it now catches), so staff report it themselves.
+VEILED = "I saw where your new colleague at the counter parks her car. Nice car."
 FRUSTRATED = [
     "This is absolutely ridiculous, the third time I write and the damn kettle is still "
     "broken!!! I will sue you and tell everyone on twitter.",
@@ -146,7 +149,7 @@ def test_our_own_reply_cannot_be_treated_as_abuse(desk: Desk) -> None:
 
 def test_agents_report_lets_a_lead_end_it_but_not_the_agent(desk: Desk) -> None:
     case = desk.open()
-    message = _message(desk, case, "Your new colleague at the counter is a clown and a liar.")
+    message = _message(desk, case, VEILED)
     case_id, message_id = _ids(case, message)
     report = abuse.report_abuse(desk.uow, desk.agent, case_id, message_id, "harassment",
                                 "Third message attacking the same colleague by name.",
@@ -163,7 +166,7 @@ def test_agents_report_lets_a_lead_end_it_but_not_the_agent(desk: Desk) -> None:
 
 def test_a_leads_own_report_lets_the_owner_end_it(desk: Desk) -> None:
     case = desk.open()
-    message = _message(desk, case, "Your new colleague at the counter is a clown and a liar.")
+    message = _message(desk, case, VEILED)
     abuse.report_abuse(desk.uow, desk.lead, *_ids(case, message), "insult", "Personal attack.",
                        now=MONDAY)
     abuse.end_conversation(desk.uow, desk.agent, *_ids(case, message), "After the lead's report.",
