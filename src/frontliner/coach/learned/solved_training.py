@@ -32,8 +32,8 @@ WEIGHT_WRITTEN = 1.0
 SETTINGS = Settings(c=4.0, min_count=2, prune=0.01, char_grams=False)
 FOLDS = 5
 # The grid the cross-validation searches; confirms_solved must keep this precision.
-KEEP = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-ADD = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)  # 1.01: the model never adds alone
+KEEP = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
+ADD = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.01)  # 1.01: the model never adds alone
 MIN_PRECISION = 0.95
 RULE, NOT = marks(True, False)[0], marks(False, True)[0]
 
@@ -154,7 +154,8 @@ def cross_validated(dev: Examples, settings: Settings = SETTINGS) -> Predictions
 def choose(cv: Predictions) -> Combination:
     """The combination with the best F1 on the out-of-fold predictions (real and written
     text: the real dev part has too few confirmations to choose on alone), keeping
-    confirms_solved's precision at MIN_PRECISION or more when any choice can."""
+    confirms_solved's precision at MIN_PRECISION or more when any choice can (else the
+    most precise one)."""
     def f1(s: Scores) -> float:
         return s.f1 or 0.0
 
@@ -162,8 +163,10 @@ def choose(cv: Predictions) -> Combination:
     for keep, add in itertools.product(KEEP, ADD):
         how = Combination(keep_solved=keep, add_solved=add, keep_not=0.0, add_not=1.01)
         s = cv.scores(how, real_only=False)["confirms_solved"]
-        # Precise enough first, then F1, then the stricter veto of the rules.
-        solved_keys[(keep, add)] = ((s.precision or 0.0) >= MIN_PRECISION, f1(s), keep)
+        # Precise enough first, then F1 (the most precise, when no choice is precise
+        # enough), then the stricter veto of the rules.
+        precise = (s.precision or 0.0) >= MIN_PRECISION
+        solved_keys[(keep, add)] = (precise, f1(s) if precise else s.precision or 0.0, keep)
     not_keys = {}
     for keep, add in itertools.product(KEEP, ADD):
         how = Combination(keep_solved=1.01, add_solved=1.01, keep_not=keep, add_not=add)
