@@ -160,3 +160,16 @@ def test_training_from_labels_is_reproducible_and_scores_against_the_rules(
     broken = learned_solved.probabilities(trained, "still broken", False, True)
     assert solved["confirms_solved"] > broken["confirms_solved"]
     assert broken["not_solved"] > solved["not_solved"]
+
+
+@pytest.mark.parametrize("message", ["that fixed it, thanks", "still broken", "hello",
+                                     "oh great, 'fixed'... not", ""])
+def test_the_fast_path_scores_as_the_model_does(message: str) -> None:
+    """`probabilities` weighs the rules' marks beside the message's shared features
+    instead of copying them: the same numbers as the model's own scoring."""
+    model = Model.load("solved")
+    rules = rule_reading(message)[0]
+    fast = learned_solved.probabilities(model, message, rules.confirms_solved, rules.not_solved)
+    slow = model.probabilities(message, learned_solved.marks(rules.confirms_solved,
+                                                             rules.not_solved))
+    assert fast == pytest.approx(slow, abs=1e-12)

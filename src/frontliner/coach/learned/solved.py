@@ -81,6 +81,18 @@ def load(name: str = NAME) -> Model | None:
     return model if set(HEADS) <= set(model.heads) else None
 
 
+_COMBINATIONS: dict[int, tuple[Model, Combination]] = {}
+
+
+def _combination(model: Model) -> Combination:
+    """The model's combination, worked out once per model (the model is kept with it, so
+    its id cannot be reused by another object)."""
+    kept = _COMBINATIONS.get(id(model))
+    if kept is None or kept[0] is not model:
+        kept = _COMBINATIONS[id(model)] = (model, Combination.of(model))
+    return kept[1]
+
+
 def combine(
     p_solved: float, p_not: float, rules_solved: bool, rules_not: bool, how: Combination
 ) -> tuple[bool, bool]:
@@ -99,8 +111,13 @@ def probabilities(
     found = model.features_of(message)
     extra = marks(rules_solved, rules_not)
     scale = 1.0 / math.sqrt(len(found) + len(extra))
-    known = [*(found & model.vocabulary), *extra]
-    return {name: _sigmoid(model.heads[name].margin(known, scale)) for name in HEADS}
+    known = found & model.vocabulary
+    out = {}
+    for name in HEADS:
+        head = model.heads[name]
+        marked = sum(head.weights.get(mark, 0.0) for mark in extra) if extra else 0.0
+        out[name] = _sigmoid(head.margin(known, scale) + marked * scale)
+    return out
 
 
 def decide(message: str, reading: Reading, trained: Model | str | None = NAME) -> Reading:
@@ -112,7 +129,7 @@ def decide(message: str, reading: Reading, trained: Model | str | None = NAME) -
         return reading
     p = probabilities(model, message, rules_solved, rules_not)
     solved, not_solved = combine(
-        p["confirms_solved"], p["not_solved"], rules_solved, rules_not, Combination.of(model)
+        p["confirms_solved"], p["not_solved"], rules_solved, rules_not, _combination(model)
     )
     if (solved, not_solved) == (rules_solved, rules_not):
         return reading
