@@ -155,6 +155,24 @@ def test_a_failure_inside_a_batch_files_none_of_it_and_each_message_is_then_file
     assert _inbound_messages(engine) == messages_before + 4
 
 
+def test_a_batch_told_enough_commits_what_it_filed_and_leaves_the_rest_received(
+    engine: Engine, uow_factory: Factory, seeded: Seeded
+) -> None:
+    ids = [_stored(engine, _complaint(n, f"c{n}@example.com"), f"c{n}@example.com")
+           for n in range(3)]
+    ids.append(_stored(engine, nested(30)))  # unreadable: alone, wherever the batch stops
+
+    first = file_batch(uow_factory, ids, settings=SETTINGS, enough=lambda: True)
+
+    assert [o.mail_id for o in first.filed] == ids[:1]  # at least one message each time
+    assert first.left == ids[1:3] and first.alone == ids[3:]
+    rows = _rows(engine)
+    assert [rows[i].status for i in ids[:3]] == [MailStatus.PROCESSED] + [MailStatus.RECEIVED] * 2
+    rest = file_batch(uow_factory, first.left, settings=SETTINGS)
+    assert [o.status for o in rest.filed] == [MailStatus.PROCESSED] * 2 and not rest.left
+    assert len({_rows(engine)[i].case_id for i in ids[:3]}) == 3
+
+
 def test_the_worker_files_mail_waiting_at_start_in_batches_each_once(
     engine: Engine, uow_factory: Factory, seeded: Seeded
 ) -> None:

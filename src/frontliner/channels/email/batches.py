@@ -18,7 +18,7 @@ next start, and none filed twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -46,10 +46,12 @@ _TAKES_ITS_KEY = frozenset({MailStatus.PROCESSED, MailStatus.HELD})
 class Batch:
     """What became of a batch: `filed` (committed together), and `alone`: the ids to
     hand to `process_mail` one by one (unreadable, not plainly `received`, or the batch
-    failed)."""
+    failed); `left`: readable messages the batch stopped before (`enough`), still
+    `received`, to file next."""
 
     filed: list[Outcome] = field(default_factory=list)
     alone: list[int] = field(default_factory=list)
+    left: list[int] = field(default_factory=list)  # not filed yet: `enough` stopped it
 
 
 def file_batch(
@@ -58,14 +60,17 @@ def file_batch(
     *,
     settings: Settings | None = None,
     now: datetime | None = None,
+    enough: Callable[[], bool] | None = None,
 ) -> Batch:
     """File the stored messages `mail_ids` in one transaction, oldest first.
+
+    `enough`, asked after each message filed, may end the batch there (a receiver with
+    senders waiting to be stored): what is filed is committed, the rest is `left`.
 
     A database outage (OperationalError) propagates with nothing committed, as in
     `process_mail`: the messages stay `received`.
     """
     s = settings or get_settings()
-    at = now or datetime.now(UTC)
     ids = sorted(set(mail_ids))
     batch = Batch()
     try:
@@ -88,7 +93,13 @@ def file_batch(
             filed_keys: dict[str, FirstCopy] = mail_store.first_with_dedupe_keys(
                 connection, keys
             )
-            for mail_id, parsed in readable:
+            for n, (mail_id, parsed) in enumerate(readable):
+                if n and enough is not None and enough():
+                    batch.left = [mail_id for mail_id, _ in readable[n:]]
+                    break
+                # Each message at its own moment, as alone: a batch takes a while, and
+                # two messages on one case keep their order by time.
+                at = now or datetime.now(UTC)
                 outcome = file_parsed(uow, connection, mail_id, parsed, s, at, filed_keys)
                 key = dedupe_key(parsed)
                 if key is not None and outcome.status in _TAKES_ITS_KEY:

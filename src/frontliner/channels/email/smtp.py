@@ -15,6 +15,7 @@ import asyncio
 import logging
 import queue
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -38,8 +39,9 @@ class MailWorker:
     oldest first, also in batches (`batches.file_batch`: one transaction for several).
 
     One writer, because SQLite has one write lock: several threads taking turns at it
-    spend their time waiting, not writing. Storing always goes first, so a sender waits
-    for at most one filing batch.
+    spend their time waiting, not writing. Storing always goes first: a filing batch
+    ends early once a sender is waiting and it has run for `YIELD_AFTER`, so a sender
+    waits for about that plus one message being filed.
     """
 
     BATCH = 200  # messages stored per commit, at most
@@ -47,6 +49,7 @@ class MailWorker:
     # among many, few enough that a sender waiting to be stored (and, on SQLite, any
     # other writer) waits a fraction of a second, not more.
     FILE_BATCH = 20
+    YIELD_AFTER = 0.05  # seconds a filing batch goes on while a sender waits to be stored
 
     def __init__(
         self,
@@ -124,14 +127,22 @@ class MailWorker:
         if len(ids) == 1:
             self._process(ids[0])
             return
+        started = time.monotonic()
+
+        def senders_waiting() -> bool:
+            return not self._incoming.empty() and time.monotonic() - started > self.YIELD_AFTER
+
         try:
-            batch = file_batch(self._uow_factory, ids, settings=self._settings)
+            batch = file_batch(
+                self._uow_factory, ids, settings=self._settings, enough=senders_waiting
+            )
         except Exception:  # the database: the mail stays `received`, filed at the next start
             log.exception("mail %s could not be filed now; it stays stored", ids)
             return
         for outcome in batch.filed:
             if self._on_outcome is not None:
                 self._on_outcome(outcome)
+        self._to_process.extendleft(reversed(batch.left))  # next, before newer mail
         for mail_id in batch.alone:
             self._process(mail_id)
 
