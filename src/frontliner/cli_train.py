@@ -98,6 +98,8 @@ def train_command(
     if kind == "reply":
         return _train_reply(labels, data, out, c)
     examples = customer_training(labels, data)
+    # Only the heads the reading uses: each head is a dict of weights in every process.
+    examples.labels = {h: v for h, v in examples.labels.items() if h in customer.HEADS}
     meta = {"kind": kind, "examples": len(examples), "c": c}
     settings = replace(customer.SETTINGS, c=c, char_grams=chars)
     # The word table knows every word of the data sets given, labelled or not.

@@ -31,6 +31,10 @@ from frontliner.coach.model import ABUSE_KINDS, Reading
 
 NAME = "customer"
 DECIDING = ("complaint", "indirect", "abuse")  # the heads every message needs
+# The heads the shipped model has: those above and the abuse kinds. Frustration and
+# urgency were trained too but never used (the lexicons decide them): left out, since
+# each head's weights cost memory in every process.
+HEADS = (*DECIDING, *ABUSE_KINDS)
 GUARD = "rule:own-or-suggestion"
 ABUSE_VETO = 0.3  # below this abuse probability the rules' abuse kinds are dropped
 # Chosen by 5-fold cross-validation on the labelled part outside the held-out one (whole

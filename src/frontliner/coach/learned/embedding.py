@@ -24,6 +24,7 @@ from frontliner.coach.learned.features import tokens
 SOURCE = "wordllama 0.4.0.post1, l2_supercat_256 (MIT)"
 WEIGHTS = "weights/l2_supercat_256.safetensors"
 TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
+MORE_AT_LEAST = 2  # an unlabelled text's word joins the table if this many texts have it
 
 
 class EmbeddingUnavailable(Exception):
@@ -80,11 +81,19 @@ class Embedder:
                 out.add(word)
         return sorted(out)
 
-    def vocabulary(self, texts: Iterable[str]) -> list[str]:
-        """The table's words: every token of the texts, and the tokenizer's word pieces."""
+    def vocabulary(self, texts: Iterable[str], more: Iterable[str] = ()) -> list[str]:
+        """The table's words: every token of the training texts, the tokenizer's word
+        pieces, and the tokens of `more` (unlabelled texts) seen in at least two of them
+        (a word seen once is mostly a name, a handle's remains or a typo: half the words,
+        and their memory in every process, for little)."""
         found = set(self.piece_words())
         for text in texts:
             found.update(tokens(text))
+        seen: dict[str, int] = {}
+        for text in more:
+            for word in set(tokens(text)):
+                seen[word] = seen.get(word, 0) + 1
+        found.update(w for w, n in seen.items() if n >= MORE_AT_LEAST)
         return sorted(w for w in found if self.word(w)[1] > 0)
 
     def pooled(self, rows: Sequence[frozenset[str]], words: dict[str, int]) -> Any:

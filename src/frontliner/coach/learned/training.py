@@ -152,7 +152,7 @@ class _Dense:
 
         self.embedder = embedder or Embedder()
         self.source = SOURCE
-        self.words = self.embedder.vocabulary([*texts, *more])
+        self.words = self.embedder.vocabulary(texts, more)
         self.index = {w: n for n, w in enumerate(self.words)}
         pooled = self.embedder.pooled(rows, self.index)
         self.mean = pooled.mean(0)
