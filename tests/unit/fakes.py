@@ -69,6 +69,15 @@ class FakeUnitOfWork:
             self._rows[kind][obj.id] = obj
         self._pending.clear()
 
+    def insert(self, obj: Any) -> None:
+        self.add(obj)
+        self.flush()
+
+    def insert_all(self, objs: Sequence[Any]) -> None:
+        for obj in objs:
+            self.add(obj)
+        self.flush()
+
     def get(self, kind: type[T], id: int) -> T | None:
         self.flush()
         found: T | None = self._rows[kind].get(id)

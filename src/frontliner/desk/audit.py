@@ -47,13 +47,28 @@ def record(
     """Append one audit entry for `case` and mark the case as touched."""
     if case.id is None:
         uow.flush()
-    assert case.id is not None, "a case gets its id when flushed"
-    entry = AuditEntry(case_id=case.id, at=now, action=action, actor_id=actor_id(actor),
-                       detail=detail)
+    entry = new_entry(case, action, actor, now, **detail)
     uow.add(entry)
     case.updated_at = now
     events.from_audit(uow, case, entry)  # same transaction: no event without its change
     return entry
+
+
+def new_entry(case: Case, action: str, actor: User | None, now: datetime,
+              **detail: Any) -> AuditEntry:
+    """An audit entry for `case` (which has its id), not yet staged: for an operation that
+    writes its entries and their events in one batch (`write_entries`)."""
+    assert case.id is not None, "a case gets its id when flushed"
+    return AuditEntry(case_id=case.id, at=now, action=action, actor_id=actor_id(actor),
+                      detail=detail)
+
+
+def write_entries(uow: UnitOfWork, case: Case, entries: list[AuditEntry]) -> None:
+    """Write `entries` (made by `new_entry`, at the case's `updated_at`) and the events
+    they stand for: one batch of each, in the caller's transaction."""
+    staged = [event for entry in entries for event in events.for_audit(uow, case, entry)]
+    uow.insert_all(entries)
+    uow.insert_all(staged)
 
 
 def transition(

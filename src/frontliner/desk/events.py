@@ -83,10 +83,15 @@ def new_event_id() -> str:
 def emit(uow: UnitOfWork, type_: str, at: datetime, data: dict[str, Any],
          case_id: int | None = None) -> DeskEvent:
     """Stage one event in the caller's transaction."""
-    assert type_ in EVENT_TYPES, f"unknown event type {type_}"
-    event = DeskEvent(public_id=new_event_id(), type=type_, at=at, data=data, case_id=case_id)
+    event = new_event(type_, at, data, case_id)
     uow.add(event)
     return event
+
+
+def new_event(type_: str, at: datetime, data: dict[str, Any],
+              case_id: int | None = None) -> DeskEvent:
+    assert type_ in EVENT_TYPES, f"unknown event type {type_}"
+    return DeskEvent(public_id=new_event_id(), type=type_, at=at, data=data, case_id=case_id)
 
 
 def event_types_for(entry: AuditEntry) -> list[str]:
@@ -106,10 +111,18 @@ def event_types_for(entry: AuditEntry) -> list[str]:
 
 def from_audit(uow: UnitOfWork, case: Case, entry: AuditEntry) -> None:
     """Emit the events an audit entry stands for, with their data."""
+    for event in for_audit(uow, case, entry):
+        uow.add(event)
+
+
+def for_audit(uow: UnitOfWork, case: Case, entry: AuditEntry) -> list[DeskEvent]:
+    """The events an audit entry stands for, with their data, not yet staged."""
+    found = []
     for type_ in event_types_for(entry):
         data: dict[str, Any] = {"case": case_data(case), "actor_id": entry.actor_id}
         data.update(_details(uow, type_, entry))
-        emit(uow, type_, entry.at, data, case_id=case.id)
+        found.append(new_event(type_, entry.at, data, case_id=case.id))
+    return found
 
 
 def case_data(case: Case) -> dict[str, Any]:

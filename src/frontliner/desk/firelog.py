@@ -48,10 +48,15 @@ def fire_for(uow: UnitOfWork, nature: str) -> Fire | None:
 
 def index_case(uow: UnitOfWork, case: Case) -> None:
     """Keep the pairs of an unlinked case's problem words, so fire suggestions find it."""
+    uow.insert_all(case_keys(case))
+
+
+def case_keys(case: Case) -> list[SimilarityKey]:
+    """The word pairs kept for a case no fire holds yet (none for a linked case)."""
     if case.fire_id is not None:
-        return
-    for key in pair_keys(problem_words(case.nature)):
-        uow.add(SimilarityKey(case_id=id_of(case), key=key, opened_at=case.opened_at))
+        return []
+    return [SimilarityKey(case_id=id_of(case), key=key, opened_at=case.opened_at)
+            for key in pair_keys(problem_words(case.nature))]
 
 
 def settle_case(uow: UnitOfWork, case_id: int) -> None:

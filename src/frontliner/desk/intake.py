@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from frontliner.desk import access, assignment, bounds, contact_claims
-from frontliner.desk.audit import record
+from frontliner.desk.audit import new_entry, record, write_entries
 from frontliner.desk.clock import resolve_now
 from frontliner.desk.customers import current_customer, customer_by_contact, parse_contact
 from frontliner.desk.empowerment import limits_for
@@ -94,10 +94,8 @@ def open_case(
     ref, fire = new_case_ref(), fire_for(uow, clean_nature)
     skill = (required_skill or "").strip().lower() or None
     owner = choose_owner(uow, actor, skill, at)  # holds the owner's assignment lock
-    own_contact = None if holder is not None else contact
-    customer = known or _new_customer(uow, customer_name, own_contact, at)
     case = Case(
-        ref=ref, customer_id=id_of(customer), nature=clean_nature,
+        ref=ref, customer_id=0 if known is None else id_of(known), nature=clean_nature,
         channel=chosen_channel, opened_at=at, owner_id=None if owner is None else owner.id,
         category=category or None, fire_id=None if fire is None else fire.id,
         required_skill=skill, people_involved=people,
@@ -105,21 +103,30 @@ def open_case(
         updated_at=at, problem_at=problem_at, waiting_since=at,
     )
     assert_sized(uow, case, owner, remedy_requested, recent_cases=recent + 1)
-    uow.add(case)
-    uow.flush()
+    if known is None:  # the first write: every read above ran before the transaction
+        own_contact = None if holder is not None else contact
+        case.customer_id = id_of(_new_customer(uow, customer_name, own_contact, at))
+    # The writes, each row once (no ORM flushes): the case, its word pairs, the first
+    # message, then the audit entries with their webhook events in one batch each.
+    uow.insert(case)
     index_case(uow, case)
-    record(uow, case, "opened", actor, at, owner_id=case.owner_id, channel=case.channel.value,
-           size=case.size.value, reasons=list(case.size_reasons), fire_id=case.fire_id,
-           **({"problem_at": problem_at.isoformat()} if problem_at else {}))
+    entries = [new_entry(
+        case, "opened", actor, at, owner_id=case.owner_id, channel=case.channel.value,
+        size=case.size.value, reasons=list(case.size_reasons), fire_id=case.fire_id,
+        **({"problem_at": problem_at.isoformat()} if problem_at else {}))]
     if owner is None:
         # Owned by nobody only while it waits for someone to take it: said, and audited.
-        record(uow, case, "left_unassigned", actor, at, reason=_why_unassigned(skill))
+        entries.append(new_entry(case, "left_unassigned", actor, at,
+                                 reason=_why_unassigned(skill)))
     if holder is not None:
+        write_entries(uow, case, entries)  # the trail keeps its order: opened, then claimed
+        entries = []
         contact_claims.record_claim(uow, case, holder, contact, at)
     if body:
         first = _first_message(uow, actor, case, body, reading, at)
-        record(uow, case, "message_received", actor, at, interaction_id=first.id,
-               channel=case.channel.value)
+        entries.append(new_entry(case, "message_received", actor, at,
+                                 interaction_id=first.id, channel=case.channel.value))
+    write_entries(uow, case, entries)
     return case
 
 
@@ -289,11 +296,11 @@ def _new_customer(uow: UnitOfWork, name: str, contact: str | None, at: datetime)
     """A new record; with `contact` as its primary contact (None: the contact is another
     record's, and this one waits for a claim to be confirmed)."""
     customer = Customer(name=" ".join(name.split()), created_at=at)
-    uow.add(customer)
-    uow.flush()
+    uow.insert(customer)
     if contact is not None:
         kind, value = parse_contact(contact)
-        uow.add(Contact(customer_id=id_of(customer), kind=kind, value=value, is_primary=True))
+        uow.insert_all([Contact(customer_id=id_of(customer), kind=kind, value=value,
+                                is_primary=True)])
     return customer
 
 
@@ -304,6 +311,5 @@ def _first_message(
     first = Interaction(case_id=id_of(case), customer_id=case.customer_id, at=at,
                         channel=case.channel, direction=Direction.INBOUND, body=body,
                         author_id=None if actor is None else actor.id, analysis=reading)
-    uow.add(first)
-    uow.flush()  # its id goes in the audit entry, which is what the live view reads
+    uow.insert(first)  # its id goes in the audit entry, which is what the live view reads
     return first

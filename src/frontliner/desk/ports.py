@@ -40,6 +40,14 @@ class UnitOfWork(Protocol):
 
     def flush(self) -> None: ...
 
+    def insert(self, obj: Any) -> None:
+        """Write a new entity at once and set its `id`; it then belongs to this unit of
+        work like one read from it (`get` finds it, a change to it is saved)."""
+
+    def insert_all(self, objs: Sequence[Any]) -> None:
+        """Write new entities at once, in order, batched per kind. Their ids may stay unset:
+        for rows nothing reads back in this unit of work (audit entries, events)."""
+
     def get(self, kind: type[T], id: int) -> T | None: ...
 
     def find(self, kind: type[T], /, limit: int = 100, **equals: Any) -> list[T]:

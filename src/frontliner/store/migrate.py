@@ -15,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, Connection, Engine
 
-from frontliner.store import search_index, staff_loads
+from frontliner.store import config_cache, search_index, staff_loads
 from frontliner.store.engine import make_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -33,6 +33,7 @@ def upgrade_connection(connection: Connection, revision: str = "head") -> None:
     command.upgrade(alembic_config(connection), revision)
     search_index.ensure(connection)
     staff_loads.ensure(connection)
+    config_cache.ensure(connection)
 
 
 def upgrade(url: str | URL | Engine, revision: str = "head") -> str | None:

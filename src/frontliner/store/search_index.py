@@ -29,7 +29,9 @@ DOCS_TABLE = "search_docs"
 def mapped_name(name: str | None, _type: str, _parents: Any) -> bool:
     """For Alembic's comparison: the search structures live outside the mapped metadata
     (SQLite's FTS5 and document tables, PostgreSQL's stored vectors and their indexes)."""
-    return not (name or "").startswith((FTS_TABLE, DOCS_TABLE, "ix_search_", PG_VECTOR))
+    # (and desk_config_version, store/config_cache.py: kept outside on purpose)
+    return not (name or "").startswith((FTS_TABLE, DOCS_TABLE, "ix_search_", PG_VECTOR,
+                                        "desk_config_version"))
 
 
 class Kind(IntEnum):

@@ -12,6 +12,8 @@ of a case raises `desk.errors.Conflict` (the web answers 409), never a silent ov
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -44,6 +46,7 @@ from frontliner.desk.model import (
     User,
 )
 from frontliner.desk.similarity import SimilarCase
+from frontliner.store import config_cache, rows
 from frontliner.store.mapping import map_entities
 from frontliner.store.settings_tables import get_setting, put_setting
 from frontliner.store.tables import (
@@ -129,6 +132,9 @@ class SqlUnitOfWork:
         # keeps such changes, and makes `get` return the same object each time, like the
         # in-memory fake of the unit tests.
         self._held: list[Any] = []
+        # The settings and profiles kept in memory under the token this unit of work read
+        # (store/config_cache.py); read again after any write of its own.
+        self._kept: config_cache.Kept | None = None
         sa.event.listen(session, "loaded_as_persistent", self._hold)
         sa.event.listen(session, "pending_to_persistent", self._hold)
         sa.event.listen(session, "before_flush", self._note_cases)
@@ -177,14 +183,37 @@ class SqlUnitOfWork:
         with self._translated():
             self.session.flush()
 
+    def insert(self, obj: Any) -> None:
+        with self._translated():
+            self._flush_staged()
+            rows.insert_one(self.session, obj)
+        self._held.append(obj)
+        self._wrote = True
+
+    def insert_all(self, objs: Sequence[Any]) -> None:
+        if not objs:
+            return
+        with self._translated():
+            self._flush_staged()
+            rows.insert_all(self.session, objs)
+        self._wrote = True
+
+    def _flush_staged(self) -> None:
+        # Rows written past the ORM go after whatever it still holds, as `add` order would.
+        s = self.session
+        if s.new or s.deleted or s.dirty:
+            s.flush()
+
     def commit(self) -> None:
         with self._translated():
             self.session.commit()
         self._wrote = False
+        self._kept = None
 
     def rollback(self) -> None:
         self.session.rollback()
         self._wrote = False
+        self._kept = None
 
     def get(self, kind: type[T], id: int) -> T | None:
         if not bounds.is_id(id):  # no row has it; the database would refuse the number
@@ -227,9 +256,18 @@ class SqlUnitOfWork:
         return self._money_applied(remedies.c.case_id == case_id)
 
     def profile_for(self, user: User) -> EmpowermentProfile | None:
-        return self._one_or_none(
+        kept = self._config()
+        key = (user.id, user.role.value)
+        if key in kept.profiles:
+            row = kept.profiles[key]
+            # A copy of its own for each caller: nobody changes what the process keeps.
+            return None if row is None else EmpowermentProfile(**copy.deepcopy(row))
+        found = self._one_or_none(
             EmpowermentProfile, _PROFILE_FOR, {"user_id": user.id, "role": user.role}
         )
+        kept.profiles[key] = None if found is None else {
+            f.name: copy.deepcopy(getattr(found, f.name)) for f in dataclasses.fields(found)}
+        return found
 
     def least_loaded(
         self, roles: tuple[Role, ...], skill: str | None = None, *,
@@ -335,12 +373,27 @@ class SqlUnitOfWork:
             return [SimilarCase(*row) for row in rows], set(pairs)
 
     def setting(self, key: str) -> str | None:
+        kept = self._config()
+        if key in kept.settings:
+            return kept.settings[key]
         with self._translated():
-            return get_setting(self.session, key)
+            value = kept.settings[key] = get_setting(self.session, key)
+        return value
 
     def put_setting(self, key: str, value: str, by_id: int | None, at: datetime) -> None:
         with self._translated():
             put_setting(self.session, key, value, by_id, at)
+        self._wrote = True
+
+    def _config(self) -> config_cache.Kept:
+        """What this process keeps under the current token. The token is read once per
+        unit of work, again after each write of its own (which draws a new one)."""
+        if self._kept is None or self._wrote:
+            with self._translated():
+                self._flush_staged()  # a staged profile change draws its token first
+                token = config_cache.read_token(self.session.connection())
+            self._kept = config_cache.kept_for(token)
+        return self._kept
 
     # --- helpers -----------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -92,6 +92,19 @@ class AnnouncingUnitOfWork:
 
     def add(self, obj: Any) -> None:
         self._inner.add(obj)
+        self._note(obj)
+
+    # Rows written at once (desk intake) are noted like staged ones.
+    def insert(self, obj: Any) -> None:
+        self._inner.insert(obj)
+        self._note(obj)
+
+    def insert_all(self, objs: Sequence[Any]) -> None:
+        self._inner.insert_all(objs)
+        for obj in objs:
+            self._note(obj)
+
+    def _note(self, obj: Any) -> None:
         if isinstance(obj, Interaction):
             self._written.append(obj)
         elif isinstance(obj, AbuseReport) and obj.action == AbuseAction.ENDED:
