@@ -49,6 +49,28 @@ def test_intake_captures_time_owner_and_a_private_reference(api: TestClient, des
     assert [m["body"] for m in detail["interactions"]] == ["I see two charges on my card"]
 
 
+def test_an_opened_case_is_the_json_every_other_read_of_it_gives(
+    api: TestClient, desk: Desk
+) -> None:
+    # Intake writes its answer itself (one trip to the thread pool); it must be the same
+    # document, field for field, as the list's CaseOut for that case.
+    response = api.post(f"{API}/cases", headers=desk.agent.auth, json={
+        "nature": "kettle leaks", "customer_name": "Zoë Ünal", "contact": "zoe@example.org",
+        "people_involved": [{"name": "Ed", "contact": "ed@example.org"}],
+        "problem_at": "2026-01-05T09:00:00Z"})
+    assert response.status_code == 201
+    assert response.headers["content-type"] == "application/json"
+    listed = [c for c in _get(api, "/cases", desk.agent)["items"]
+              if c["ref"] == response.json()["ref"]]
+    mine = response.json()
+    assert {k: (v, listed[0].get(k)) for k, v in mine.items() if listed[0].get(k) != v} == {}
+    assert listed == [mine]
+    assert "Zoë Ünal".encode() in response.content  # UTF-8, as FastAPI writes it
+    no_token = api.post(f"{API}/cases", json={"nature": "x", "customer_name": "y",
+                                               "contact": "z@example.org"})
+    assert no_token.status_code == 401
+
+
 def test_a_customers_own_case_gets_an_agent_as_owner(api: TestClient, desk: Desk) -> None:
     # Kim can sign in and says she is available (Sam has no password: never chosen).
     api.put(f"{API}/me/presence", json={"presence": "available"}, headers=desk.agent2.auth)
