@@ -67,8 +67,10 @@ def ensure(connection: Connection) -> None:
         f"INSERT INTO {TABLE} (id, token) SELECT 1, {new_token} "
         f"WHERE NOT EXISTS (SELECT 1 FROM {TABLE} WHERE id = 1)"))
     if postgres:
+        # Only this schema's tables (a database may hold several desks' schemas).
         present = {row[0] for row in connection.execute(sa.text(
-            "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'desk_config_%'"))}
+            "SELECT tgname FROM pg_trigger WHERE tgrelid IN ("
+            + ", ".join(f"to_regclass('{t}')" for t, _ops in WATCHED) + ")"))}
     else:
         present = {row[0] for row in connection.execute(sa.text(
             "SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
