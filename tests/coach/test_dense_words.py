@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from frontliner.coach.learned import Model, Settings, customer, train
+from frontliner.coach.learned import Model, Settings, TrainingUnavailable, customer, train
 from frontliner.coach.learned.embedding import Embedder
 from frontliner.coach.learned.features import features
 
@@ -147,3 +147,8 @@ def test_wordllama_embeddings_load_from_the_wheel_offline() -> None:
 
     assert cosine("crash", "freeze") > cosine("crash", "thanks")
     assert "password" in embedder.piece_words()
+
+
+def test_missing_embedding_files_say_what_to_install(tmp_path: Path) -> None:
+    with pytest.raises(TrainingUnavailable, match="cannot read the embeddings"):
+        Embedder(tmp_path)

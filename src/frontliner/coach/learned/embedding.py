@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from frontliner.coach.learned.features import tokens
+from frontliner.coach.learned.training import TrainingUnavailable
 
 SOURCE = "wordllama 0.4.0.post1, l2_supercat_256 (MIT)"
 WEIGHTS = "weights/l2_supercat_256.safetensors"
@@ -27,8 +28,9 @@ TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 MORE_AT_LEAST = 2  # an unlabelled text's word joins the table if this many texts have it
 
 
-class EmbeddingUnavailable(Exception):
-    """numpy, tokenizers, safetensors or wordllama's files are not installed."""
+class EmbeddingUnavailable(TrainingUnavailable):
+    """numpy, tokenizers, safetensors or wordllama's files are not installed (a kind of
+    TrainingUnavailable, so `coach train` says what to install instead of failing)."""
 
 
 def _package_dir() -> Path:
@@ -54,8 +56,11 @@ class Embedder:
                 "pip install 'frontliner[train]'"
             ) from None
         base = folder or _package_dir()
-        self._tokenizer = Tokenizer.from_file(str(base / TOKENIZER))
-        weights = load_file(str(base / WEIGHTS))
+        try:
+            self._tokenizer = Tokenizer.from_file(str(base / TOKENIZER))
+            weights = load_file(str(base / WEIGHTS))
+        except Exception as exc:  # the libraries raise their own kinds for a missing file
+            raise EmbeddingUnavailable(f"cannot read the embeddings in {base}: {exc}") from None
         self.vectors = next(iter(weights.values())).astype(np.float32)
         self.size = int(self.vectors.shape[1])
         self._words: dict[str, tuple[Any, int]] = {}
