@@ -214,9 +214,6 @@ class PhraseSet:
             self.triggered.append((found.members(), part))
             self._needs.append(needs)
         self.always = _compile(always) if always else None
-        # For `search`, the same alternatives one by one, each skipped in a draft that
-        # lacks what it spells out (any one of them matching is all a search asks).
-        self._always_each = [(_compile([part]), Reach.of(part)) for part in always]
         self._compiled: dict[int, tuple[re.Pattern[str], Reach | None]] = {}
         # Which alternatives each trigger wakes, so a draft touches only its own.
         self._woken: dict[str, list[int]] = {}
@@ -306,23 +303,12 @@ class PhraseSet:
                 kept.append(span)
         return kept
 
-    def _live_for_search(self, scan: Scan) -> list[tuple[re.Pattern[str], int]]:
-        key = -id(self)
-        live = scan.live.get(key)
-        if live is None:
-            live = self._live(scan)
-            if self.always is not None:
-                each = [(rx, reach.earliest(scan)) for rx, reach in self._always_each]
-                live = live[:-1] + each
-            scan.live[key] = live
-        return live
-
     def search(self, scan: Scan, start: int = 0, end: int | None = None) -> bool:
         text = scan.lower
         stop = len(text) if end is None else end
         if start > stop:
             return False
-        for rx, earliest in self._live_for_search(scan):
+        for rx, earliest in self._live(scan):
             begin = start if start >= earliest else earliest
             if begin > stop:
                 continue
