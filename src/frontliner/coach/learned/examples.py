@@ -209,8 +209,25 @@ def label_lines(paths: Iterable[Path]) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield where, label
 
 
-def _id(label: Mapping[str, Any]) -> str:
+def label_id(label: Mapping[str, Any]) -> str:
+    """A label's key: its id, and the turn for a message inside a conversation."""
     return f"{label['id']}#{label['turn']}" if "turn" in label else str(label["id"])
+
+
+def customer_text(where: str, label: Mapping[str, Any], texts: Texts) -> str:
+    """The customer message a label is about: written inline, or read from its data set."""
+    text = label.get("customer_text") or texts.customer(label)
+    if text is None:
+        raise LabelError(
+            f"{where}: no text for {label['id']}: pass its data set "
+            "with --data, or give customer_text inline"
+        )
+    return str(text)
+
+
+def made_up(label: Mapping[str, Any]) -> bool:
+    """Text written here or generated: trained on at a lower weight, never measured."""
+    return bool(label.get("written_here") or label.get("generated"))
 
 
 def customer_examples(
@@ -223,13 +240,8 @@ def customer_examples(
         fields = label.get("customer")
         if not isinstance(fields, dict):
             continue
-        text = label.get("customer_text") or texts.customer(label)
-        if text is None:
-            raise LabelError(
-                f"{where}: no text for {label['id']}: pass its data set "
-                "with --data, or give customer_text inline"
-            )
-        made_up = label.get("written_here") or label.get("generated")
-        weight = weight_written if made_up else 1.0
-        out.add(_id(label), text, customer_heads(fields), weight, real=not made_up)
+        text = customer_text(where, label, texts)
+        written = made_up(label)
+        weight = weight_written if written else 1.0
+        out.add(label_id(label), text, customer_heads(fields), weight, real=not written)
     return out

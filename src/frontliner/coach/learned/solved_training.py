@@ -21,7 +21,15 @@ from typing import Any
 import yaml
 
 from frontliner.coach.analyser import rule_reading
-from frontliner.coach.learned.examples import Examples, LabelError, Texts, is_holdout, session_of
+from frontliner.coach.learned.examples import (
+    Examples,
+    Texts,
+    customer_text,
+    is_holdout,
+    label_id,
+    made_up,
+    session_of,
+)
 from frontliner.coach.learned.linear import Model
 from frontliner.coach.learned.metrics import Scores, scores
 from frontliner.coach.learned.solved import HEADS, Combination, combine, marks, probabilities
@@ -55,15 +63,9 @@ def solved_examples(labels: Iterable[tuple[str, dict[str, Any]]], texts: Texts) 
         fields = solved_fields(label)
         if fields is None:
             continue
-        text = label.get("customer_text") or texts.customer(label)
-        if text is None:
-            raise LabelError(
-                f"{where}: no text for {label['id']}: pass its data set "
-                "with --data, or give customer_text inline"
-            )
-        made_up = bool(label.get("written_here") or label.get("generated"))
-        label_id = f"{label['id']}#{label['turn']}" if "turn" in label else str(label["id"])
-        out.add(label_id, str(text), fields, WEIGHT_WRITTEN if made_up else 1.0, real=not made_up)
+        text = customer_text(where, label, texts)
+        written = made_up(label)
+        out.add(label_id(label), text, fields, WEIGHT_WRITTEN if written else 1.0, real=not written)
     out.extras = [rules_marks(t) for t in out.texts]
     return out
 
